@@ -1,0 +1,57 @@
+"""The ``reviewkit`` command. Thin: parse, call services, render. No business logic here.
+
+Each command group lives in its own module and is registered below. Modules must not import prefect
+at import time: read paths (``case list``) stay fast; commands that talk to Prefect import it lazily.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import typer
+
+from reviewkit.errors import ReviewkitError
+
+app = typer.Typer(
+    name="reviewkit",
+    help="reviewkit：行政规范性文件合法性审核工作流（起草→征求意见→预审→合法性审核→…→备案）。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+
+def _register() -> None:
+    from reviewkit.cli import case, db, demo  # noqa: F401  (each module attaches its commands to ``app``)
+
+
+def _log_crash() -> str:
+    from reviewkit.settings import get_settings
+
+    try:
+        log_dir = get_settings().home / "log"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / "crash.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc())
+        return str(path)
+    except OSError:
+        return "（无法写入日志）"
+
+
+def main() -> None:
+    _register()
+    try:
+        app()
+    except ReviewkitError as err:
+        typer.secho(f"错误：{err}", fg="red", err=True)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        typer.secho("已中断。", fg="red", err=True)
+        sys.exit(130)
+    except Exception as err:  # noqa: BLE001 - the user gets one line, the log gets the traceback
+        where = _log_crash()
+        typer.secho(f"错误：内部错误 {type(err).__name__}：{err}（详情见 {where}）", fg="red", err=True)
+        sys.exit(1)
