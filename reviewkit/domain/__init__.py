@@ -1,0 +1,1 @@
+"""Pure domain: process definitions, transitions, calendar, roles. No I/O frameworks here."""
