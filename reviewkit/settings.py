@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     migrations_dir: Path = Field(default_factory=lambda: _bundled("migrations"))
     roster_file: Path | None = Field(default=None, description="人员名册（TOML）")
     timezone: str = Field(default="Asia/Shanghai")
+    issuer_code: str = Field(default="某财规", description="统一编号的机关代字，如“某财规”")
     sqlite_busy_timeout_ms: int = 30_000
     max_upload_bytes: int = 20 * 1024 * 1024
     max_uncompressed_bytes: int = 100 * 1024 * 1024

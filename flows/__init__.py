@@ -1,0 +1,1 @@
+"""Prefect flows. Thin: each task body calls reviewkit.services."""

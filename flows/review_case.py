@@ -1,0 +1,61 @@
+"""``review_case``: one flow run per case, one task per stage, human gates as durable waits.
+
+The reviewkit database is the truth. The flow body only ever asks the store where the case stands and
+does the next thing; so when a resumed run re-executes the body from the top, finished stages are
+simply not there any more and nothing happens twice.
+"""
+
+from __future__ import annotations
+
+from prefect import flow, task
+from prefect.runtime import flow_run
+
+from reviewkit.services import cases, demo, queries, workflow
+from reviewkit.store.db import session_scope
+
+MAX_STEPS = 200
+
+
+def _run_name() -> str:
+    case_id = flow_run.parameters.get("case_id")
+    with session_scope() as session:
+        case = cases.get_case(session, int(case_id))
+        return f"{case.number} {case.title}"
+
+
+@task(name="自动环节", task_run_name="{stage_name}", retries=2, retry_delay_seconds=2)
+def automatic_stage(case_id: int, stage_name: str) -> str | None:
+    return workflow.run_auto_stage(case_id)
+
+
+@task(name="人工环节（演示脚本）", task_run_name="{stage_name}（演示决定）")
+def scripted_gate(case_id: int, stage_name: str) -> str:
+    return demo.decide_scripted(case_id).to_stage
+
+
+@flow(name="review_case", flow_run_name=_run_name, persist_result=False)
+def review_case(case_id: int, scripted: bool = False) -> str:
+    """审核案件流程：按案件的流程定义逐个环节推进。
+
+    Args:
+        case_id: reviewkit 案件编号（数据库 id）
+        scripted: 演示模式：人工环节按演示脚本自动决定
+    """
+    run_id = flow_run.id
+    if run_id:
+        cases.attach_flow_run(case_id, str(run_id))
+    for _ in range(MAX_STEPS):
+        detail = queries.case_detail(case_id)
+        summary = detail.case
+        if summary.status != "open":
+            return summary.stage
+        kind = workflow.stage_kind(case_id)
+        if kind == "auto":
+            automatic_stage(case_id, summary.stage_name)
+        elif scripted:
+            scripted_gate(case_id, summary.stage_name)
+        else:
+            from flows.gates import wait_for_decision
+
+            wait_for_decision(case_id, summary.stage, summary.round)
+    raise RuntimeError(f"案件 {case_id} 超过 {MAX_STEPS} 步仍未结束")

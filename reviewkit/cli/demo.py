@@ -1,0 +1,46 @@
+"""``reviewkit demo``: the main job, end to end on the embedded defaults."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import typer
+
+from reviewkit.cli import app
+from reviewkit.cli.views import case_panel, console, err_console
+
+
+@app.command("demo")
+def demo(
+    out: Path = typer.Option(Path("var/demo"), "--out", help="演示产出目录"),
+) -> None:
+    """演示：示例名册 + 示例送审稿，经全部环节（含一次退回修改）直至备案，并输出办理过程。"""
+    from reviewkit.orchestration import env, server
+    from reviewkit.services import demo as demo_service
+    from reviewkit.services.queries import case_detail
+
+    started = time.monotonic()
+    case_id = demo_service.prepare()
+    console.print(f"已导入示例名册，发起演示案件 id {case_id}。")
+    env.apply()
+    status = server.status()
+    if not status.healthy:
+        err_console.print("正在启动本机 Prefect 服务器（首次启动约需 10–20 秒）…")
+        status = server.up()
+    from flows.review_case import review_case
+
+    review_case(case_id=case_id, scripted=True)
+    detail = case_detail(case_id)
+    console.print(case_panel(detail))
+    folder = out / detail.case.number
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "case.json").write_text(json.dumps(detail.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    for sample in ("draft-v1.docx", "draft-v2.docx"):
+        shutil.copy2(demo_service.samples_dir() / sample, folder / sample)
+    elapsed = time.monotonic() - started
+    console.print(f"\n演示完成，用时 {elapsed:.1f} 秒。产出在 {folder}/")
+    console.print(f"在 Prefect UI 查看流程：{status.ui_url}/runs/flow-run/{detail.flow_run_id}")
+    console.print("Prefect 服务器在后台继续运行；停止它：reviewkit server down")

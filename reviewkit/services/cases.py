@@ -1,0 +1,192 @@
+"""Starting cases, submitting versions, reading cases back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from reviewkit.domain.process import load_definition
+from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
+from reviewkit.services import workflow
+from reviewkit.services.actors import Actor, load_actor
+from reviewkit.services.intake import read_draft
+from reviewkit.settings import get_settings
+from reviewkit.store import audit, blobs
+from reviewkit.store.db import require_schema, session_scope
+from reviewkit.store.models import Case, DocumentVersion, utcnow
+
+START_ROLES = frozenset({"drafter", "unit_head", "admin"})
+FLAG_NAMES = {"touches_business": "涉及经营主体经济活动", "risk_flagged": "需要风险评估"}
+
+
+@dataclass(frozen=True)
+class NewCase:
+    kind: str
+    title: str
+    drafting_unit: str
+    drafter: str
+    draft: Path
+    flags: frozenset[str] = frozenset()
+
+
+def start_case(new: NewCase, *, channel: str = "cli") -> Case:
+    require_schema()
+    title, unit = new.title.strip(), new.drafting_unit.strip()
+    if not title:
+        raise InvalidInput("标题不能为空")
+    if not unit:
+        raise InvalidInput("起草单位不能为空")
+    unknown = sorted(new.flags - FLAG_NAMES.keys())
+    if unknown:
+        raise InvalidInput(f"未知的案件标记：{'、'.join(unknown)}；可选：{'、'.join(FLAG_NAMES)}")
+    settings = get_settings()
+    definition = load_definition(new.kind, settings.templates_dir / "processes")
+    filename, data = read_draft(new.draft)  # validates before anything is written
+    with session_scope(write=True) as session:
+        actor = load_actor(session, new.drafter, channel)
+        if not actor.roles & START_ROLES:
+            raise PermissionDenied(f"用户“{actor.username}”不是起草人，不能发起审核案件")
+    stored = blobs.put_bytes(settings.resolved_data_dir, data)
+    try:
+        with session_scope(write=True) as session:
+            case = Case(
+                number=_next_case_number(session),
+                kind=definition.kind,
+                process_version=definition.version,
+                process_fingerprint=definition.fingerprint,
+                process_snapshot=definition.source,
+                title=title,
+                drafting_unit=unit,
+                drafter=actor.username,
+                stage=definition.start,
+                flags=sorted(new.flags),
+            )
+            session.add(case)
+            session.flush()
+            assert case.id is not None
+            version = _add_version(session, case, filename, stored, actor, note="初稿")
+            audit.append(
+                session,
+                action="case.created",
+                actor=actor.username,
+                role="drafter",
+                channel=channel,
+                case_id=case.id,
+                payload={
+                    "number": case.number,
+                    "kind": definition.kind,
+                    "process_version": definition.version,
+                    "process_fingerprint": definition.fingerprint,
+                    "title": title,
+                    "drafting_unit": unit,
+                    "flags": sorted(new.flags),
+                },
+            )
+            _audit_version(session, case, version, actor)
+            workflow.enter_stage(session, case, definition, definition.first_stage(frozenset(new.flags)), actor)
+    except BaseException:
+        blobs.discard(stored)
+        raise
+    return case
+
+
+def submit_version(case_ref: str | int, draft: Path, username: str, *, note: str = "", channel: str = "cli") -> DocumentVersion:
+    """A new version of the draft. Approvals given on the old version do not carry over (a decision
+    is bound to the SHA-256 of the version it was made on)."""
+    require_schema()
+    settings = get_settings()
+    filename, data = read_draft(draft)
+    stored = blobs.put_bytes(settings.resolved_data_dir, data)
+    try:
+        with session_scope(write=True) as session:
+            case = get_case(session, case_ref)
+            actor = load_actor(session, username, channel)
+            if case.status != "open":
+                raise InvalidInput(f"案件 {case.number} 已结束，不能再提交新版本")
+            if not (actor.roles & START_ROLES):
+                raise PermissionDenied(f"用户“{actor.username}”无权提交文稿新版本")
+            version = _add_version(session, case, filename, stored, actor, note=note)
+            _audit_version(session, case, version, actor)
+            workflow.rebind_open_task(session, case, actor)
+    except (PermissionDenied, InvalidInput, NotFound) as err:
+        blobs.discard(stored)
+        workflow.record_refusal(case_ref, username, channel, "version.refused", str(err), {"file": filename})
+        raise
+    except BaseException:
+        blobs.discard(stored)
+        raise
+    return version
+
+
+def _add_version(
+    session: Session, case: Case, filename: str, stored: blobs.StoredBlob, actor: Actor, *, note: str
+) -> DocumentVersion:
+    assert case.id is not None
+    seq = session.exec(select(func.count()).where(DocumentVersion.case_id == case.id)).one() + 1
+    version = DocumentVersion(
+        case_id=case.id,
+        seq=seq,
+        filename=filename,
+        sha256=stored.sha256,
+        size=stored.size,
+        submitted_by=actor.username,
+        note=note,
+    )
+    session.add(version)
+    session.flush()
+    case.current_version_id = version.id
+    case.updated_at = utcnow()
+    session.add(case)
+    return version
+
+
+def _audit_version(session: Session, case: Case, version: DocumentVersion, actor: Actor) -> None:
+    audit.append(
+        session,
+        action="version.submitted",
+        actor=actor.username,
+        role=",".join(sorted(actor.roles)),
+        channel=actor.channel,
+        case_id=case.id,
+        payload={"seq": version.seq, "filename": version.filename, "sha256": version.sha256, "size": version.size},
+    )
+
+
+def _next_case_number(session: Session) -> str:
+    year = datetime.now(UTC).year
+    prefix = f"RK-{year}-"
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7272002)"))
+    last = session.exec(
+        select(Case.number).where(col(Case.number).startswith(prefix)).order_by(col(Case.number).desc()).limit(1)
+    ).first()
+    seq = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+def get_case(session: Session, ref: str | int) -> Case:
+    case: Case | None
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        case = session.get(Case, int(ref))
+    else:
+        case = session.exec(select(Case).where(Case.number == ref)).first()
+    if case is None:
+        raise NotFound(f"没有案件“{ref}”")
+    return case
+
+
+def attach_flow_run(case_id: int, flow_run_id: str) -> None:
+    """Remember which Prefect flow run carries the case (once; a resumed run re-attaches harmlessly)."""
+    with session_scope(write=True) as session:
+        case = get_case(session, case_id)
+        if case.flow_run_id == flow_run_id:
+            return
+        previous = case.flow_run_id
+        case.flow_run_id = flow_run_id
+        session.add(case)
+        audit.append(session, action="flow_run.attached", actor="system", channel="system", case_id=case.id,
+                     payload={"flow_run_id": flow_run_id, "previous": previous})

@@ -1,0 +1,73 @@
+"""The demo case: a sample roster, a sample draft, scripted decisions through the real services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewkit.errors import InvalidInput
+from reviewkit.services import cases, workflow
+from reviewkit.services.roster import import_roster
+from reviewkit.settings import get_settings
+from reviewkit.store.db import session_scope
+
+
+@dataclass(frozen=True)
+class ScriptedStep:
+    username: str
+    decision: str
+    opinion: str
+    new_version: str | None = None
+
+
+# (stage, round) → who decides what. Round 1 of the legality review returns the draft for revision.
+SCRIPT: dict[tuple[str, int], ScriptedStep] = {
+    ("drafting", 1): ScriptedStep("zhangwei", "提交", "送审稿及起草说明已齐备，提请审核。"),
+    ("consultation", 1): ScriptedStep(
+        "lihua", "征求意见完成",
+        "已在县政府门户网站公开征求意见30日，并书面征求县市场监管局及5家代理机构意见，采纳情况见说明。"),
+    ("legality_review", 1): ScriptedStep(
+        "wangfang", "应当予以修改",
+        "第四条限定本地注册纳税的代理机构，违反公平竞争审查条例第八条、第九条；第五条以备案作为从业前置条件，"
+        "属变相设定行政许可；第十二条设定罚款和黑名单，规范性文件无权设定行政处罚；第六条引用已废止的合同法。"),
+    ("revision", 2): ScriptedStep("zhangwei", "提交修改稿", "已按审核意见逐条修改，删除第四、五条限制性规定，"
+                                  "第十二条改为依照上位法处理，引用改为民法典。", new_version="draft-v2.docx"),
+    ("legality_review", 2): ScriptedStep("wangfang", "合法", "修改稿制定主体、权限、内容和程序合法，同意提交审议。"),
+    ("fair_competition", 2): ScriptedStep("zhaomin", "符合", "经审查，修改稿不含排除、限制竞争的内容。"),
+    ("risk_assessment", 2): ScriptedStep("lihua", "风险可控", "实施风险低，已制定舆情应对预案。"),
+    ("deliberation", 2): ScriptedStep("chenjun", "通过", "经2026年第12次局党组会议集体审议通过。"),
+    ("publication", 2): ScriptedStep("liuyang", "印发", "统一登记、统一编号、统一印发，并在县政府门户网站公布。"),
+    ("filing", 2): ScriptedStep("liuyang", "已报备", "已按规定报县司法局备案，报送备案报告、正式文本、起草说明和审核意见。"),
+}
+
+DEMO_TITLE = "某县政府采购代理机构监督管理暂行办法"
+
+
+def samples_dir() -> Path:
+    return get_settings().templates_dir / "samples"
+
+
+def prepare() -> int:
+    """Load the sample roster and start the demo case; returns the case id."""
+    import_roster(samples_dir() / "roster.toml", channel="demo")
+    case = cases.start_case(
+        cases.NewCase(kind="normative_document", title=DEMO_TITLE, drafting_unit="某县财政局政府采购股",
+                      drafter="zhangwei", draft=samples_dir() / "draft-v1.docx",
+                      flags=frozenset({"touches_business", "risk_flagged"})),
+        channel="demo",
+    )
+    assert case.id is not None
+    return case.id
+
+
+def decide_scripted(case_id: int) -> workflow.DecisionResult:
+    """Make the scripted decision for the case's current gate, through the same services as the CLI."""
+    with session_scope() as session:
+        case = cases.get_case(session, case_id)
+        key = (case.stage, case.round)
+    step = SCRIPT.get(key)
+    if step is None:
+        raise InvalidInput(f"演示脚本没有为环节 {key[0]}（第 {key[1]} 轮）准备决定")
+    if step.new_version:
+        cases.submit_version(case_id, samples_dir() / step.new_version, step.username, note="修改稿", channel="demo")
+    return workflow.decide(case_id, step.decision, step.username, opinion=step.opinion, channel="demo")

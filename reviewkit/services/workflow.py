@@ -1,0 +1,244 @@
+"""Moving a case through its stages: entering a stage, gates, decisions, automatic stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from reviewkit.domain.process import CaseState, ProcessDefinition, advance_auto, parse_definition, transition
+from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
+from reviewkit.services.actors import SYSTEM_ACTOR, Actor, load_actor
+from reviewkit.services.deadlines import due_for
+from reviewkit.settings import get_settings
+from reviewkit.store import audit
+from reviewkit.store.db import require_schema, session_scope
+from reviewkit.store.models import Case, Decision, DocumentVersion, HumanTask, StageEntry, utcnow
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+
+
+def definition_of(case: Case) -> ProcessDefinition:
+    """The definition the case started with (its stored snapshot), never the edited file."""
+    return parse_definition(case.process_snapshot, f"案件 {case.number} 的流程快照")
+
+
+def state_of(case: Case) -> CaseState:
+    return CaseState(stage=case.stage, round=case.round, flags=frozenset(case.flags))
+
+
+def current_version(session: Session, case: Case) -> DocumentVersion:
+    version = session.get(DocumentVersion, case.current_version_id) if case.current_version_id else None
+    if version is None:
+        raise NotFound(f"案件 {case.number} 没有文稿版本")
+    return version
+
+
+def open_task(session: Session, case: Case) -> HumanTask | None:
+    return session.exec(
+        select(HumanTask).where(
+            HumanTask.case_id == case.id,
+            HumanTask.stage == case.stage,
+            HumanTask.round == case.round,
+            HumanTask.status == "open",
+        )
+    ).first()
+
+
+def enter_stage(session: Session, case: Case, definition: ProcessDefinition, stage_id: str, actor: Actor) -> None:
+    """Put the case in ``stage_id``: history row with its due date, the gate's task, the audit event."""
+    assert case.id is not None
+    spec = definition.stage(stage_id)
+    today = local_today()
+    start = case.published_on if spec.deadline and spec.deadline.counted_from == "published" else today
+    due, complete = due_for(spec.deadline, start or today)
+    case.stage = stage_id
+    case.updated_at = utcnow()
+    if spec.kind == "end":
+        case.status = "closed"
+    session.add(case)
+    session.add(
+        StageEntry(case_id=case.id, stage=stage_id, round=case.round, due_on=due, due_complete=complete,
+                   left_at=utcnow() if spec.kind == "end" else None)
+    )
+    if spec.kind == "human":
+        version = current_version(session, case)
+        existing = session.exec(
+            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.stage == stage_id,
+                                    HumanTask.round == case.round)
+        ).first()
+        if existing is None:
+            session.add(
+                HumanTask(case_id=case.id, stage=stage_id, round=case.round, candidate_roles=list(spec.roles),
+                          due_on=due, version_id=version.id, version_sha256=version.sha256)
+            )
+    session.flush()
+    audit.append(
+        session, action="stage.entered", actor=actor.username, role="", channel=actor.channel, case_id=case.id,
+        payload={"stage": stage_id, "name": spec.name, "round": case.round,
+                 "due_on": due.isoformat() if due else None, "calendar_complete": complete},
+    )
+
+
+def _leave_stage(session: Session, case: Case, outcome: str, actor: str) -> None:
+    entry = session.exec(
+        select(StageEntry)
+        .where(StageEntry.case_id == case.id, StageEntry.stage == case.stage, col(StageEntry.left_at).is_(None))
+        .order_by(col(StageEntry.id).desc())
+    ).first()
+    if entry is not None:
+        entry.left_at = utcnow()
+        entry.outcome = outcome
+        entry.actor = actor
+        session.add(entry)
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    case_number: str
+    from_stage: str
+    to_stage: str
+    decision: str
+    actor: str
+    flow_run_id: str | None
+    task_id: int
+
+
+def decide(case_ref: str | int, decision: str, username: str, *, opinion: str = "", channel: str = "cli") -> DecisionResult:
+    """Apply a person's decision at the case's current gate, in one transaction. A refused decision
+    changes nothing and is recorded in the audit trail before the error reaches the caller."""
+    from reviewkit.services.cases import get_case
+
+    require_schema()
+    decision = decision.strip()
+    try:
+        with session_scope(write=True) as session:
+            case = get_case(session, case_ref)
+            actor = load_actor(session, username, channel)
+            return _apply_decision(session, case, decision, opinion.strip(), actor)
+    except (TransitionNotAllowed, PermissionDenied, InvalidInput, NotFound) as err:
+        record_refusal(case_ref, username, channel, "decision.refused", str(err), {"decision": decision})
+        raise
+
+
+def _apply_decision(session: Session, case: Case, decision: str, opinion: str, actor: Actor) -> DecisionResult:
+    assert case.id is not None
+    if case.status != "open":
+        raise InvalidInput(f"案件 {case.number} 已结束，不能再作决定")
+    definition = definition_of(case)
+    spec = definition.stage(case.stage)
+    if spec.kind != "human":
+        raise TransitionNotAllowed(f"案件 {case.number} 当前环节“{spec.name}”不需要人工决定")
+    task = open_task(session, case)
+    if task is None:
+        raise TransitionNotAllowed(f"案件 {case.number} 的“{spec.name}”环节没有待办事项")
+    version = current_version(session, case)
+    if spec.id == "legality_review" and version.submitted_by == actor.username:
+        raise PermissionDenied(f"{actor.label}提交了当前文稿版本，不能审核其合法性（职责分离）")
+    move = transition(definition, state_of(case), decision, actor.roles)
+    assert move.decision is not None
+    role = next(r for r in spec.roles if r in actor.roles)
+    record = Decision(case_id=case.id, task_id=task.id or 0, stage=spec.id, round=case.round, decision=decision,
+                      outcome=move.decision.outcome, opinion=opinion, actor=actor.username, role=role,
+                      channel=actor.channel, version_sha256=version.sha256)
+    session.add(record)
+    task.status = "decided"
+    task.decided_at = utcnow()
+    session.add(task)
+    _leave_stage(session, case, decision, actor.username)
+    audit.append(
+        session, action="decision.recorded", actor=actor.username, role=role, channel=actor.channel,
+        case_id=case.id,
+        payload={"stage": spec.id, "round": case.round, "decision": decision, "outcome": move.decision.outcome,
+                 "opinion": opinion, "version_sha256": version.sha256, "task_id": task.id},
+    )
+    if spec.assigns_number and move.decision.outcome == "pass":
+        _assign_number(session, case, actor)
+    case.round = move.state.round
+    enter_stage(session, case, definition, move.state.stage, actor)
+    return DecisionResult(case.number, spec.id, move.state.stage, decision, actor.username, case.flow_run_id,
+                          task.id or 0)
+
+
+def _assign_number(session: Session, case: Case, actor: Actor) -> None:
+    """统一编号 in the same transaction as the stage move: 机关代字〔年份〕序号号, no gaps, no padding."""
+    settings = get_settings()
+    year = local_today().year
+    prefix = f"{settings.issuer_code}〔{year}〕"
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7272003)"))
+    numbers = session.exec(select(Case.doc_number).where(col(Case.doc_number).startswith(prefix))).all()
+    used = [int(n.removeprefix(prefix).removesuffix("号")) for n in numbers if n]
+    case.doc_number = f"{prefix}{max(used, default=0) + 1}号"
+    case.published_on = local_today()
+    session.add(case)
+    audit.append(session, action="number.assigned", actor=actor.username, role="filing_clerk",
+                 channel=actor.channel, case_id=case.id,
+                 payload={"doc_number": case.doc_number, "published_on": case.published_on.isoformat()})
+
+
+def record_refusal(case_ref: str | int | None, username: str, channel: str, action: str, reason: str,
+                   payload: dict[str, object]) -> None:
+    """Audit a refused attempt in its own transaction (the attempt itself was rolled back)."""
+    from reviewkit.services.cases import get_case
+
+    with session_scope(write=True) as session:
+        case_id: int | None = None
+        if case_ref is not None:
+            try:
+                case_id = get_case(session, case_ref).id
+            except NotFound:
+                case_id = None
+        audit.append(session, action=action, actor=username or "（未知）", channel=channel, case_id=case_id,
+                     payload={**payload, "case": str(case_ref), "reason": reason})
+
+
+def rebind_open_task(session: Session, case: Case, actor: Actor) -> None:
+    """A new version arrived while a gate is open: the gate now decides on the new version."""
+    task = open_task(session, case)
+    if task is None:
+        return
+    version = current_version(session, case)
+    if task.version_sha256 == version.sha256:
+        return
+    old = task.version_sha256
+    task.version_id, task.version_sha256 = version.id, version.sha256
+    session.add(task)
+    audit.append(session, action="task.rebound", actor=actor.username, channel=actor.channel, case_id=case.id,
+                 payload={"task_id": task.id, "stage": task.stage, "old_sha256": old, "new_sha256": version.sha256})
+
+
+def run_auto_stage(case_id: int) -> str | None:
+    """Run the case's current automatic stage (pre-review) and move on. Idempotent: a case that is not
+    in an automatic stage is left alone; findings of a version are stored once."""
+    from reviewkit.services.prereview import review_version
+
+    require_schema()
+    with session_scope(write=True) as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"没有案件 {case_id}")
+        definition = definition_of(case)
+        if case.status != "open" or definition.stage(case.stage).kind != "auto":
+            return None
+        version = current_version(session, case)
+        review_version(session, case, version)
+        _leave_stage(session, case, "完成", SYSTEM_ACTOR.username)
+        move = advance_auto(definition, state_of(case))
+        enter_stage(session, case, definition, move.state.stage, SYSTEM_ACTOR)
+        return move.state.stage
+
+
+
+def stage_kind(case_id: int) -> str:
+    """``human``, ``auto`` or ``end``: what the case's current stage needs."""
+    with session_scope() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"没有案件 {case_id}")
+        return definition_of(case).stage(case.stage).kind

@@ -1,0 +1,112 @@
+"""Engine and sessions. SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` for writers, so two
+processes queue for the write lock instead of failing with "database is locked"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+
+from reviewkit.errors import StoreError
+from reviewkit.settings import get_settings
+
+# The Alembic revision the code expects; a test checks it equals the head of migrations/.
+HEAD_REVISION = "0001"
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str | None = None) -> Engine:
+    settings = get_settings()
+    url = url or settings.resolved_database_url
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
+        _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
+        return engine
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _tune_sqlite(engine: Engine, busy_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy emit BEGIN itself (see _on_begin)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def session_scope(*, write: bool = False, url: str | None = None) -> Iterator[Session]:
+    """One unit of work. ``write=True`` takes the write lock at the start (SQLite) and commits at the
+    end; any exception rolls everything back."""
+    engine = get_engine(url)
+    session = Session(engine, expire_on_commit=False)
+    try:
+        if write and engine.dialect.name == "sqlite":
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        yield session
+        if write:
+            session.commit()
+    except OperationalError as err:
+        session.rollback()
+        raise StoreError(f"数据库不可用：{_first_line(err)}") from err
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _first_line(err: Exception) -> str:
+    return str(getattr(err, "orig", err)).strip().splitlines()[0]
+
+
+def current_revision(url: str | None = None) -> str | None:
+    engine = get_engine(url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    except (OperationalError, ProgrammingError):
+        return None
+    return row[0] if row else None
+
+
+def require_schema(url: str | None = None) -> None:
+    """Refuse to run against a database that is not migrated to this code's revision.
+
+    The default embedded SQLite database is migrated on first use, so the first command works on a
+    fresh machine; a shared database (PostgreSQL) is only ever migrated by ``reviewkit db upgrade``.
+    """
+    revision = current_revision(url)
+    if revision == HEAD_REVISION:
+        return
+    engine = get_engine(url)
+    if engine.dialect.name == "sqlite":
+        from reviewkit.store.migrate import upgrade
+
+        upgrade(url)
+        return
+    if revision is None:
+        raise StoreError("数据库尚未初始化，请先运行 reviewkit db upgrade")
+    raise StoreError(f"数据库结构版本为 {revision}，程序需要 {HEAD_REVISION}，请运行 reviewkit db upgrade")

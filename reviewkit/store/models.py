@@ -1,0 +1,156 @@
+"""All tables in one module. Times are timezone-aware UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=64)
+    display_name: str = Field(max_length=64)
+    unit: str = Field(default="", max_length=128)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    pin_hash: str | None = Field(default=None, max_length=256)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(index=True, unique=True, max_length=32)
+    kind: str = Field(index=True, max_length=64)
+    process_version: int
+    process_fingerprint: str = Field(max_length=64)
+    process_snapshot: str
+    title: str = Field(max_length=256)
+    drafting_unit: str = Field(max_length=128)
+    drafter: str = Field(max_length=64)
+    stage: str = Field(index=True, max_length=64)
+    round: int = 1
+    status: str = Field(default="open", index=True, max_length=16)
+    flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    current_version_id: int | None = Field(default=None)
+    doc_number: str | None = Field(default=None, max_length=64)
+    published_on: date | None = None
+    flow_run_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StageEntry(SQLModel, table=True):
+    """Stage history: one row each time a case enters a stage."""
+
+    __tablename__ = "stage_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    stage: str = Field(max_length=64)
+    round: int
+    entered_at: datetime = Field(default_factory=utcnow)
+    left_at: datetime | None = None
+    due_on: date | None = None
+    due_complete: bool = True
+    outcome: str | None = Field(default=None, max_length=64)
+    actor: str | None = Field(default=None, max_length=64)
+
+
+class DocumentVersion(SQLModel, table=True):
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    seq: int
+    filename: str = Field(max_length=256)
+    sha256: str = Field(index=True, max_length=64)
+    size: int
+    submitted_by: str = Field(max_length=64)
+    note: str = Field(default="", max_length=512)
+    created_at: datetime = Field(default_factory=utcnow)
+    prereviewed_at: datetime | None = None
+
+
+class HumanTask(SQLModel, table=True):
+    """A gate waiting for a person. One per case, stage and round."""
+
+    __tablename__ = "human_tasks"
+    __table_args__ = (UniqueConstraint("case_id", "stage", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    stage: str = Field(max_length=64)
+    round: int
+    candidate_roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    assignee: str | None = Field(default=None, max_length=64)
+    due_on: date | None = None
+    version_id: int | None = Field(default=None, foreign_key="document_versions.id")
+    version_sha256: str | None = Field(default=None, max_length=64)
+    status: str = Field(default="open", index=True, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+    resumed_at: datetime | None = None
+
+
+class Decision(SQLModel, table=True):
+    __tablename__ = "decisions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    task_id: int = Field(foreign_key="human_tasks.id", index=True, unique=True)
+    stage: str = Field(max_length=64)
+    round: int
+    decision: str = Field(max_length=64)
+    outcome: str = Field(max_length=16)
+    opinion: str = Field(default="")
+    actor: str = Field(max_length=64)
+    role: str = Field(max_length=64)
+    channel: str = Field(max_length=32)
+    version_sha256: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Finding(SQLModel, table=True):
+    __tablename__ = "findings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    version_id: int = Field(foreign_key="document_versions.id", index=True)
+    rule_id: str = Field(max_length=64)
+    category: str = Field(max_length=32)
+    severity: str = Field(max_length=16)
+    paragraph: int | None = None
+    text: str = Field(default="")
+    message: str = Field(default="")
+    basis: str = Field(default="")
+    suggestion: str = Field(default="")
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained. Never updated or deleted."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_case_seq", "case_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None)
+    action: str = Field(max_length=64)
+    actor: str = Field(max_length=64)
+    role: str = Field(default="", max_length=64)
+    channel: str = Field(max_length=32)
+    occurred_utc: str = Field(max_length=40)
+    occurred_local: str = Field(max_length=40)
+    payload: str
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)

@@ -1,0 +1,118 @@
+"""The store and the services on SQLite and PostgreSQL: a case from draft to filing, without Prefect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, func, select
+
+from reviewkit.errors import PermissionDenied, TransitionNotAllowed
+from reviewkit.services.cases import NewCase, start_case, submit_version
+from reviewkit.services.queries import case_detail, list_cases
+from reviewkit.services.roster import import_roster
+from reviewkit.services.workflow import decide, run_auto_stage
+from reviewkit.store.db import session_scope
+from reviewkit.store.models import AuditEvent, Case, Decision, DocumentVersion, Finding, HumanTask, StageEntry
+from tests.builders import build_docx, write_roster
+
+
+def _start(tmp_path: Path, flags: frozenset[str] = frozenset({"touches_business"})) -> int:
+    import_roster(write_roster(tmp_path / "roster.toml"))
+    case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
+                              drafter="drafter1", draft=build_docx(tmp_path / "v1.docx"), flags=flags))
+    assert case.id is not None
+    return case.id
+
+
+def _count(model: type, **where: object) -> int:
+    with session_scope() as session:
+        q = select(func.count()).select_from(model)
+        for k, v in where.items():
+            q = q.where(getattr(model, k) == v)
+        return int(session.exec(q).one())
+
+
+def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path: Path) -> None:
+    case_id = _start(tmp_path)
+    decide(case_id, "提交", "drafter1")
+    decide(case_id, "征求意见完成", "head1", opinion="征求意见30日")
+    assert run_auto_stage(case_id) == "legality_review"
+    assert run_auto_stage(case_id) is None  # idempotent: no longer in an automatic stage
+    decide(case_id, "应当予以修改", "counsel1", opinion="第三条表述不清")
+    submit_version(case_id, build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"), "drafter1")
+    decide(case_id, "提交修改稿", "drafter1")
+    assert run_auto_stage(case_id) == "legality_review"
+    decide(case_id, "合法", "counsel1")
+    decide(case_id, "符合", "fcr1")  # touches_business: fair-competition review happens
+    decide(case_id, "通过", "leader1")  # risk assessment skipped: not flagged
+    decide(case_id, "印发", "clerk1")
+    result = decide(case_id, "已报备", "clerk1")
+    assert result.to_stage == "filed"
+
+    detail = case_detail(case_id)
+    assert detail.case.status == "closed"
+    assert detail.case.doc_number is not None and detail.case.doc_number.endswith("〔" + detail.published_on[:4] + "〕1号")
+    stages = [(r.stage, r.round) for r in detail.timeline]
+    assert stages == [
+        ("drafting", 1), ("consultation", 1), ("prereview", 1), ("legality_review", 1), ("revision", 2),
+        ("prereview", 2), ("legality_review", 2), ("fair_competition", 2), ("deliberation", 2),
+        ("publication", 2), ("filing", 2), ("filed", 2),
+    ]
+    assert _count(Decision, case_id=case_id) == 10
+    assert _count(HumanTask, case_id=case_id, status="open") == 0
+    assert _count(DocumentVersion, case_id=case_id) == 2
+    with session_scope() as session:
+        decisions = session.exec(select(Decision).where(Decision.case_id == case_id).order_by(col(Decision.id))).all()
+        versions = session.exec(select(DocumentVersion).where(DocumentVersion.case_id == case_id)
+                                .order_by(col(DocumentVersion.seq))).all()
+        assert all(v.prereviewed_at is not None for v in versions)
+        legal = [d for d in decisions if d.stage == "legality_review"]
+        assert [d.version_sha256 for d in legal] == [versions[0].sha256, versions[1].sha256]
+    assert [c.number for c in list_cases()] == [detail.case.number]
+
+
+def test_refused_decisions_change_nothing_and_are_audited(db_url: str, tmp_path: Path) -> None:
+    case_id = _start(tmp_path)
+    before_entries = _count(StageEntry, case_id=case_id)
+    with pytest.raises(TransitionNotAllowed, match="只能由"):
+        decide(case_id, "提交", "counsel1")
+    with pytest.raises(TransitionNotAllowed, match="不接受决定"):
+        decide(case_id, "合法", "drafter1")
+    with pytest.raises(PermissionDenied, match="已停用"):
+        decide(case_id, "提交", "gone1")
+    with session_scope() as session:
+        case = session.get(Case, case_id)
+        assert case is not None and case.stage == "drafting"
+        refused = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.refused")).all()
+    assert len(refused) == 3
+    assert {e.actor for e in refused} == {"counsel1", "drafter1", "gone1"}
+    assert _count(StageEntry, case_id=case_id) == before_entries
+    assert _count(Decision, case_id=case_id) == 0
+
+
+def test_whoever_submitted_the_version_cannot_approve_its_legality(db_url: str, tmp_path: Path) -> None:
+    import_roster(write_roster(tmp_path / "roster.toml"))
+    (tmp_path / "more.toml").write_text(
+        '[[users]]\nusername = "both1"\nname = "兼任者"\nroles = ["drafter", "counsel"]\n', encoding="utf-8")
+    import_roster(tmp_path / "more.toml")
+    case = start_case(NewCase(kind="normative_document", title="某办法", drafting_unit="预算股", drafter="both1",
+                              draft=build_docx(tmp_path / "v1.docx")))
+    assert case.id is not None
+    decide(case.id, "提交", "both1")
+    decide(case.id, "征求意见完成", "both1")
+    run_auto_stage(case.id)
+    with pytest.raises(PermissionDenied, match="职责分离"):
+        decide(case.id, "合法", "both1")
+    decide(case.id, "合法", "counsel1")
+
+
+def test_findings_are_stored_once_per_version(db_url: str, tmp_path: Path) -> None:
+    case_id = _start(tmp_path)
+    decide(case_id, "提交", "drafter1")
+    decide(case_id, "征求意见完成", "head1")
+    run_auto_stage(case_id)
+    first = _count(Finding, case_id=case_id)
+    run_auto_stage(case_id)
+    assert _count(Finding, case_id=case_id) == first
+    assert _count(AuditEvent, action="prereview.completed") == 1
