@@ -22,6 +22,8 @@ class User(SQLModel, table=True):
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = True
     pin_hash: str | None = Field(default=None, max_length=256)
+    failed_logins: int = 0
+    locked_until: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -118,6 +120,9 @@ class Decision(SQLModel, table=True):
     role: str = Field(max_length=64)
     channel: str = Field(max_length=32)
     version_sha256: str | None = Field(default=None, max_length=64)
+    on_behalf_of: str | None = Field(default=None, max_length=64)
+    voided_at: datetime | None = None
+    voided_reason: str | None = Field(default=None, max_length=256)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -154,3 +159,55 @@ class AuditEvent(SQLModel, table=True):
     payload: str
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+class ApiToken(SQLModel, table=True):
+    """A token for scripts (``REVIEWKIT_TOKEN``); only its salted scrypt hash is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, max_length=64)
+    label: str = Field(default="", max_length=128)
+    token_hash: str = Field(max_length=256)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+class ApprovalCode(SQLModel, table=True):
+    """A one-time code bound to one person and one gate (case, stage, round); hash only, expiring."""
+
+    __tablename__ = "approval_codes"
+    __table_args__ = (Index("ix_approval_codes_gate", "case_id", "stage", "round", "username"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    case_id: int = Field(foreign_key="cases.id")
+    stage: str = Field(max_length=64)
+    round: int
+    code_hash: str = Field(max_length=256)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    failures: int = 0
+
+
+class Delegation(SQLModel, table=True):
+    """``principal`` lets ``delegate`` act in (some of) the principal's roles until ``ends_on``."""
+
+    __tablename__ = "delegations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    principal: str = Field(index=True, max_length=64)
+    delegate: str = Field(index=True, max_length=64)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    starts_on: date
+    ends_on: date
+    reason: str = Field(default="", max_length=256)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+    revoked_by: str | None = Field(default=None, max_length=64)
