@@ -7,12 +7,17 @@ What the caller supplies (the services rebuild it from the store; ``replay`` hel
   version; decisions add them (``emits``) and remove them (``clears``).
 - ``CaseState.facts``: recorded values, e.g. ``consultation_start``/``consultation_end`` (dates),
   ``urgency_reason`` (text); ``transition(..., facts=...)`` records new ones with the decision.
-- ``CaseState.evidence``: names of the materials on file; ``None`` means "not tracked" and skips
-  the evidence check (the services that do track it pass a set).
+- ``CaseState.evidence``: names of the materials on file.
+
+``None`` for ``events`` or ``evidence`` means "the caller did not supply this part of the record"
+(a bare ``CaseState(stage, round, flags)``): the checks that need it cannot be made, so they are
+not made, and the ``Move`` lists them in ``unchecked`` and a ``PreconditionsUncheckedWarning`` is
+issued — never silently. ``start_state`` and ``replay`` always supply the record.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -20,6 +25,10 @@ from datetime import date
 from reviewkit.domain.calendar import WorkCalendar
 from reviewkit.domain.process_model import DecisionSpec, Precondition, ProcessDefinition, StageSpec
 from reviewkit.errors import TransitionNotAllowed
+
+
+class PreconditionsUncheckedWarning(UserWarning):
+    """A transition was applied to a state without its record: preconditions were not checked."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ class CaseState:
     flags: frozenset[str] = frozenset()
     facts: dict[str, object] = field(default_factory=dict)
     version: str | None = None
-    events: Mapping[str, EventRecord] = field(default_factory=dict)
+    events: Mapping[str, EventRecord] | None = None
     evidence: frozenset[str] | None = None
     signatures: tuple[Signature, ...] = ()
 
@@ -62,6 +71,7 @@ class Move:
     from_stage: str
     complete: bool = True
     waiting_for: str = ""
+    unchecked: tuple[str, ...] = ()
 
 
 _DEFAULT_CALENDAR: WorkCalendar | None = None
@@ -104,8 +114,9 @@ def check(pre: Precondition, state: CaseState, calendar: WorkCalendar | None = N
     if pre.unless is not None and state.facts.get(pre.unless) not in (None, ""):
         return None
     reason = f"{pre.title}（{pre.basis}）" if pre.basis else pre.title
+    events = state.events or {}
     if pre.event is not None:
-        ev = state.events.get(pre.event)
+        ev = events.get(pre.event)
         if ev is None or (pre.current_version and ev.version != state.version):
             return reason
     elif pre.fact is not None:
@@ -125,7 +136,7 @@ def check(pre: Precondition, state: CaseState, calendar: WorkCalendar | None = N
 
 
 def _date_of(name: str, state: CaseState) -> date | None:
-    ev = state.events.get(name)
+    ev = (state.events or {}).get(name)
     if ev is not None and ev.on is not None:
         return ev.on
     value = state.facts.get(name)
@@ -134,20 +145,38 @@ def _date_of(name: str, state: CaseState) -> date | None:
 
 def _require(
     pres: Iterable[Precondition], state: CaseState, prefix: str, calendar: WorkCalendar | None
-) -> None:
+) -> tuple[str, ...]:
+    """Raise on the first precondition that fails; return the ids that could not be checked."""
+    if state.events is None:
+        return tuple(p.id for p in pres)
     for pre in pres:
         reason = check(pre, state, calendar)
         if reason is not None:
             raise TransitionNotAllowed(f"{prefix}：{reason}〔{pre.id}〕")
+    return ()
 
 
 def _enter(
     definition: ProcessDefinition, state: CaseState, target: str, calendar: WorkCalendar | None
-) -> CaseState:
+) -> tuple[CaseState, tuple[str, ...]]:
     stage_id = definition.resolve(target, state.flags)
     spec = definition.stage(stage_id)
-    _require(spec.requires, replace(state, stage=stage_id), f"不能进入环节“{spec.name}”", calendar)
-    return replace(state, stage=stage_id, signatures=())
+    unchecked = _require(
+        spec.requires, replace(state, stage=stage_id), f"不能进入环节“{spec.name}”", calendar
+    )
+    return replace(state, stage=stage_id, signatures=()), unchecked
+
+
+def _finish(move: Move) -> Move:
+    if move.unchecked:
+        warnings.warn(
+            PreconditionsUncheckedWarning(
+                f"未提供案件记录（CaseState.events），未检查前提：{'、'.join(move.unchecked)}；"
+                "请用 replay() 或 start_state() 构造案件状态"
+            ),
+            stacklevel=3,
+        )
+    return move
 
 
 def transition(
@@ -177,25 +206,31 @@ def transition(
         raise TransitionNotAllowed(f"环节“{spec.name}”只能由{needed}作出决定")
     if facts:
         state = replace(state, facts={**state.facts, **facts})
-    _require(chosen.requires, state, f"环节“{spec.name}”不能作出决定“{chosen.label}”", calendar)
+    unchecked = _require(chosen.requires, state, f"环节“{spec.name}”不能作出决定“{chosen.label}”", calendar)
     if spec.approval.mode != "single":
         signed = _sign(definition, spec, state, chosen, roles, actor)
         if signed is not None:
-            return signed
-    if state.evidence is not None and not chosen.waive_evidence:
-        missing = [e for e in (*spec.evidence, *chosen.evidence) if e not in state.evidence]
+            return _finish(replace(signed, unchecked=unchecked))
+    required = () if chosen.waive_evidence else (*spec.evidence, *chosen.evidence)
+    if state.evidence is None:
+        unchecked += tuple(f"材料：{e}" for e in required)
+    else:
+        missing = [e for e in required if e not in state.evidence]
         if missing:
             raise TransitionNotAllowed(f"离开环节“{spec.name}”前须提交：{'、'.join(missing)}")
     after = apply_effects(state, chosen, on=on)
-    return Move(state=_enter(definition, after, chosen.target, calendar), decision=chosen, from_stage=spec.id)
+    entered, more = _enter(definition, after, chosen.target, calendar)
+    return _finish(Move(entered, chosen, spec.id, unchecked=unchecked + more))
 
 
 def apply_effects(state: CaseState, chosen: DecisionSpec, *, on: date | None = None) -> CaseState:
     """The bookkeeping of a decision that takes effect: events, cleared events, round."""
+    next_round = state.round + 1 if chosen.outcome == "revise" else state.round
+    if state.events is None:
+        return replace(state, round=next_round)
     events = {k: v for k, v in state.events.items() if k not in chosen.clears}
     if chosen.emits:
         events[chosen.emits] = EventRecord(on, state.version)
-    next_round = state.round + 1 if chosen.outcome == "revise" else state.round
     return replace(state, events=events, round=next_round)
 
 
@@ -257,7 +292,8 @@ def advance_auto(
     spec = definition.stage(state.stage)
     if spec.kind != "auto" or spec.next is None:
         raise TransitionNotAllowed(f"环节“{spec.name}”不是自动环节")
-    return Move(state=_enter(definition, state, spec.next, calendar), decision=None, from_stage=spec.id)
+    entered, unchecked = _enter(definition, state, spec.next, calendar)
+    return _finish(Move(entered, None, spec.id, unchecked=unchecked))
 
 
 @dataclass(frozen=True)
