@@ -168,10 +168,11 @@ def _enter(
 
 
 def _finish(move: Move) -> Move:
-    if move.unchecked:
+    preconditions = [u for u in move.unchecked if not u.startswith("材料：")]
+    if preconditions:
         warnings.warn(
             PreconditionsUncheckedWarning(
-                f"未提供案件记录（CaseState.events），未检查前提：{'、'.join(move.unchecked)}；"
+                f"未提供案件记录（CaseState.events），未检查前提：{'、'.join(preconditions)}；"
                 "请用 replay() 或 start_state() 构造案件状态"
             ),
             stacklevel=3,
@@ -206,7 +207,10 @@ def transition(
         raise TransitionNotAllowed(f"环节“{spec.name}”只能由{needed}作出决定")
     if facts:
         state = replace(state, facts={**state.facts, **facts})
-    unchecked = _require(chosen.requires, state, f"环节“{spec.name}”不能作出决定“{chosen.label}”", calendar)
+    # A stage's own preconditions must still hold when it passes a case on (a new draft may have
+    # arrived while the case waited there); returning or rejecting stays possible.
+    pres = (*spec.requires, *chosen.requires) if chosen.outcome == "pass" else chosen.requires
+    unchecked = _require(pres, state, f"环节“{spec.name}”不能作出决定“{chosen.label}”", calendar)
     if spec.approval.mode != "single":
         signed = _sign(definition, spec, state, chosen, roles, actor)
         if signed is not None:
