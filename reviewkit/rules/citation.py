@@ -13,7 +13,7 @@ CITED = re.compile(r"《([^《》]{2,60})》")
 _VERSION_YEAR = re.compile(r"[（(]\s*(\d{4})\s*年[^）)]{0,6}(?:修正|修订|版)?\s*[）)]")
 _VERSION_BEFORE = re.compile(r"(\d{4})\s*年(?:修正|修订)的?$")
 _HISTORIC = re.compile(r"^(?:已|已经|已被|同时|均|业已|现已)?(?:废止|失效|失去效力|停止施行|被废止|被取代)")
-_HISTORIC_BEFORE = re.compile(r"(?:原|废止|取代|替代|代替|不再适用)$")
+_HISTORIC_BEFORE = re.compile(r"(?:原(?:依据|依照|根据|按照)?|废止|取代|替代|代替|不再适用)$")
 _CITED_NUMBER = re.compile(
     r"[\u4e00-\u9fa5A-Za-z]{1,12}\s*[\[（(【［]\s*\d{4}\s*[\]）)】］]\s*第?\s*\d+\s*号"
 )
@@ -36,7 +36,7 @@ def check_repealed(doc: ParsedDocument, ctx: Context) -> Iterator[Finding]:
             law = catalog.lookup(m.group(1))
             if law is None:
                 continue
-            before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 10]
+            before, after = text[max(0, m.start() - 6) : m.start()], text[m.end() : m.end() + 10]
             if _HISTORIC.search(after) or _HISTORIC_BEFORE.search(before):
                 continue  # the clause speaks of the repeal itself, or of the former law
             stamp = f"（法律状态目录截至{catalog.as_of_label}）"

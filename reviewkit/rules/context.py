@@ -16,7 +16,7 @@ from reviewkit.rules.document import Paragraph, ParsedDocument
 from reviewkit.rules.model import Context, Finding, Rule, RuleInfo
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
-_CLAUSE_BREAK = re.compile(r"[，,：:、]")
+_CLAUSE_BREAK = re.compile(r"[，,：:]")
 _SELF = r"本(?:办法|规定|细则|意见|通知|方案|决定|规则|措施|实施办法|实施细则|文件|条例|章|条)"
 _INSTRUMENT_SUFFIX = r"(?:法|条例|规定|办法|决定|细则|规则|通知|意见|解释|准则|目录|清单|命令|批复)"
 
@@ -30,7 +30,7 @@ STRONG_AUTHORITY = re.compile(
     r"|[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d+号"
 )
 WEAK_AUTHORITY = re.compile(
-    r"依法(?!律)|依规|依照规定|按规定|按照规定|按国家规定|按有关规定|法律、法规另有规定|法定(?:程序|条件|标准)"
+    r"(?<![未不非])(?:依法(?!律)|依规|依照规定|按规定|按照规定|按国家规定|按有关规定)|法律、法规另有规定|法定(?:程序|条件|标准)"
 )
 _AMOUNT = re.compile(r"[\d０-９一二三四五六七八九十百千万]+(?:元|万元)")
 _LIST_ITEM = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、]|\(\d+\))")
@@ -101,7 +101,8 @@ class Pattern:
     negation: re.Pattern[str] | None = DEFAULT_NEGATION  # in the clause before the match → clear
     exclude: re.Pattern[str] | None = None  # anywhere in the sentence → clear
     after_exclude: re.Pattern[str] | None = None  # right after the match (12 chars) → clear
-    require: re.Pattern[str] | None = None  # the sentence must also match this
+    require: re.Pattern[str] | None = None  # the sentence must also match this…
+    require_only: frozenset[int] | None = None  # …only for these pattern indices (None: all)
     authority: str = "weak"  # "weak": 依法 etc. clears; "strong": only a cited law clears; "none"
     amount_defeats_weak: bool = False  # a weak 依法 does not clear a clause that fixes an amount
     encourage_clears: bool = False  # 鼓励/支持… in the clause clears unless a hard obligation is there
@@ -124,9 +125,10 @@ class Pattern:
     def first_hit(self, sentence: str, doc: ParsedDocument, para: Paragraph) -> tuple[int, str] | None:
         if self.exclude is not None and self.exclude.search(sentence):
             return None
-        if self.require is not None and not self.require.search(sentence):
-            return None
-        for regex in self.patterns:
+        required = self.require is None or bool(self.require.search(sentence))
+        for k, regex in enumerate(self.patterns):
+            if not required and (self.require_only is None or k in self.require_only):
+                continue
             for m in regex.finditer(sentence):
                 if self.cleared(sentence, m, doc, para):
                     continue
