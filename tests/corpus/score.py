@@ -15,6 +15,7 @@ from reviewkit.rules import CATEGORIES, run_rules
 
 CORPUS = Path(__file__).parent
 TODAY = date(2025, 6, 30)
+CLAUSE_FILES = ("clauses.toml", "holdout.toml")
 
 
 @dataclass
@@ -33,21 +34,22 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def load() -> list[tuple[str, set[str], str]]:
+def load(files: tuple[str, ...] | None = None) -> list[tuple[str, set[str], str]]:
     """(text, expected categories, scope) for clauses and whole documents."""
     items: list[tuple[str, set[str], str]] = []
-    clauses = tomllib.loads((CORPUS / "clauses.toml").read_text(encoding="utf-8"))
-    items += [(c["text"], set(c["expect"]), "clause") for c in clauses["clause"]]
+    for name in files or CLAUSE_FILES:
+        clauses = tomllib.loads((CORPUS / name).read_text(encoding="utf-8"))
+        items += [(c["text"], set(c["expect"]), "clause") for c in clauses["clause"]]
     docs_file = CORPUS / "documents.toml"
-    if docs_file.exists():
+    if files is None and docs_file.exists():
         docs = tomllib.loads(docs_file.read_text(encoding="utf-8"))
         items += [(d["text"], set(d["expect"]), "document") for d in docs["document"]]
     return items
 
 
-def score() -> dict[str, Score]:
+def score(files: tuple[str, ...] | None = None) -> dict[str, Score]:
     scores = {c: Score() for c in CATEGORIES}
-    for text, expected, scope in load():
+    for text, expected, scope in load(files):
         doc = parse_text(text, "corpus.txt")
         scopes = ("clause",) if scope == "clause" else ("clause", "document")
         findings = run_rules(doc, today=TODAY, scopes=scopes)  # type: ignore[arg-type]
@@ -74,7 +76,9 @@ def report(scores: dict[str, Score]) -> str:
 
 
 if __name__ == "__main__":
-    result = score()
+    import sys
+
+    result = score(tuple(sys.argv[1:]) or None)
     print(report(result))
     for cat, s in result.items():
         for miss in s.misses:
