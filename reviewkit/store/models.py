@@ -43,6 +43,7 @@ class Case(SQLModel, table=True):
     round: int = 1
     status: str = Field(default="open", index=True, max_length=16)
     flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    facts: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     current_version_id: int | None = Field(default=None)
     doc_number: str | None = Field(default=None, max_length=64)
     published_on: date | None = None
@@ -84,6 +85,26 @@ class DocumentVersion(SQLModel, table=True):
     prereviewed_at: datetime | None = None
 
 
+class Attachment(SQLModel, table=True):
+    """A named material on file for a case (起草说明, 征求意见采纳情况, 风险评估报告 …): the evidence a
+    stage requires before it can be left. Files live content-addressed in the blob store."""
+
+    __tablename__ = "attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    name: str = Field(max_length=64)
+    filename: str = Field(max_length=256)
+    sha256: str = Field(max_length=64)
+    size: int
+    stage: str = Field(max_length=64)
+    round: int
+    draft_sha256: str | None = Field(default=None, max_length=64)
+    submitted_by: str = Field(max_length=64)
+    generated: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class HumanTask(SQLModel, table=True):
     """A gate waiting for a person. One per case, stage and round."""
 
@@ -110,10 +131,12 @@ class Decision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
-    task_id: int = Field(foreign_key="human_tasks.id", index=True, unique=True)
+    task_id: int = Field(foreign_key="human_tasks.id", index=True)
     stage: str = Field(max_length=64)
     round: int
     decision: str = Field(max_length=64)
+    facts: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    signature_only: bool = False
     outcome: str = Field(max_length=16)
     opinion: str = Field(default="")
     actor: str = Field(max_length=64)
