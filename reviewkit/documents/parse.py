@@ -29,7 +29,7 @@ W_P, W_TBL, W_TR, W_TC, W_PSTYLE, W_PPR = (
 W_VAL = f"{_W}val"
 
 
-def _limits(
+def resolve_limits(
     max_bytes: int | None, max_uncompressed: int | None, max_paragraphs: int | None
 ) -> tuple[int, int, int]:
     if max_bytes is None or max_uncompressed is None or max_paragraphs is None:
@@ -52,7 +52,7 @@ def parse_file(
 ) -> ParsedDocument:
     """Check and parse ``path``; limits default to the settings (``REVIEWKIT_MAX_*``)."""
     path = Path(path)
-    max_bytes, max_uncompressed, max_paragraphs = _limits(max_bytes, max_uncompressed, max_paragraphs)
+    max_bytes, max_uncompressed, max_paragraphs = resolve_limits(max_bytes, max_uncompressed, max_paragraphs)
     data = read_checked(
         path,
         max_bytes=max_bytes,
@@ -65,7 +65,7 @@ def parse_file(
 
 def parse_bytes(data: bytes, name: str, *, max_paragraphs: int | None = None) -> ParsedDocument:
     """Parse bytes already checked by :func:`reviewkit.documents.safety.check_bytes`."""
-    _, _, max_paragraphs = _limits(0, 0, max_paragraphs)
+    _, _, max_paragraphs = resolve_limits(0, 0, max_paragraphs)
     digest = hashlib.sha256(data).hexdigest()
     suffix = Path(name).suffix.lower()
     if suffix in DOCX_SUFFIXES:
