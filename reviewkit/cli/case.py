@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from reviewkit.cli import app
+from reviewkit.cli.identity import AS_HELP, PIN_HELP, current_actor
 from reviewkit.cli.views import case_panel, cases_table, console, print_json
 
 case_app = typer.Typer(help="审核案件：发起、列表、详情、提交新版本。", no_args_is_help=True)
@@ -74,13 +75,15 @@ def show(
 def submit(
     case: str = typer.Argument(..., help="案件 id 或编号"),
     draft: Path = typer.Argument(..., help="新版本文稿（.docx）"),
-    user: str = typer.Option(..., "--as", help="提交人（名册中的用户名）"),
+    user: str | None = typer.Option(None, "--as", help=AS_HELP),
     note: str = typer.Option("", "--note", help="版本说明"),
+    pin: str | None = typer.Option(None, "--pin", help=PIN_HELP),
 ) -> None:
     """提交文稿新版本（如按审核意见修改后的修改稿）。"""
     from reviewkit.services.cases import submit_version
 
-    version = submit_version(case, draft, user, note=note)
+    actor = current_actor(user, pin)
+    version = submit_version(case, draft, actor.username, note=note)
     console.print(f"已提交第 {version.seq} 稿：{version.filename}（SHA-256 {version.sha256[:16]}…）")
 
 
@@ -88,14 +91,15 @@ def submit(
 def decide(
     case: str = typer.Argument(..., help="案件 id 或编号"),
     decision: str = typer.Option(..., "--decision", "-d", help="决定，如 合法 / 应当予以修改 / 不合法 / 通过"),
-    user: str = typer.Option(..., "--as", help="决定人（名册中的用户名）"),
+    user: str | None = typer.Option(None, "--as", help=AS_HELP),
     opinion: str = typer.Option("", "--opinion", "-m", help="意见"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+    pin: str | None = typer.Option(None, "--pin", help=PIN_HELP),
 ) -> None:
-    """在案件当前的人工环节作出决定（先记入数据库，再唤醒等待中的流程）。"""
+    """在案件当前的人工环节作出决定（先记入数据库，再唤醒等待中的流程）。须验证身份：--as + PIN，或 REVIEWKIT_TOKEN。"""
     from reviewkit.services.workflow import decide as apply
 
-    result = apply(case, decision, user, opinion=opinion)
+    result = apply(case, decision, current_actor(user, pin), opinion=opinion)
     if as_json:
         print_json(result)
     else:

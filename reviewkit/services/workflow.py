@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from reviewkit.domain import permissions
 from reviewkit.domain.process import CaseState, ProcessDefinition, advance_auto, parse_definition, transition
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from reviewkit.services.actors import SYSTEM_ACTOR, Actor, load_actor
@@ -109,24 +110,49 @@ class DecisionResult:
     task_id: int
 
 
-def decide(case_ref: str | int, decision: str, username: str, *, opinion: str = "", channel: str = "cli") -> DecisionResult:
+def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion: str = "", channel: str = "cli",
+           approval_code: str | None = None) -> DecisionResult:
     """Apply a person's decision at the case's current gate, in one transaction. A refused decision
-    changes nothing and is recorded in the audit trail before the error reaches the caller."""
+    changes nothing and is recorded in the audit trail before the error reaches the caller.
+
+    ``username`` is a user name (trusted in-process caller) or an ``Actor`` already authenticated by
+    ``services.identity`` (its ``auth`` is recorded). ``approval_code``: the one-time code typed in
+    the Prefect resume form; it is checked against the case's current gate and consumed together
+    with the decision (a decision refused for another reason leaves the code unused)."""
     from reviewkit.services.cases import get_case
+    from reviewkit.services.identity import consume_approval_code, note_code_failure
 
     require_schema()
     decision = decision.strip()
+    name = username.username if isinstance(username, Actor) else username
+    auth = username.auth if isinstance(username, Actor) else ""
+    bad_code: tuple[int, str, int] | None = None
     try:
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
-            actor = load_actor(session, username, channel)
+            if approval_code is not None:
+                assert case.id is not None
+                try:
+                    actor = consume_approval_code(session, name, approval_code, case.id, case.stage, case.round,
+                                                  channel=channel)
+                except PermissionDenied:
+                    bad_code = (case.id, case.stage, case.round)
+                    raise
+            else:
+                actor = replace(load_actor(session, name, channel), auth=auth)
             return _apply_decision(session, case, decision, opinion.strip(), actor)
     except (TransitionNotAllowed, PermissionDenied, InvalidInput, NotFound) as err:
-        record_refusal(case_ref, username, channel, "decision.refused", str(err), {"decision": decision})
+        if bad_code is not None:
+            note_code_failure(name, *bad_code)
+        record_refusal(case_ref, name, channel, "decision.refused", str(err),
+                       {"decision": decision, "auth": "code" if approval_code is not None else auth})
         raise
 
 
 def _apply_decision(session: Session, case: Case, decision: str, opinion: str, actor: Actor) -> DecisionResult:
+    from reviewkit.services.delegation import may_take_task
+    from reviewkit.services.identity import permission_matrix
+
     assert case.id is not None
     if case.status != "open":
         raise InvalidInput(f"案件 {case.number} 已结束，不能再作决定")
@@ -138,14 +164,15 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     if task is None:
         raise TransitionNotAllowed(f"案件 {case.number} 的“{spec.name}”环节没有待办事项")
     version = current_version(session, case)
-    if spec.id == "legality_review" and version.submitted_by == actor.username:
-        raise PermissionDenied(f"{actor.label}提交了当前文稿版本，不能审核其合法性（职责分离）")
     move = transition(definition, state_of(case), decision, actor.roles)
     assert move.decision is not None
-    role = next(r for r in spec.roles if r in actor.roles)
+    # Identity and duties (issue #7): the task's assignee, separation of duties, the matrix's cap.
+    role, principal = may_take_task(session, actor, task)
+    matrix = permission_matrix()
+    permissions.require(matrix, actor.label, {role}, matrix.decision_action(spec.id))
     record = Decision(case_id=case.id, task_id=task.id or 0, stage=spec.id, round=case.round, decision=decision,
                       outcome=move.decision.outcome, opinion=opinion, actor=actor.username, role=role,
-                      channel=actor.channel, version_sha256=version.sha256)
+                      channel=actor.channel, version_sha256=version.sha256, on_behalf_of=principal)
     session.add(record)
     task.status = "decided"
     task.decided_at = utcnow()
@@ -155,7 +182,8 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
         session, action="decision.recorded", actor=actor.username, role=role, channel=actor.channel,
         case_id=case.id,
         payload={"stage": spec.id, "round": case.round, "decision": decision, "outcome": move.decision.outcome,
-                 "opinion": opinion, "version_sha256": version.sha256, "task_id": task.id},
+                 "opinion": opinion, "version_sha256": version.sha256, "task_id": task.id,
+                 "on_behalf_of": principal, "auth": actor.auth},
     )
     if spec.assigns_number and move.decision.outcome == "pass":
         _assign_number(session, case, actor)
@@ -199,11 +227,13 @@ def record_refusal(case_ref: str | int | None, username: str, channel: str, acti
 
 
 def rebind_open_task(session: Session, case: Case, actor: Actor) -> None:
-    """A new version arrived while a gate is open: the gate now decides on the new version."""
+    """A new version arrived: approvals of older versions are void, and an open gate now decides
+    on the new version."""
+    version = current_version(session, case)
+    void_stale_approvals(session, case, version, actor)
     task = open_task(session, case)
     if task is None:
         return
-    version = current_version(session, case)
     if task.version_sha256 == version.sha256:
         return
     old = task.version_sha256
@@ -211,6 +241,30 @@ def rebind_open_task(session: Session, case: Case, actor: Actor) -> None:
     session.add(task)
     audit.append(session, action="task.rebound", actor=actor.username, channel=actor.channel, case_id=case.id,
                  payload={"task_id": task.id, "stage": task.stage, "old_sha256": old, "new_sha256": version.sha256})
+
+
+AUTHORING_ROLES = frozenset({"drafter", "unit_head"})
+
+
+def void_stale_approvals(session: Session, case: Case, version: DocumentVersion, actor: Actor) -> list[int]:
+    """Mark void every approval (outcome ``pass``) given on another version at a reviewing stage
+    (one whose roles are not only the authoring side's): a decision binds to the exact text."""
+    definition = definition_of(case)
+    reviewing = {s.id for s in definition.stages if s.kind == "human" and not set(s.roles) <= AUTHORING_ROLES}
+    stale = session.exec(select(Decision).where(
+        Decision.case_id == case.id, Decision.outcome == "pass", col(Decision.voided_at).is_(None),
+        col(Decision.stage).in_(reviewing), Decision.version_sha256 != version.sha256)).all()
+    if not stale:
+        return []
+    reason = f"文稿已更新为第 {version.seq} 稿（SHA-256 {version.sha256[:16]}…），对旧稿的批准失效"
+    for d in stale:
+        d.voided_at, d.voided_reason = utcnow(), reason
+        session.add(d)
+    ids = [d.id or 0 for d in stale]
+    audit.append(session, action="decision.voided", actor=actor.username, channel=actor.channel, case_id=case.id,
+                 payload={"decision_ids": ids, "stages": sorted({d.stage for d in stale}),
+                          "new_sha256": version.sha256, "reason": reason})
+    return ids
 
 
 def run_auto_stage(case_id: int) -> str | None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import Session, select
 
 from reviewkit.settings import get_settings
@@ -42,8 +44,37 @@ def event_body(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+_s = encode_basestring  # the C JSON string encoder (ensure_ascii=False)
+
+
+def body_bytes(seq: int, case_id: int | None, action: str, actor: str, role: str, channel: str, occurred_utc: str,
+               occurred_local: str, payload: str, prev_hash: str) -> bytes:
+    """The canonical JSON the hash covers, built directly (keys in sorted order) with the stored
+    payload text embedded byte for byte, so re-serialising cannot hide an edit to the payload.
+    Equal to ``canonical_json(event_body(e))`` for every payload ``append`` writes."""
+    return (
+        f'{{"action":{_s(action)},"actor":{_s(actor)},"case_id":{"null" if case_id is None else int(case_id)},'
+        f'"channel":{_s(channel)},"occurred_local":{_s(occurred_local)},"occurred_utc":{_s(occurred_utc)},'
+        f'"payload":{payload},"prev_hash":{_s(prev_hash)},"role":{_s(role)},"seq":{int(seq)}}}'
+    ).encode("utf-8")
+
+
+def row_hash(row: tuple[Any, ...], seq: int | None = None) -> str:
+    """SHA-256 of a row ``(id, case_id, action, actor, role, channel, occurred_utc, occurred_local,
+    payload, prev_hash, ...)`` as if it sat at ``seq`` (default: its own id)."""
+    return hashlib.sha256(body_bytes(row[0] if seq is None else seq, *row[1:10])).hexdigest()
+
+
 def event_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(canonical_json(event_body(event)).encode("utf-8")).hexdigest()
+    return row_hash(as_row(event))
+
+
+def as_row(event: AuditEvent) -> tuple[Any, ...]:
+    return (event.id, event.case_id, event.action, event.actor, event.role, event.channel, event.occurred_utc,
+            event.occurred_local, event.payload, event.prev_hash, event.hash)
+
+
+ROW_COLUMNS = "id, case_id, action, actor, role, channel, occurred_utc, occurred_local, payload, prev_hash, hash"
 
 
 def append(
@@ -81,3 +112,102 @@ def append(
     session.add(event)
     session.flush()
     return event
+
+
+# --- verification ------------------------------------------------------------------------------
+
+BREAK_NAMES = {"edited": "被修改", "deleted": "被删除", "reordered": "顺序被调换", "inserted": "被插入伪造事件"}
+_WINDOW = 256  # how far a moved event's original position is searched for
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first place where the chain is broken: ``seq`` of the event, ``kind`` (a key of
+    ``BREAK_NAMES``) and a Chinese ``detail``."""
+
+    seq: int
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    count: int  # events verified intact before the break (all of them when intact)
+    head_seq: int
+    head_hash: str
+    broken: Break | None
+
+
+def verify_chain(conn: Connection, *, anchor: tuple[int, str] | None = None, batch: int = 20_000) -> VerifyReport:
+    """Walk the whole chain in order, streaming; stop at the first break and say what broke.
+
+    ``anchor`` is a ``(seq, hash)`` recorded earlier (e.g. printed on a paper 全过程记录): it must
+    still be in the chain, which also catches events deleted from, or forged onto, the tail.
+    """
+    prev_id, prev_hash, count = 0, GENESIS, 0
+    anchor_seen = anchor is None
+    result = conn.execution_options(stream_results=True, yield_per=batch).exec_driver_sql(
+        f"SELECT {ROW_COLUMNS} FROM audit_events ORDER BY id")
+    for row in result:
+        rid = row[0]
+        if rid == prev_id + 1 and row[9] == prev_hash and row_hash(row) == row[10]:
+            prev_id, prev_hash, count = rid, row[10], count + 1
+            if not anchor_seen and rid == anchor[0]:  # type: ignore[index]
+                anchor_seen = True
+                if row[10] != anchor[1]:  # type: ignore[index]
+                    result.close()
+                    return VerifyReport(count, prev_id, prev_hash, Break(rid, "edited", (
+                        f"第 {rid} 号事件的哈希与先前记录的锚点不符：审计链自此处或更早被整体改写")))
+            continue
+        result.close()
+        return VerifyReport(count, prev_id, prev_hash, _classify(conn, tuple(row), prev_id, prev_hash))
+    if not anchor_seen:
+        return VerifyReport(count, prev_id, prev_hash, Break(prev_id + 1, "deleted", (
+            f"先前记录的第 {anchor[0]} 号事件已不存在：链尾事件被删除")))  # type: ignore[index]
+    return VerifyReport(count, prev_id, prev_hash, None)
+
+
+def _one(conn: Connection, where: str, value: Any) -> tuple[Any, ...] | None:
+    row = conn.execute(text(f"SELECT {ROW_COLUMNS} FROM audit_events WHERE {where} ORDER BY id LIMIT 1"),
+                       {"v": value}).first()
+    return tuple(row) if row is not None else None
+
+
+def _classify(conn: Connection, row: tuple[Any, ...], prev_id: int, prev_hash: str) -> Break:
+    rid = row[0]
+    if rid > prev_id + 1:
+        gone = f"{prev_id + 1}" if rid == prev_id + 2 else f"{prev_id + 1}–{rid - 1}"
+        return Break(prev_id + 1, "deleted", f"第 {gone} 号事件缺失：被删除")
+    content_ok = row_hash(row) == row[10]
+    if content_ok:  # the row sits where it was written, but its predecessor is not the one it chained to
+        moved = _one(conn, "hash = :v", row[9])
+        if moved is None:
+            return Break(prev_id, "edited", (f"第 {prev_id} 号事件被修改（哈希被重新计算），"
+                                             f"与第 {rid} 号事件记录的前序哈希不符"))
+        return Break(prev_id, "reordered", f"第 {prev_id} 号位置上的事件被替换，原事件现位于第 {moved[0]} 号")
+    nxt = _one(conn, "id > :v", rid)
+    origin = next((j for j in _around(rid) if row_hash(row, j) == row[10]), None)
+    if origin is None:
+        if nxt is not None and nxt[9] == prev_hash:
+            return Break(rid, "inserted", f"第 {rid} 号事件是插入的伪造事件：其后的事件直接接续第 {prev_id} 号")
+        return Break(rid, "edited", f"第 {rid} 号事件的内容与其哈希不符：字段被修改")
+    if origin < rid:
+        return Break(origin, "inserted", (f"第 {origin}–{rid - 1} 号是插入的伪造事件："
+                                          f"第 {rid} 号事件原为第 {origin} 号，其后续编号被整体后移"))
+    rightful = _one(conn, "prev_hash = :v", prev_hash)
+    if rightful is not None and rightful[0] != rid and row_hash(rightful, rid) == rightful[10]:
+        return Break(rid, "reordered", f"第 {rid} 号与第 {rightful[0]} 号事件的顺序被调换（本位置上是原第 {origin} 号事件）")
+    return Break(rid, "deleted", (f"第 {rid} 号之前有 {origin - rid} 个事件被删除，其后事件被重新编号"
+                                  f"（本事件原为第 {origin} 号）"))
+
+
+def _around(seq: int) -> list[int]:
+    out: list[int] = []
+    for d in range(1, _WINDOW + 1):
+        out += [seq - d, seq + d] if seq - d > 0 else [seq + d]
+    return out
+
+
+def head(conn: Connection) -> tuple[int, str]:
+    row = conn.exec_driver_sql("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1").first()
+    return (int(row[0]), str(row[1])) if row is not None else (0, GENESIS)

@@ -1,0 +1,303 @@
+"""Who is acting: PINs, script tokens and one-time approval codes, all kept as salted scrypt hashes.
+
+Channels (see README, 身份与权限):
+- CLI: ``--as USER`` and a PIN (prompted; or ``--pin`` / ``REVIEWKIT_PIN`` for scripts and tests), or
+  ``REVIEWKIT_TOKEN`` (issued by ``reviewkit user token``). Five wrong PINs lock the account 15 minutes.
+- Prefect UI resume form: user name + a one-time approval code. The code is issued by
+  ``issue_approval_code`` after the person proved who they are on the CLI, is bound to one gate
+  (case, stage, round) and one person, expires, and is consumed by its first successful use, so the
+  copy the Prefect server keeps of the form is worthless. No PIN or token ever goes through Prefect.
+- Python API: in-process callers are trusted (they hold the database credentials anyway) and name
+  the user; services still check roles, separation of duties, and audit the channel.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from reviewkit.domain.permissions import PermissionMatrix, load_matrix, require
+from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
+from reviewkit.services.actors import Actor, load_actor
+from reviewkit.settings import get_settings
+from reviewkit.store import audit
+from reviewkit.store.db import require_schema, session_scope
+from reviewkit.store.models import ApiToken, ApprovalCode, Case, HumanTask, User
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+PIN_MIN_LENGTH = 6
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+CODE_TTL_HOURS = 72
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+# --- hashing -----------------------------------------------------------------------------------
+
+def hash_secret(secret: str) -> str:
+    """``scrypt$log2n$r$p$salt$digest`` (base64); the parameters travel with the hash."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${SCRYPT_N.bit_length() - 1}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def check_secret(secret: str, stored: str | None) -> bool:
+    if not stored:
+        return False
+    try:
+        scheme, log_n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        want = base64.b64decode(digest)
+        got = hashlib.scrypt(secret.encode("utf-8"), salt=base64.b64decode(salt), n=2 ** int(log_n), r=int(r),
+                             p=int(p), dklen=len(want))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, want)
+
+
+def validate_pin(pin: str) -> str:
+    pin = pin.strip()
+    if len(pin) < PIN_MIN_LENGTH:
+        raise InvalidInput(f"PIN 至少 {PIN_MIN_LENGTH} 位")
+    if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
+        raise InvalidInput("PIN 过于简单（不能是同一字符或连续数字）")
+    return pin
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def _matrix_at(path: Path, mtime: float) -> PermissionMatrix:
+    return load_matrix(path)
+
+
+def permission_matrix() -> PermissionMatrix:
+    path = get_settings().templates_dir / "permissions.toml"
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return _matrix_at(path, mtime)
+
+
+def authorize(actor: Actor, action: str) -> str:
+    """The role under which ``actor`` may perform ``action``, or ``PermissionDenied``."""
+    return require(permission_matrix(), actor.label, actor.roles, action)
+
+
+@contextmanager
+def audited_refusals(by: Actor | None, what: str, *, case_id: int | None = None,
+                     payload: dict[str, object] | None = None) -> Iterator[None]:
+    """Record a ``PermissionDenied`` raised inside (after its transaction rolled back) as a
+    ``permission.refused`` event, then let it propagate."""
+    try:
+        yield
+    except PermissionDenied as err:
+        with session_scope(write=True) as session:
+            audit.append(session, action="permission.refused", actor=by.username if by else "（未知）",
+                         channel=by.channel if by else "cli", case_id=case_id,
+                         payload={**(payload or {}), "attempted": what, "reason": str(err)})
+        raise
+
+
+# --- PIN and token -----------------------------------------------------------------------------
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def authenticate_pin(username: str, pin: str, *, channel: str = "cli") -> Actor:
+    """The actor if ``pin`` is right; a wrong PIN is counted (and audited) before the refusal."""
+    require_schema()
+    now = datetime.now(UTC)
+    refusal = ""
+    with session_scope(write=True) as session:
+        user = session.exec(select(User).where(User.username == username)).first()
+        if user is None:
+            raise NotFound(f"名册中没有用户“{username}”")
+        locked = _aware(user.locked_until)
+        if locked and locked > now:
+            raise PermissionDenied(f"用户“{username}”因多次输入错误 PIN 已锁定，请于 {_local(locked)} 后再试")
+        if not user.pin_hash:
+            raise PermissionDenied(f"用户“{username}”尚未设置 PIN，请管理员运行 reviewkit user set-pin {username}")
+        if check_secret(pin, user.pin_hash):
+            if user.failed_logins or user.locked_until:
+                user.failed_logins, user.locked_until = 0, None
+                session.add(user)
+            actor = load_actor(session, username, channel)
+            return Actor(actor.username, actor.roles, channel, actor.display_name, "pin", actor.delegations)
+        user.failed_logins += 1
+        refusal = f"用户“{username}”的 PIN 不正确"
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+            refusal += f"，已连续错误 {MAX_FAILURES} 次，锁定 {LOCK_MINUTES} 分钟"
+        session.add(user)
+        audit.append(session, action="identity.refused", actor=username, channel=channel,
+                     payload={"method": "pin", "reason": refusal})
+    raise PermissionDenied(refusal)
+
+
+def issue_token(username: str, by: Actor, *, label: str = "", days: int | None = 365) -> str:
+    """A script token for ``username`` (shown once): ``rkt_<id>_<secret>``. Admin only."""
+    require_schema()
+    secret = secrets.token_urlsafe(24)
+    with session_scope(write=True) as session:
+        role = authorize(by, "token.issue")
+        load_actor(session, username, "cli")
+        expires = datetime.now(UTC) + timedelta(days=days) if days else None
+        token = ApiToken(username=username, label=label, token_hash=hash_secret(secret), created_by=by.username,
+                         expires_at=expires)
+        session.add(token)
+        session.flush()
+        audit.append(session, action="identity.token_issued", actor=by.username, role=role, channel=by.channel,
+                     payload={"username": username, "token_id": token.id, "label": label,
+                              "expires_at": expires.isoformat() if expires else None})
+        return f"rkt_{token.id}_{secret}"
+
+
+def authenticate_token(token: str, *, channel: str = "cli") -> Actor:
+    require_schema()
+    bad = PermissionDenied("REVIEWKIT_TOKEN 无效、已撤销或已过期")
+    parts = token.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != "rkt" or not parts[1].isdigit():
+        raise bad
+    with session_scope(write=True) as session:
+        row = session.get(ApiToken, int(parts[1]))
+        expires = _aware(row.expires_at) if row else None
+        if row is None or row.revoked_at or (expires and expires <= datetime.now(UTC)):
+            raise bad
+        if not check_secret(parts[2], row.token_hash):
+            raise bad
+        row.last_used_at = datetime.now(UTC)
+        session.add(row)
+        actor = load_actor(session, row.username, channel)
+    return Actor(actor.username, actor.roles, channel, actor.display_name, "token", actor.delegations)
+
+
+def revoke_token(token_id: int, by: Actor) -> None:
+    require_schema()
+    with session_scope(write=True) as session:
+        role = authorize(by, "token.issue")
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound(f"没有令牌 {token_id}")
+        row.revoked_at = datetime.now(UTC)
+        session.add(row)
+        audit.append(session, action="identity.token_revoked", actor=by.username, role=role, channel=by.channel,
+                     payload={"token_id": token_id, "username": row.username})
+
+
+# --- one-time approval codes for the Prefect resume form ----------------------------------------
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def issue_approval_code(username: str, case_id: int, stage: str, round: int, *,
+                        ttl_hours: int = CODE_TTL_HOURS, channel: str = "cli") -> str:
+    """A one-time code ``XXXXX-XXXXX`` for ``username`` to resume the gate (case, stage, round).
+
+    Call it only after the person proved who they are (``authenticate_pin``/``authenticate_token``).
+    Refused unless the gate is open and the person may decide there (role, assignee). A new code
+    supersedes the person's earlier unused codes for the same gate.
+    """
+    from reviewkit.services.delegation import may_take_task
+
+    require_schema()
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+    now = datetime.now(UTC)
+    with session_scope(write=True) as session:
+        actor = load_actor(session, username, channel)
+        task = _open_gate(session, case_id, stage, round)
+        may_take_task(session, actor, task)
+        for old in _live_codes(session, username, case_id, stage, round, now):
+            old.expires_at = now
+            session.add(old)
+        row = ApprovalCode(username=username, case_id=case_id, stage=stage, round=round, code_hash=hash_secret(raw),
+                           expires_at=now + timedelta(hours=ttl_hours))
+        session.add(row)
+        session.flush()
+        audit.append(session, action="identity.code_issued", actor=username, channel=channel, case_id=case_id,
+                     payload={"stage": stage, "round": round, "code_id": row.id,
+                              "expires_at": row.expires_at.isoformat()})
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def _open_gate(session: Session, case_id: int, stage: str, round: int) -> HumanTask:
+    task = session.exec(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.stage == stage,
+                                                HumanTask.round == round, HumanTask.status == "open")).first()
+    if task is None:
+        case = session.get(Case, case_id)
+        raise PermissionDenied(f"案件 {case.number if case else case_id} 在环节 {stage}（第 {round} 轮）没有待办")
+    return task
+
+
+def _live_codes(session: Session, username: str, case_id: int, stage: str, round: int,
+                now: datetime) -> list[ApprovalCode]:
+    rows = session.exec(select(ApprovalCode).where(
+        ApprovalCode.username == username, ApprovalCode.case_id == case_id, ApprovalCode.stage == stage,
+        ApprovalCode.round == round, col(ApprovalCode.used_at).is_(None),
+        ApprovalCode.failures < MAX_FAILURES)).all()
+    return [r for r in rows if (_aware(r.expires_at) or now) > now]
+
+
+def consume_approval_code(session: Session, username: str, code: str, case_id: int, stage: str, round: int,
+                          *, channel: str = "prefect-ui") -> Actor:
+    """Inside the caller's transaction: mark the matching live code used and return the actor, or
+    raise ``PermissionDenied`` (the caller then calls ``note_code_failure`` after its rollback)."""
+    wanted = _normalise_code(code)
+    now = datetime.now(UTC)
+    for row in _live_codes(session, username, case_id, stage, round, now) if wanted else []:
+        if check_secret(wanted, row.code_hash):
+            row.used_at = now
+            session.add(row)
+            actor = load_actor(session, username, channel)
+            return Actor(actor.username, actor.roles, channel, actor.display_name, "code", actor.delegations)
+    raise PermissionDenied(f"用户“{username}”的审批码无效、已使用或已过期，请重新获取")
+
+
+def note_code_failure(username: str, case_id: int, stage: str, round: int) -> None:
+    """Count a wrong code against the person's live codes for that gate; five wrong tries kill them."""
+    with session_scope(write=True) as session:
+        for row in _live_codes(session, username, case_id, stage, round, datetime.now(UTC)):
+            row.failures += 1
+            session.add(row)
+
+
+def verify_approval_code(username: str, code: str, case_id: int, stage: str, round: int, *,
+                         channel: str = "prefect-ui") -> Actor:
+    """Check and consume (single use) a code in its own transaction; ``PermissionDenied`` otherwise.
+    Prefer ``workflow.decide(..., approval_code=code)``, which consumes it with the decision."""
+    require_schema()
+    try:
+        with session_scope(write=True) as session:
+            actor = consume_approval_code(session, username, code, case_id, stage, round, channel=channel)
+            audit.append(session, action="identity.code_used", actor=username, channel=channel, case_id=case_id,
+                         payload={"stage": stage, "round": round})
+            return actor
+    except PermissionDenied as err:
+        note_code_failure(username, case_id, stage, round)
+        with session_scope(write=True) as session:
+            audit.append(session, action="identity.refused", actor=username, channel=channel, case_id=case_id,
+                         payload={"method": "code", "stage": stage, "round": round, "reason": str(err)})
+        raise
+
+
+def _local(moment: datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
