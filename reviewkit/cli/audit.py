@@ -78,13 +78,11 @@ def export(
 ) -> None:
     """导出审计记录：先校验审计链，导出本身也记入审计日志（含文件 SHA-256）。"""
     from reviewkit.services.audit_trail import export as run
-    from reviewkit.services.identity import audited_refusals
     from reviewkit.settings import get_settings
 
     actor = current_actor(user, pin)
     out = output or get_settings().home / "exports" / f"全过程记录-{case or '全部'}.{fmt}"
-    with audited_refusals(actor, "导出审计记录"):
-        result = run(case, fmt, out, actor)
+    result = run(case, fmt, out, actor)
     console.print(f"已导出 {result.events} 条事件到 {result.path}（SHA-256 {result.sha256}）。")
     if not result.intact:
         typer.secho("错误：导出时审计链校验未通过，请运行 reviewkit audit verify 查看。", fg="red", err=True)

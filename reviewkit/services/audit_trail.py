@@ -138,12 +138,13 @@ def export(case_ref: str | int | None, fmt: str, out: Path, by: Actor) -> Export
     """Write the case's events (``jsonl``; the whole chain when ``case_ref`` is None) or its 全过程记录
     (``docx``), after checking the chain; the export itself is audited with the file's SHA-256."""
     from reviewkit.services.cases import get_case
-    from reviewkit.services.identity import authorize
+    from reviewkit.services.identity import audited_refusals, authorize
 
     require_schema()
     if fmt not in ("jsonl", "docx"):
         raise InvalidInput(f"导出格式“{fmt}”不支持，可选：jsonl、docx")
-    role = authorize(by, "audit.export")
+    with audited_refusals(by, "导出审计记录"):
+        role = authorize(by, "audit.export")
     case_id: int | None = None
     if case_ref is not None:
         with session_scope() as session:

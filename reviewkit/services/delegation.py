@@ -94,7 +94,7 @@ def grant(principal: str, delegate: str, until: date, by: Actor, *, roles: list[
           reason: str = "", starts_on: date | None = None) -> DelegationView:
     """``principal`` lets ``delegate`` act in ``roles`` (default: every delegable role) until ``until``
     (inclusive). The principal does it for themselves; an admin may do it for an absent person."""
-    from reviewkit.services.identity import authorize, permission_matrix
+    from reviewkit.services.identity import audited_refusals, authorize, permission_matrix
 
     require_schema()
     start = starts_on or today()
@@ -102,7 +102,7 @@ def grant(principal: str, delegate: str, until: date, by: Actor, *, roles: list[
         raise InvalidInput(f"委托截止日期 {until.isoformat()} 早于开始日期 {start.isoformat()}")
     if principal == delegate:
         raise InvalidInput("不能委托给本人")
-    with session_scope(write=True) as session:
+    with audited_refusals(by, f"委托 {delegate} 代行 {principal} 的职责"), session_scope(write=True) as session:
         used = authorize(by, "delegation.self" if by.username == principal else "delegation.manage")
         owner = session.exec(select(User).where(User.username == principal)).first()
         if owner is None:
@@ -124,10 +124,10 @@ def grant(principal: str, delegate: str, until: date, by: Actor, *, roles: list[
 
 
 def revoke(delegation_id: int, by: Actor) -> None:
-    from reviewkit.services.identity import authorize
+    from reviewkit.services.identity import audited_refusals, authorize
 
     require_schema()
-    with session_scope(write=True) as session:
+    with audited_refusals(by, f"撤销委托 {delegation_id}"), session_scope(write=True) as session:
         row = session.get(Delegation, delegation_id)
         if row is None:
             raise NotFound(f"没有委托 {delegation_id}")
@@ -160,12 +160,12 @@ def reassign_tasks(from_user: str | None, to_user: str, by: Actor, *, case_ref: 
     """Admin: give the open tasks assigned to ``from_user`` (or the open task of ``case_ref``) to
     ``to_user``, who must hold one of the task's roles in their own right. Audited per task."""
     from reviewkit.services.cases import get_case
-    from reviewkit.services.identity import authorize
+    from reviewkit.services.identity import audited_refusals, authorize
 
     require_schema()
     if from_user is None and case_ref is None:
         raise InvalidInput("请指明原办理人或案件")
-    with session_scope(write=True) as session:
+    with audited_refusals(by, f"改派待办给 {to_user}"), session_scope(write=True) as session:
         used = authorize(by, "task.reassign")
         target = load_actor(session, to_user, by.channel)
         query = select(HumanTask).where(HumanTask.status == "open")

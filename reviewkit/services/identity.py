@@ -155,7 +155,7 @@ def issue_token(username: str, by: Actor, *, label: str = "", days: int | None =
     """A script token for ``username`` (shown once): ``rkt_<id>_<secret>``. Admin only."""
     require_schema()
     secret = secrets.token_urlsafe(24)
-    with session_scope(write=True) as session:
+    with audited_refusals(by, f"为 {username} 签发令牌"), session_scope(write=True) as session:
         role = authorize(by, "token.issue")
         load_actor(session, username, "cli")
         expires = datetime.now(UTC) + timedelta(days=days) if days else None
@@ -190,7 +190,7 @@ def authenticate_token(token: str, *, channel: str = "cli") -> Actor:
 
 def revoke_token(token_id: int, by: Actor) -> None:
     require_schema()
-    with session_scope(write=True) as session:
+    with audited_refusals(by, f"撤销令牌 {token_id}"), session_scope(write=True) as session:
         role = authorize(by, "token.issue")
         row = session.get(ApiToken, token_id)
         if row is None:

@@ -170,6 +170,10 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     role, principal = may_take_task(session, actor, task)
     matrix = permission_matrix()
     permissions.require(matrix, actor.label, {role}, matrix.decision_action(spec.id))
+    signed = session.exec(select(Decision).where(Decision.task_id == task.id, col(Decision.voided_at).is_(None))).all()
+    clash = permissions.signer_conflict([(d.actor, d.on_behalf_of) for d in signed], actor.username, principal)
+    if clash:
+        raise PermissionDenied(clash)
     record = Decision(case_id=case.id, task_id=task.id or 0, stage=spec.id, round=case.round, decision=decision,
                       outcome=move.decision.outcome, opinion=opinion, actor=actor.username, role=role,
                       channel=actor.channel, version_sha256=version.sha256, on_behalf_of=principal)
