@@ -39,24 +39,45 @@ def cases_table(rows: list[CaseSummary]) -> Table:
     return table
 
 
+def local_time(iso: str | None) -> str:
+    """``2026-11-28T07:26:33+00:00`` → ``11-28 15:26:33`` in the office's time zone."""
+    if not iso:
+        return ""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reviewkit.settings import get_settings
+
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%m-%d %H:%M:%S")
+
+
 def timeline_table(detail: CaseDetail) -> Table:
-    table = Table(title="办理过程", show_lines=False)
-    for col in ("环节", "轮次", "进入", "完成", "期限", "决定", "决定人", "渠道"):
-        table.add_column(col)
+    table = Table(title="办理过程（北京时间）", show_lines=False)
+    table.add_column("环节", overflow="fold")
+    table.add_column("轮", justify="right")
+    table.add_column("决定", overflow="fold")
+    table.add_column("决定人", overflow="fold")
+    table.add_column("完成", no_wrap=True)
+    table.add_column("期限", no_wrap=True)
     for row in detail.timeline:
         due = row.due_on or ""
         if row.due_on and not row.due_complete:
-            due += "（按周一至周五推算）"
-        table.add_row(row.stage_name, str(row.round), row.entered_at.replace("T", " "),
-                      (row.left_at or "").replace("T", " ")[:19], due, row.outcome or "",
-                      row.actor_name or "", row.channel or "")
+            due += "（缺节假日数据）"
+        who = row.actor_name or ""
+        done = local_time(row.left_at)[:-3] if row.left_at else "[yellow]办理中[/yellow]" if detail.case.status == "open" else ""
+        table.add_row(row.stage_name, str(row.round), row.outcome or "", who, done, due)
     return table
 
 
 def findings_table(findings: list[dict[str, Any]]) -> Table:
-    table = Table(title=f"预审发现（{len(findings)} 项）")
+    table = Table(title=f"预审发现（{len(findings)} 项）", show_lines=True)
     for col in ("稿次", "级别", "规则", "段落", "问题", "依据"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold", no_wrap=col in ("稿次", "级别", "段落"))
     for f in findings:
         sev = f["severity"]
         table.add_row(str(f.get("version_seq") or ""), Text(SEVERITY_NAMES.get(sev, sev), style=SEVERITY_STYLES.get(sev, "")),
@@ -81,10 +102,10 @@ def case_panel(detail: CaseDetail) -> Group:
     parts: list[Any] = [Panel("\n".join(lines), title="案件")]
     versions = Table(title="文稿版本")
     for col in ("稿次", "文件", "SHA-256", "提交人", "说明", "时间"):
-        versions.add_column(col)
+        versions.add_column(col, no_wrap=col != "文件")
     for v in detail.versions:
-        versions.add_row(str(v["seq"]), v["filename"], v["sha256"][:16] + "…", v["submitted_by"], v["note"],
-                         v["created_at"].replace("T", " "))
+        versions.add_row(str(v["seq"]), v["filename"], v["sha256"][:12] + "…", v["submitted_by"], v["note"],
+                         local_time(v["created_at"]))
     parts += [versions, timeline_table(detail)]
     if detail.findings:
         parts.append(findings_table(detail.findings))

@@ -87,7 +87,8 @@ def start_case(new: NewCase, *, channel: str = "cli") -> Case:
                 },
             )
             _audit_version(session, case, version, actor)
-            workflow.enter_stage(session, case, definition, definition.first_stage(frozenset(new.flags)), actor)
+            workflow.enter_stage(session, case, definition, definition.first_stage(frozenset(new.flags)), actor,
+                                 events={"case_started": workflow.local_today()})
     except BaseException:
         blobs.discard(stored)
         raise

@@ -1,4 +1,4 @@
-"""Due dates of stages, on the working-day calendar."""
+"""Due dates of stages, on the working-day calendar (rules in ``reviewkit.domain.deadlines``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from datetime import date
 from functools import lru_cache
 
 from reviewkit.domain.calendar import WorkCalendar
-from reviewkit.domain.process import DeadlineSpec
+from reviewkit.domain.deadlines import EventDates, stage_deadline
+from reviewkit.domain.process import ProcessDefinition
 from reviewkit.settings import get_settings
 
 
@@ -15,10 +16,12 @@ def work_calendar() -> WorkCalendar:
     return WorkCalendar(get_settings().templates_dir / "calendar")
 
 
-def due_for(spec: DeadlineSpec | None, start: date) -> tuple[date | None, bool]:
-    """The due date of a stage entered (or triggered) on ``start``, and whether the calendar covered it."""
-    if spec is None:
+def stage_due(definition: ProcessDefinition, stage: str, entered_on: date, events: EventDates,
+              round_: int = 1) -> tuple[date | None, bool]:
+    """The due date of ``stage`` entered on ``entered_on`` and whether the calendar covered it fully.
+    A deadline counted from an event that has not happened yet has no date (``None``)."""
+    deadline = stage_deadline(definition, stage, entered_on=entered_on, events=events, calendar=work_calendar(),
+                              round=round_)
+    if deadline is None or deadline.due is None:
         return None, True
-    cal = work_calendar()
-    result = cal.add_working_days(start, spec.days) if spec.unit == "working" else cal.add_calendar_days(start, spec.days)
-    return result.due, result.calendar_complete
+    return deadline.due.due, deadline.due.calendar_complete

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from reviewkit.errors import InvalidInput
-from reviewkit.services import cases, workflow
+from reviewkit.services import attachments, cases, workflow
 from reviewkit.services.roster import import_roster
 from reviewkit.settings import get_settings
 from reviewkit.store.db import session_scope
@@ -18,26 +19,47 @@ class ScriptedStep:
     decision: str
     opinion: str
     new_version: str | None = None
+    materials: tuple[str, ...] = ()
+    facts: dict[str, str] = field(default_factory=dict)
 
 
 # (stage, round) → who decides what. Round 1 of the legality review returns the draft for revision.
+def _consultation() -> dict[str, str]:
+    today = workflow.local_today()
+    return {"consultation_start": (today - timedelta(days=42)).isoformat(),
+            "consultation_end": (today - timedelta(days=10)).isoformat(),
+            "market_players_consulted": "书面征求县市场监管局、县政府采购协会及5家采购代理机构意见，召开座谈会1次"}
+
+
+# (stage, round) → who decides what, with the materials they put on file first.
+# Round 1 of the legality review returns the draft for revision.
 SCRIPT: dict[tuple[str, int], ScriptedStep] = {
-    ("drafting", 1): ScriptedStep("zhangwei", "提交", "送审稿及起草说明已齐备，提请审核。"),
+    ("drafting", 1): ScriptedStep("zhangwei", "提交", "送审稿及起草说明已齐备，提请审核。", materials=("起草说明",)),
     ("consultation", 1): ScriptedStep(
         "lihua", "征求意见完成",
-        "已在县政府门户网站公开征求意见30日，并书面征求县市场监管局及5家代理机构意见，采纳情况见说明。"),
+        "已在县政府门户网站公开征求意见30日以上，并书面征求市场主体和行业协会意见，采纳情况见说明。",
+        materials=("征求意见采纳情况",)),
+    ("fair_competition", 1): ScriptedStep(
+        "zhaomin", "符合", "经对照公平竞争审查条例第八条至第十一条逐项审查，送审稿未发现排除、限制竞争的情形。",
+        materials=("公平竞争审查结论",)),
     ("legality_review", 1): ScriptedStep(
         "wangfang", "应当予以修改",
         "第四条限定本地注册纳税的代理机构，违反公平竞争审查条例第八条、第九条；第五条以备案作为从业前置条件，"
-        "属变相设定行政许可；第十二条设定罚款和黑名单，规范性文件无权设定行政处罚；第六条引用已废止的合同法。"),
+        "属变相设定行政许可；第十二条设定罚款和黑名单，规范性文件无权设定行政处罚；第六条引用已废止的合同法。",
+        materials=("审核意见书",)),
     ("revision", 2): ScriptedStep("zhangwei", "提交修改稿", "已按审核意见逐条修改，删除第四、五条限制性规定，"
                                   "第十二条改为依照上位法处理，引用改为民法典。", new_version="draft-v2.docx"),
-    ("legality_review", 2): ScriptedStep("wangfang", "合法", "修改稿制定主体、权限、内容和程序合法，同意提交审议。"),
-    ("fair_competition", 2): ScriptedStep("zhaomin", "符合", "经审查，修改稿不含排除、限制竞争的内容。"),
-    ("risk_assessment", 2): ScriptedStep("lihua", "风险可控", "实施风险低，已制定舆情应对预案。"),
-    ("deliberation", 2): ScriptedStep("chenjun", "通过", "经2026年第12次局党组会议集体审议通过。"),
+    ("fair_competition", 2): ScriptedStep(
+        "zhaomin", "符合", "修改稿删除了限定本地代理机构的条款，不含排除、限制竞争的内容。",
+        materials=("公平竞争审查结论",)),
+    ("legality_review", 2): ScriptedStep("wangfang", "合法", "修改稿制定主体、权限、内容和程序合法，同意提交审议。",
+                                         materials=("审核意见书",)),
+    ("risk_assessment", 2): ScriptedStep("lihua", "风险可控", "实施风险低，已制定舆情应对预案。",
+                                         materials=("风险评估报告",)),
+    ("deliberation", 2): ScriptedStep("chenjun", "通过", "经局党组会议集体审议通过。", materials=("集体审议记录",)),
     ("publication", 2): ScriptedStep("liuyang", "印发", "统一登记、统一编号、统一印发，并在县政府门户网站公布。"),
-    ("filing", 2): ScriptedStep("liuyang", "已报备", "已按规定报县司法局备案，报送备案报告、正式文本、起草说明和审核意见。"),
+    ("filing", 2): ScriptedStep("liuyang", "已报备", "已按规定报县司法局备案，报送备案报告、正式文本、起草说明和审核意见。",
+                                materials=("备案报告", "正式文本")),
 }
 
 DEMO_TITLE = "某县政府采购代理机构监督管理暂行办法"
@@ -65,9 +87,30 @@ def decide_scripted(case_id: int) -> workflow.DecisionResult:
     with session_scope() as session:
         case = cases.get_case(session, case_id)
         key = (case.stage, case.round)
+        case_number = case.number
     step = SCRIPT.get(key)
     if step is None:
         raise InvalidInput(f"演示脚本没有为环节 {key[0]}（第 {key[1]} 轮）准备决定")
     if step.new_version:
         cases.submit_version(case_id, samples_dir() / step.new_version, step.username, note="修改稿", channel="demo")
-    return workflow.decide(case_id, step.decision, step.username, opinion=step.opinion, channel="demo")
+    for name in step.materials:
+        path = _material(case_number, name, step)
+        attachments.attach(case_id, name, path, step.username, channel="demo")
+    facts = _consultation() if key == ("consultation", 1) else step.facts
+    return workflow.decide(case_id, step.decision, step.username, opinion=step.opinion, channel="demo", facts=facts)
+
+
+def _material(case_number: str, name: str, step: ScriptedStep) -> Path:
+    """A short Word document standing for a material the office would put on file."""
+    from docx import Document
+
+    folder = get_settings().home / "demo" / case_number / "材料"
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = Document()
+    doc.add_heading(f"{DEMO_TITLE}——{name}", level=1)
+    doc.add_paragraph(step.opinion)
+    doc.core_properties.title = name
+    doc.core_properties.author = step.username
+    path = folder / f"{name}-{step.decision}.docx"
+    doc.save(str(path))
+    return path

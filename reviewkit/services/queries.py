@@ -109,7 +109,7 @@ def case_detail(ref: str | int) -> CaseDetail:
 
 def _detail(session: Session, case: Case) -> CaseDetail:
     definition = definition_of(case)
-    names = {u.username: u.display_name for u in session.exec(select(User)).all()}
+    names = {"system": "系统", **{u.username: u.display_name for u in session.exec(select(User)).all()}}
     decisions = {
         (d.stage, d.round): d for d in session.exec(select(Decision).where(Decision.case_id == case.id)).all()
     }

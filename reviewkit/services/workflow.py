@@ -10,10 +10,11 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from reviewkit.domain import permissions
-from reviewkit.domain.process import CaseState, ProcessDefinition, advance_auto, parse_definition, transition
-from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
+from reviewkit.domain.deadlines import EventDates
+from reviewkit.domain.process import ProcessDefinition, advance_auto, parse_definition, transition
+from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, StoreError, TransitionNotAllowed
 from reviewkit.services.actors import SYSTEM_ACTOR, Actor, load_actor
-from reviewkit.services.deadlines import due_for
+from reviewkit.services.deadlines import stage_due, work_calendar
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -27,10 +28,6 @@ def local_today() -> date:
 def definition_of(case: Case) -> ProcessDefinition:
     """The definition the case started with (its stored snapshot), never the edited file."""
     return parse_definition(case.process_snapshot, f"案件 {case.number} 的流程快照")
-
-
-def state_of(case: Case) -> CaseState:
-    return CaseState(stage=case.stage, round=case.round, flags=frozenset(case.flags))
 
 
 def current_version(session: Session, case: Case) -> DocumentVersion:
@@ -51,13 +48,13 @@ def open_task(session: Session, case: Case) -> HumanTask | None:
     ).first()
 
 
-def enter_stage(session: Session, case: Case, definition: ProcessDefinition, stage_id: str, actor: Actor) -> None:
-    """Put the case in ``stage_id``: history row with its due date, the gate's task, the audit event."""
+def enter_stage(session: Session, case: Case, definition: ProcessDefinition, stage_id: str, actor: Actor,
+                events: EventDates | None = None) -> None:
+    """Put the case in ``stage_id``: history row with its due date (counted from the event the
+    definition names), the gate's task, the audit event."""
     assert case.id is not None
     spec = definition.stage(stage_id)
-    today = local_today()
-    start = case.published_on if spec.deadline and spec.deadline.counted_from == "published" else today
-    due, complete = due_for(spec.deadline, start or today)
+    due, complete = stage_due(definition, stage_id, local_today(), events or {}, case.round)
     case.stage = stage_id
     case.updated_at = utcnow()
     if spec.kind == "end":
@@ -108,12 +105,19 @@ class DecisionResult:
     actor: str
     flow_run_id: str | None
     task_id: int
+    from_name: str = ""
+    to_name: str = ""
+    waiting_for: str = ""
+    case_id: int = 0
 
 
 def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion: str = "", channel: str = "cli",
-           approval_code: str | None = None) -> DecisionResult:
+           approval_code: str | None = None, facts: dict[str, str] | None = None) -> DecisionResult:
     """Apply a person's decision at the case's current gate, in one transaction. A refused decision
     changes nothing and is recorded in the audit trail before the error reaches the caller.
+
+    ``facts`` are recorded with the decision (e.g. ``consultation_start``/``consultation_end`` as
+    ISO dates, ``urgency_reason``); only facts the case's definition declares are accepted.
 
     ``username`` is a user name (trusted in-process caller) or an ``Actor`` already authenticated by
     ``services.identity`` (its ``auth`` is recorded). ``approval_code``: the one-time code typed in
@@ -140,16 +144,19 @@ def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion
                     raise
             else:
                 actor = replace(load_actor(session, name, channel), auth=auth)
-            return _apply_decision(session, case, decision, opinion.strip(), actor)
+            return _apply_decision(session, case, decision, opinion.strip(), actor, dict(facts or {}))
     except (TransitionNotAllowed, PermissionDenied, InvalidInput, NotFound) as err:
         if bad_code is not None:
             note_code_failure(name, *bad_code)
         record_refusal(case_ref, name, channel, "decision.refused", str(err),
-                       {"decision": decision, "auth": "code" if approval_code is not None else auth})
+                       {"decision": decision, "auth": "code" if approval_code is not None else auth,
+                        "facts": dict(facts or {})})
         raise
 
 
-def _apply_decision(session: Session, case: Case, decision: str, opinion: str, actor: Actor) -> DecisionResult:
+def _apply_decision(session: Session, case: Case, decision: str, opinion: str, actor: Actor,
+                    facts: dict[str, str]) -> DecisionResult:
+    from reviewkit.services.case_state import build_state, check_facts
     from reviewkit.services.delegation import may_take_task
     from reviewkit.services.identity import permission_matrix
 
@@ -164,7 +171,11 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     if task is None:
         raise TransitionNotAllowed(f"案件 {case.number} 的“{spec.name}”环节没有待办事项")
     version = current_version(session, case)
-    move = transition(definition, state_of(case), decision, actor.roles)
+    state = build_state(session, case)
+    if state.stage != case.stage:
+        raise StoreError(f"案件 {case.number} 的决定记录推算出环节 {state.stage}，与登记的 {case.stage} 不符")
+    move = transition(definition, state, decision, actor.roles, actor=actor.username, on=local_today(),
+                      facts=check_facts(definition, facts), calendar=work_calendar())
     assert move.decision is not None
     # Identity and duties (issue #7): the task's assignee, separation of duties, the matrix's cap.
     role, principal = may_take_task(session, actor, task)
@@ -176,25 +187,32 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
         raise PermissionDenied(clash)
     record = Decision(case_id=case.id, task_id=task.id or 0, stage=spec.id, round=case.round, decision=decision,
                       outcome=move.decision.outcome, opinion=opinion, actor=actor.username, role=role,
-                      channel=actor.channel, version_sha256=version.sha256, on_behalf_of=principal)
+                      channel=actor.channel, version_sha256=version.sha256, on_behalf_of=principal,
+                      facts=facts, signature_only=not move.complete)
     session.add(record)
+    payload = {"stage": spec.id, "round": case.round, "decision": decision, "outcome": move.decision.outcome,
+               "opinion": opinion, "version_sha256": version.sha256, "task_id": task.id,
+               "on_behalf_of": principal, "auth": actor.auth, "facts": facts}
+    if facts:
+        case.facts = {**(case.facts or {}), **facts}
+        session.add(case)
+    if not move.complete:  # 会签/串签: a signature, the gate stays open for the others
+        audit.append(session, action="signature.recorded", actor=actor.username, role=role, channel=actor.channel,
+                     case_id=case.id, payload={**payload, "waiting_for": move.waiting_for})
+        return DecisionResult(case.number, spec.id, spec.id, decision, actor.username, case.flow_run_id,
+                              task.id or 0, spec.name, spec.name, move.waiting_for, case.id)
     task.status = "decided"
     task.decided_at = utcnow()
     session.add(task)
     _leave_stage(session, case, decision, actor.username)
-    audit.append(
-        session, action="decision.recorded", actor=actor.username, role=role, channel=actor.channel,
-        case_id=case.id,
-        payload={"stage": spec.id, "round": case.round, "decision": decision, "outcome": move.decision.outcome,
-                 "opinion": opinion, "version_sha256": version.sha256, "task_id": task.id,
-                 "on_behalf_of": principal, "auth": actor.auth},
-    )
+    audit.append(session, action="decision.recorded", actor=actor.username, role=role, channel=actor.channel,
+                 case_id=case.id, payload=payload)
     if spec.assigns_number and move.decision.outcome == "pass":
         _assign_number(session, case, actor)
     case.round = move.state.round
-    enter_stage(session, case, definition, move.state.stage, actor)
+    enter_stage(session, case, definition, move.state.stage, actor, events=move.state.events)
     return DecisionResult(case.number, spec.id, move.state.stage, decision, actor.username, case.flow_run_id,
-                          task.id or 0)
+                          task.id or 0, spec.name, definition.stage(move.state.stage).name, "", case.id)
 
 
 def _assign_number(session: Session, case: Case, actor: Actor) -> None:
@@ -287,8 +305,10 @@ def run_auto_stage(case_id: int) -> str | None:
         version = current_version(session, case)
         review_version(session, case, version)
         _leave_stage(session, case, "完成", SYSTEM_ACTOR.username)
-        move = advance_auto(definition, state_of(case))
-        enter_stage(session, case, definition, move.state.stage, SYSTEM_ACTOR)
+        from reviewkit.services.case_state import build_state
+
+        move = advance_auto(definition, build_state(session, case), calendar=work_calendar())
+        enter_stage(session, case, definition, move.state.stage, SYSTEM_ACTOR, events=move.state.events)
         return move.state.stage
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
-from reviewkit.errors import PermissionDenied, TransitionNotAllowed
+from reviewkit.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
+from reviewkit.services.attachments import attach
 from reviewkit.services.cases import NewCase, start_case, submit_version
 from reviewkit.services.queries import case_detail, list_cases
 from reviewkit.services.roster import import_roster
@@ -25,6 +26,24 @@ def _start(tmp_path: Path, flags: frozenset[str] = frozenset({"touches_business"
     return case.id
 
 
+CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
+                "market_players_consulted": "书面征求5家企业和县工商联意见"}
+
+
+def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
+    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), user)
+
+
+def _to_legality_review(case_id: int, tmp_path: Path) -> None:
+    _file(case_id, "起草说明", "drafter1", tmp_path)
+    decide(case_id, "提交", "drafter1")
+    _file(case_id, "征求意见采纳情况", "head1", tmp_path)
+    decide(case_id, "征求意见完成", "head1", opinion="征求意见38日", facts=CONSULTATION)
+    _file(case_id, "公平竞争审查结论", "fcr1", tmp_path)
+    decide(case_id, "符合", "fcr1")
+    assert run_auto_stage(case_id) == "legality_review"
+
+
 def _count(model: type, **where: object) -> int:
     with session_scope() as session:
         q = select(func.count()).select_from(model)
@@ -35,18 +54,20 @@ def _count(model: type, **where: object) -> int:
 
 def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path: Path) -> None:
     case_id = _start(tmp_path)
-    decide(case_id, "提交", "drafter1")
-    decide(case_id, "征求意见完成", "head1", opinion="征求意见30日")
-    assert run_auto_stage(case_id) == "legality_review"
+    _to_legality_review(case_id, tmp_path)
     assert run_auto_stage(case_id) is None  # idempotent: no longer in an automatic stage
+    _file(case_id, "审核意见书", "counsel1", tmp_path)
     decide(case_id, "应当予以修改", "counsel1", opinion="第三条表述不清")
     submit_version(case_id, build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"), "drafter1")
     decide(case_id, "提交修改稿", "drafter1")
+    decide(case_id, "符合", "fcr1")  # touches_business: the new version is screened again
     assert run_auto_stage(case_id) == "legality_review"
     decide(case_id, "合法", "counsel1")
-    decide(case_id, "符合", "fcr1")  # touches_business: fair-competition review happens
+    _file(case_id, "集体审议记录", "leader1", tmp_path)
     decide(case_id, "通过", "leader1")  # risk assessment skipped: not flagged
     decide(case_id, "印发", "clerk1")
+    _file(case_id, "备案报告", "clerk1", tmp_path)
+    _file(case_id, "正式文本", "clerk1", tmp_path)
     result = decide(case_id, "已报备", "clerk1")
     assert result.to_stage == "filed"
 
@@ -55,10 +76,12 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
     assert detail.case.doc_number is not None and detail.case.doc_number.endswith("〔" + detail.published_on[:4] + "〕1号")
     stages = [(r.stage, r.round) for r in detail.timeline]
     assert stages == [
-        ("drafting", 1), ("consultation", 1), ("prereview", 1), ("legality_review", 1), ("revision", 2),
-        ("prereview", 2), ("legality_review", 2), ("fair_competition", 2), ("deliberation", 2),
+        ("drafting", 1), ("consultation", 1), ("fair_competition", 1), ("prereview", 1), ("legality_review", 1),
+        ("revision", 2), ("fair_competition", 2), ("prereview", 2), ("legality_review", 2), ("deliberation", 2),
         ("publication", 2), ("filing", 2), ("filed", 2),
     ]
+    filing = next(r for r in detail.timeline if r.stage == "filing")
+    assert filing.due_on is not None  # 30 days counted from publication
     assert _count(Decision, case_id=case_id) == 10
     assert _count(HumanTask, case_id=case_id, status="open") == 0
     assert _count(DocumentVersion, case_id=case_id) == 2
@@ -70,6 +93,34 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
         legal = [d for d in decisions if d.stage == "legality_review"]
         assert [d.version_sha256 for d in legal] == [versions[0].sha256, versions[1].sha256]
     assert [c.number for c in list_cases()] == [detail.case.number]
+
+
+def test_preconditions_and_evidence_are_enforced(db_url: str, tmp_path: Path) -> None:
+    case_id = _start(tmp_path)
+    with pytest.raises(TransitionNotAllowed, match="起草说明"):
+        decide(case_id, "提交", "drafter1")
+    _file(case_id, "起草说明", "drafter1", tmp_path)
+    decide(case_id, "提交", "drafter1")
+    _file(case_id, "征求意见采纳情况", "head1", tmp_path)
+    with pytest.raises(TransitionNotAllowed, match="市场主体"):
+        decide(case_id, "征求意见完成", "head1")  # touches business: market players must be heard
+    with pytest.raises(InvalidInput, match="不是行政规范性文件流程记录的事实"):
+        decide(case_id, "征求意见完成", "head1", facts={"bogus": "x"})
+    short = {**CONSULTATION, "consultation_end": "2026-09-10"}
+    decide(case_id, "征求意见完成", "head1", facts=short)
+    _file(case_id, "公平竞争审查结论", "fcr1", tmp_path)
+    decide(case_id, "符合", "fcr1")
+    run_auto_stage(case_id)
+    _file(case_id, "审核意见书", "counsel1", tmp_path)
+    decide(case_id, "合法", "counsel1")
+    _file(case_id, "集体审议记录", "leader1", tmp_path)
+    with pytest.raises(TransitionNotAllowed, match="不足 30 日"):
+        decide(case_id, "通过", "leader1")  # publication would follow a 9-day consultation of a business document
+    decide(case_id, "通过", "leader1", facts={"urgency_reason": "落实上级紧急部署"})
+    decide(case_id, "印发", "clerk1")
+    with session_scope() as session:
+        refused = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.refused")).all()
+    assert len(refused) == 4
 
 
 def test_refused_decisions_change_nothing_and_are_audited(db_url: str, tmp_path: Path) -> None:
@@ -99,19 +150,20 @@ def test_whoever_submitted_the_version_cannot_approve_its_legality(db_url: str, 
     case = start_case(NewCase(kind="normative_document", title="某办法", drafting_unit="预算股", drafter="both1",
                               draft=build_docx(tmp_path / "v1.docx")))
     assert case.id is not None
+    _file(case.id, "起草说明", "both1", tmp_path)
     decide(case.id, "提交", "both1")
-    decide(case.id, "征求意见完成", "both1")
+    _file(case.id, "征求意见采纳情况", "both1", tmp_path)
+    decide(case.id, "征求意见完成", "both1", facts=CONSULTATION)
     run_auto_stage(case.id)
-    with pytest.raises(PermissionDenied, match="职责分离"):
+    _file(case.id, "审核意见书", "counsel1", tmp_path)
+    with pytest.raises(PermissionDenied):
         decide(case.id, "合法", "both1")
     decide(case.id, "合法", "counsel1")
 
 
 def test_findings_are_stored_once_per_version(db_url: str, tmp_path: Path) -> None:
     case_id = _start(tmp_path)
-    decide(case_id, "提交", "drafter1")
-    decide(case_id, "征求意见完成", "head1")
-    run_auto_stage(case_id)
+    _to_legality_review(case_id, tmp_path)
     first = _count(Finding, case_id=case_id)
     run_auto_stage(case_id)
     assert _count(Finding, case_id=case_id) == first
