@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from reviewkit.errors import InvalidInput, PermissionDenied
-from reviewkit.services.actors import Actor
+
+if TYPE_CHECKING:
+    from reviewkit.services.actors import Actor
 
 AS_HELP = "操作人（名册中的用户名）；随后输入其 PIN，或设置 REVIEWKIT_TOKEN"
 PIN_HELP = "PIN（供脚本使用；交互使用时请省略，按提示输入；也可用环境变量 REVIEWKIT_PIN）"
