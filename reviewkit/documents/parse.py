@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import posixpath
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,9 @@ W_P, W_TBL, W_TR, W_TC, W_PSTYLE, W_PPR = (
     f"{_W}pPr",
 )
 W_VAL = f"{_W}val"
+W_STYLE_ID = f"{_W}styleId"
+_STYLE_NAME = re.compile(rb'<w:name w:val="([^"]*)"')
+W_R, W_HYPERLINK = f"{_W}r", f"{_W}hyperlink"
 
 
 def resolve_limits(
@@ -110,40 +116,129 @@ def decode_text(data: bytes, name: str) -> str:
     raise DocumentError(f"文件《{name}》的文字编码无法识别（支持 UTF-8、GB18030/GBK）")
 
 
+_PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False, "load_dtd": False}
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _xml(archive: zipfile.ZipFile, part: str) -> Any:
+    from lxml import etree
+
+    return etree.fromstring(archive.read(part), etree.XMLParser(**_PARSER_OPTIONS))
+
+
+def _target(archive: zipfile.ZipFile, rels_part: str, kind: str, base: str) -> str | None:
+    """The part a relationship of type ``…/kind`` points to (package-absolute, no leading slash)."""
+    if rels_part not in archive.namelist():
+        return None
+    for rel in _xml(archive, rels_part).iter(_REL):
+        if rel.get("Type", "").endswith(f"/{kind}") and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            return (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(base, target))
+            )
+    return None
+
+
+def _styles_part(archive: zipfile.ZipFile, main: str) -> str | None:
+    folder, file = posixpath.split(main)
+    part = _target(archive, posixpath.join(folder, "_rels", f"{file}.rels"), "styles", folder)
+    return part if part is not None and part in archive.namelist() else None
+
+
+def _style_names(archive: zipfile.ZipFile, part: str | None, used: set[str]) -> dict[str, str]:
+    """UI names (as python-docx shows them) of the style ids the body uses.
+
+    styles.xml is often hundreds of KB and the body uses a handful of styles, so each id is looked
+    up in the raw bytes; only when that fails (an unusual namespace prefix) is the part parsed.
+    """
+    if part is None or not used:
+        return {}
+    from docx.styles import BabelFish  # "heading 1" → "Heading 1", as python-docx shows it
+
+    data = archive.read(part)
+    names: dict[str, str] = {}
+    for style_id in used:
+        at = data.find(f'w:styleId="{style_id}"'.encode())
+        m = _STYLE_NAME.search(data, at, at + 2000) if at >= 0 else None
+        if m is None:
+            names = {}
+            break
+        names[style_id] = BabelFish.internal2ui(m.group(1).decode("utf-8", "replace"))
+    else:
+        return names
+    for style in _xml(archive, part).iterchildren(f"{_W}style"):
+        name = style.find(f"{_W}name")
+        style_id = style.get(W_STYLE_ID)
+        if style_id in used and name is not None:
+            names[style_id] = BabelFish.internal2ui(name.get(W_VAL) or style_id)
+    return names
+
+
 def _extract_docx(data: bytes, name: str, max_paragraphs: int) -> tuple[list[RawParagraph], list[Any]]:
-    from docx import Document
+    """Paragraphs and tables of the main document part, read with a hardened lxml parser.
 
+    python-docx's ``Document()`` would also load every other part (numbering, settings, theme…)
+    that pre-review never reads; the body is the same: direct ``w:p`` children of ``w:body``, in the
+    order of ``Document.paragraphs``, with the text ``Paragraph.text`` gives (see the tests).
+    """
     try:
-        document = Document(io.BytesIO(data))
-        body = document.element.body
-        styles = document.styles.element
-    except Exception as err:  # noqa: BLE001 - any failure of a corrupt file becomes one clean line
-        raise DocumentError(f"文件《{name}》无法作为 Word 文档打开（{type(err).__name__}）") from None
-    style_names: dict[str, str] = {}
-
-    def style_name(style_id: str | None) -> str:
-        if not style_id:
-            return ""
-        if style_id not in style_names:
-            element = styles.get_by_id(style_id)
-            style_names[style_id] = (element.name_val if element is not None else None) or style_id
-        return style_names[style_id]
-
-    raws: list[RawParagraph] = []
-    tables: list[tuple[int, tuple[tuple[str, ...], ...]]] = []
-    try:
-        for child in body.iterchildren():
-            if child.tag == W_P:
-                raws.append(RawParagraph(child.text.strip(), style_name(child.style)))
-                if len(raws) > max_paragraphs:
-                    raise DocumentError(f"文件《{name}》段落过多（超过上限 {max_paragraphs}）")
-            elif child.tag == W_TBL:
-                tables.append((len(raws) - 1, _table_rows(child)))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            main = _target(archive, "_rels/.rels", "officeDocument", "") or "word/document.xml"
+            root = _xml(archive, main)
+            body = root.find(f"{_W}body")
+            if body is None:
+                raise DocumentError(f"文件《{name}》不是 Word 文档（缺少正文 w:body）")
+            raws: list[RawParagraph] = []
+            style_ids: list[str | None] = []
+            tables: list[tuple[int, tuple[tuple[str, ...], ...]]] = []
+            for child in body.iterchildren(W_P, W_TBL):
+                if child.tag == W_P:
+                    style_el = child.find(f"{W_PPR}/{W_PSTYLE}")
+                    style_ids.append(style_el.get(W_VAL) if style_el is not None else None)
+                    raws.append(RawParagraph(_paragraph_text(child).strip(), ""))
+                    if len(raws) > max_paragraphs:
+                        raise DocumentError(f"文件《{name}》段落过多（超过上限 {max_paragraphs}）")
+                else:
+                    tables.append((len(raws) - 1, _table_rows(child)))
+            used = {sid for sid in style_ids if sid}
+            styles = _style_names(archive, _styles_part(archive, main), used)
     except DocumentError:
         raise
-    except Exception as err:  # noqa: BLE001
-        raise DocumentError(f"文件《{name}》内容结构异常，无法读取（{type(err).__name__}）") from None
+    except Exception as err:  # noqa: BLE001 - any failure of a corrupt file becomes one clean line
+        raise DocumentError(f"文件《{name}》无法作为 Word 文档打开（{type(err).__name__}）") from None
+    if used:
+        raws = [
+            RawParagraph(raw.text, styles.get(sid, sid)) if sid else raw
+            for raw, sid in zip(raws, style_ids, strict=True)
+        ]
     return raws, tables
+
+
+_RUN_CHARS = {
+    f"{_W}tab": "\t",
+    f"{_W}ptab": "\t",
+    f"{_W}br": "\n",
+    f"{_W}cr": "\n",
+    f"{_W}noBreakHyphen": "-",
+}
+W_T = f"{_W}t"
+
+
+def _paragraph_text(p: Any) -> str:
+    """The text python-docx's ``Paragraph.text`` gives (runs and hyperlinks; tabs, breaks), without
+    its per-run XPath calls: same offsets as the runs the annotator anchors comments on."""
+    parts: list[str] = []
+    for inner in p.iterchildren(W_R, W_HYPERLINK):
+        for run in [inner] if inner.tag == W_R else inner.iterchildren(W_R):
+            for item in run.iterchildren():
+                tag = item.tag
+                if tag == W_T:
+                    parts.append(item.text or "")
+                elif tag in _RUN_CHARS:
+                    parts.append(_RUN_CHARS[tag])
+    return "".join(parts)
 
 
 def _table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
@@ -151,6 +246,6 @@ def _table_rows(table: Any) -> tuple[tuple[str, ...], ...]:
     for tr in table.iterchildren(W_TR):
         cells = []
         for tc in tr.iterchildren(W_TC):
-            cells.append("\n".join(p.text.strip() for p in tc.iter(W_P)).strip())
+            cells.append("\n".join(_paragraph_text(p).strip() for p in tc.iter(W_P)).strip())
         rows.append(tuple(cells))
     return tuple(rows)

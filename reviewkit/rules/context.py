@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from reviewkit.rules.document import Paragraph, ParsedDocument
@@ -47,7 +48,9 @@ class Sentence(NamedTuple):
     start: int  # offset in the paragraph
 
 
-def sentences(text: str) -> list[Sentence]:
+@lru_cache(maxsize=8192)
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences (split at 。；！？) with their offsets; cached: every rule reads the same paragraphs."""
     out: list[Sentence] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
@@ -56,7 +59,7 @@ def sentences(text: str) -> list[Sentence]:
         start = m.end()
     if start < len(text) and text[start:].strip():
         out.append(Sentence(text[start:], start))
-    return out
+    return tuple(out)
 
 
 def clause_before(sentence: str, pos: int) -> str:
@@ -106,12 +109,16 @@ class Pattern:
     authority: str = "weak"  # "weak": 依法 etc. clears; "strong": only a cited law clears; "none"
     amount_defeats_weak: bool = False  # a weak 依法 does not clear a clause that fixes an amount
     encourage_clears: bool = False  # 鼓励/支持… in the clause clears unless a hard obligation is there
+    _prefilter: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_prefilter", re.compile("|".join(map(re.escape, self.keywords))))
 
     def check(self, doc: ParsedDocument, ctx: Context) -> Iterator[Finding]:
         rule = Rule(self.info, self.check)
         for para in doc.paragraphs:
             text = para.text
-            if not text or not any(k in text for k in self.keywords):
+            if not text or not self._prefilter.search(text):
                 continue
             for sent in sentences(text):
                 hit = self.first_hit(sent.text, doc, para)

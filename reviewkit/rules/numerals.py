@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 DIGITS: dict[str, int] = {
     "零": 0,
     "〇": 0,
@@ -21,6 +23,8 @@ DIGITS: dict[str, int] = {
 }
 UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
 NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS)
+_NUMERAL = re.compile(f"[{NUMERAL_CHARS}]+")
+_UNIT = re.compile("[十百千]")
 
 
 def cn_to_int(text: str) -> int | None:
@@ -30,9 +34,9 @@ def cn_to_int(text: str) -> int | None:
         return None
     if text.isdigit():
         return int(text)
-    if any(ch not in DIGITS and ch not in UNITS for ch in text):
+    if not _NUMERAL.fullmatch(text):
         return None
-    if not any(ch in UNITS for ch in text):
+    if not _UNIT.search(text):
         # digit by digit: 二〇二三 → 2023
         return int("".join(str(DIGITS[ch]) for ch in text))
     total = 0

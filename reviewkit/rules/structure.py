@@ -98,8 +98,13 @@ def _fullwidth_to_ascii(text: str) -> str:
     return text.translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９"})
 
 
+_DATE_HINT = re.compile(r"年|[0-9][-./][0-9]")
+
+
 def find_dates(paragraph: int, text: str) -> list[DateMention]:
     found: list[DateMention] = []
+    if not _DATE_HINT.search(text):
+        return found
     taken: list[tuple[int, int]] = []
     for kind, regex in DATE_RES:
         for m in regex.finditer(text):
@@ -137,6 +142,8 @@ def _is_heading(text: str) -> bool:
 
 
 def _is_standalone_date(text: str) -> bool:
+    if len(text) > 24:
+        return False
     dates = find_dates(0, text)
     return len(dates) == 1 and len(text) <= len(dates[0].text) + 4
 

@@ -98,3 +98,30 @@ def test_article_numbers() -> None:
         "第十条　甲\n第二十条　乙\n第一百二十三条　丙\n第12条 丁\n第三条规定的情形除外。", "x.txt"
     )
     assert [a.number for a in doc.articles] == [10, 20, 123, 12]
+
+
+def test_docx_text_and_styles_match_python_docx(tmp_path: Path, limits: dict[str, int]) -> None:
+    """parse.py reads the XML itself; it must see exactly what python-docx shows."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("某县农贸市场管理办法", level=0)
+    doc.add_heading("第一章　总则", level=1)
+    para = doc.add_paragraph("第一条　甲")
+    run = para.add_run("乙")
+    run.add_tab()
+    run.add_text("丙")
+    run.add_break()
+    para.add_run("丁")
+    doc.add_paragraph("  前后有空格  ", style="List Bullet")
+    doc.add_paragraph("")
+    path = tmp_path / "styled.docx"
+    doc.save(str(path))
+    parsed = parse_file(path, **limits)  # type: ignore[arg-type]
+    reference = Document(str(path)).paragraphs
+    assert [p.text for p in parsed.paragraphs] == [p.text.strip() for p in reference]
+    assert [p.style for p in parsed.paragraphs] == [
+        p.style.name if p._p.pPr is not None and p._p.pPr.pStyle is not None else "" for p in reference
+    ]
+    assert parsed.paragraphs[1].style == "Heading 1" and parsed.paragraphs[0].style == "Title"
+    assert parsed.paragraphs[2].text == "第一条　甲乙\t丙\n丁"
