@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from reviewkit.documents.safety import DOCX_SUFFIXES, read_checked
+from reviewkit.documents.safety import DOCX_SUFFIXES, main_document_part, read_checked, xml_parser
 from reviewkit.errors import DocumentError
 from reviewkit.rules.document import ParsedDocument
 from reviewkit.rules.structure import RawParagraph, assemble
@@ -116,14 +116,13 @@ def decode_text(data: bytes, name: str) -> str:
     raise DocumentError(f"文件《{name}》的文字编码无法识别（支持 UTF-8、GB18030/GBK）")
 
 
-_PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False, "load_dtd": False}
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
 def _xml(archive: zipfile.ZipFile, part: str) -> Any:
     from lxml import etree
 
-    return etree.fromstring(archive.read(part), etree.XMLParser(**_PARSER_OPTIONS))
+    return etree.fromstring(archive.read(part), xml_parser())
 
 
 def _target(archive: zipfile.ZipFile, rels_part: str, kind: str, base: str) -> str | None:
@@ -185,7 +184,7 @@ def _extract_docx(data: bytes, name: str, max_paragraphs: int) -> tuple[list[Raw
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            main = _target(archive, "_rels/.rels", "officeDocument", "") or "word/document.xml"
+            main = main_document_part(archive)
             root = _xml(archive, main)
             body = root.find(f"{_W}body")
             if body is None:

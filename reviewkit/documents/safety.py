@@ -2,7 +2,7 @@
 
 Every check works on bounded input: the file size is checked on ``stat`` before reading; a .docx's zip
 central directory (declared sizes) is checked before any member is inflated; XML parts are read only
-up to their prolog to look for DOCTYPE/ENTITY declarations; ``word/document.xml`` is streamed in
+up to their prolog to look for DOCTYPE/ENTITY declarations; the main document part is streamed in
 chunks (its declared size is already bounded) to count paragraphs. Each refusal is a
 :class:`DocumentError` with one Chinese line naming the file.
 """
@@ -10,9 +10,11 @@ chunks (its declared size is already bounded) to count paragraphs. Each refusal 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from reviewkit.errors import DocumentError
 
@@ -33,6 +35,7 @@ CHUNK = 256 * 1024
 _DECL = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ELEMENT_START = re.compile(rb"<[A-Za-z_]")
 _PARAGRAPH_TAG = re.compile(rb"<w:p[\s>/]")
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
 def _fail(path: Path, reason: str) -> DocumentError:
@@ -152,17 +155,43 @@ def _check_docx(path: Path, data: bytes, *, max_uncompressed: int, max_paragraph
             if info.flag_bits & 0x1:
                 raise _fail(path, "已加密（zip 部件受密码保护）")
         names = {info.filename for info in infos}
-        if "word/document.xml" not in names:
-            raise _fail(path, "不是 Word 文档（缺少 word/document.xml）")
         if "[Content_Types].xml" not in names:
             raise _fail(path, "不是有效的 Office 文档（缺少 [Content_Types].xml）")
         try:
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")):
                     _check_prolog(path, archive, info)
-            _count_paragraphs(path, archive, max_paragraphs)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
-            raise _fail(path, "已损坏或不完整（部件无法解压）") from None
+            main = main_document_part(archive)
+            if main not in names:
+                raise _fail(path, f"不是 Word 文档（缺少主文档部件 {main}）")
+            if not main.endswith(".xml"):
+                _check_prolog(path, archive, archive.getinfo(main))
+            _count_paragraphs(path, archive, main, max_paragraphs)
+        except DocumentError:
+            raise
+        except Exception:  # noqa: BLE001 - zlib, zipfile and lxml errors of a damaged archive
+            raise _fail(path, "已损坏或不完整（部件无法解压或解析）") from None
+
+
+def xml_parser() -> Any:
+    """lxml parser for package parts: no entity expansion, no DTD, no network, no huge trees."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def main_document_part(archive: zipfile.ZipFile) -> str:
+    """The main document part named by ``_rels/.rels`` (``word/document.xml`` by convention)."""
+    from lxml import etree
+
+    if "_rels/.rels" in archive.namelist():
+        root = etree.fromstring(archive.read("_rels/.rels"), xml_parser())
+        for rel in root.iter(_RELATIONSHIP):
+            if rel.get("Type", "").endswith("/officeDocument") and rel.get("TargetMode") != "External":
+                target = rel.get("Target", "")
+                if target:
+                    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(target)
+    return "word/document.xml"
 
 
 def _check_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -179,10 +208,10 @@ def _check_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -
         raise _fail(path, f"的部件 {info.filename} 结构异常（前 64KB 内无 XML 元素）")
 
 
-def _count_paragraphs(path: Path, archive: zipfile.ZipFile, max_paragraphs: int) -> None:
+def _count_paragraphs(path: Path, archive: zipfile.ZipFile, part: str, max_paragraphs: int) -> None:
     count = 0
     tail = b""
-    with archive.open("word/document.xml") as member:
+    with archive.open(part) as member:
         while chunk := member.read(CHUNK):
             window = tail + chunk
             count += len(_PARAGRAPH_TAG.findall(window))

@@ -208,3 +208,37 @@ def test_directory_is_not_a_file(tmp_path: Path, limits: dict[str, int]) -> None
 
 def test_good_docx_passes(tmp_path: Path, limits: dict[str, int]) -> None:
     check_file(make_docx(tmp_path / "ok.docx", ["某某办法", "第一条　为了……，制定本办法。"]), **limits)  # type: ignore[arg-type]
+
+
+RELS = (
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="{target}"/></Relationships>'
+)
+
+
+def test_main_part_named_by_rels_is_checked_too(tmp_path: Path, limits: dict[str, int]) -> None:
+    path = tmp_path / "odd.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", MINIMAL_CT)
+        zf.writestr("_rels/.rels", RELS.format(target="word/main.bin"))
+        zf.writestr("word/main.bin", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>')
+    refused(path, limits, "DOCTYPE")
+
+
+def test_rels_pointing_at_a_missing_part(tmp_path: Path, limits: dict[str, int]) -> None:
+    path = tmp_path / "dangling.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", MINIMAL_CT)
+        zf.writestr("_rels/.rels", RELS.format(target="/word/nowhere.xml"))
+        zf.writestr("word/document.xml", "<w:document/>")
+    refused(path, limits, "word/nowhere.xml")
+
+
+def test_malformed_rels_is_a_clean_error(tmp_path: Path, limits: dict[str, int]) -> None:
+    path = tmp_path / "badrels.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", MINIMAL_CT)
+        zf.writestr("_rels/.rels", "<Relationships><unclosed>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    refused(path, limits, "损坏")
