@@ -50,7 +50,8 @@ def log(
     from rich.table import Table
 
     from reviewkit.domain.roles import role_name
-    from reviewkit.services.audit_trail import CHANNEL_NAMES, log as read, summary
+    from reviewkit.services.audit_trail import CHANNEL_NAMES, summary
+    from reviewkit.services.audit_trail import log as read
     from reviewkit.services.identity import audited_refusals, authorize
 
     actor = current_actor(user, pin)

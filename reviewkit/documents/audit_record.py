@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -32,7 +33,7 @@ DECISION_HEAD = ["环节", "轮次", "决定", "决定人", "角色", "渠道", 
 EVENT_HEAD = ["序号", "时间", "事项", "办理人", "角色", "渠道", "内容"]
 
 
-def _table(doc: Document, head: list[str], rows: list[list[str]], size: float = 8) -> None:  # type: ignore[valid-type]
+def _table(doc: Any, head: list[str], rows: list[list[str]], size: float = 8) -> None:
     table = doc.add_table(rows=1, cols=len(head))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, head, strict=True):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,7 +56,7 @@ def body_bytes(seq: int, case_id: int | None, action: str, actor: str, role: str
         f'{{"action":{_s(action)},"actor":{_s(actor)},"case_id":{"null" if case_id is None else int(case_id)},'
         f'"channel":{_s(channel)},"occurred_local":{_s(occurred_local)},"occurred_utc":{_s(occurred_utc)},'
         f'"payload":{payload},"prev_hash":{_s(prev_hash)},"role":{_s(role)},"seq":{int(seq)}}}'
-    ).encode("utf-8")
+    ).encode()
 
 
 def row_hash(row: tuple[Any, ...], seq: int | None = None) -> str:
