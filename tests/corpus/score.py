@@ -15,7 +15,7 @@ from reviewkit.rules import CATEGORIES, run_rules
 
 CORPUS = Path(__file__).parent
 TODAY = date(2025, 6, 30)
-CLAUSE_FILES = ("clauses.toml", "holdout.toml")
+CLAUSE_FILES = ("clauses.toml", "holdout.toml", "holdout2.toml")
 
 
 @dataclass
