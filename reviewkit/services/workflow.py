@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from reviewkit.domain import permissions
@@ -144,7 +143,7 @@ def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion
                     raise
             else:
                 actor = replace(load_actor(session, name, channel), auth=auth)
-            return _apply_decision(session, case, decision, opinion.strip(), actor, dict(facts or {}))
+            result = _apply_decision(session, case, decision, opinion.strip(), actor, dict(facts or {}))
     except (TransitionNotAllowed, PermissionDenied, InvalidInput, NotFound) as err:
         if bad_code is not None:
             note_code_failure(name, *bad_code)
@@ -152,6 +151,12 @@ def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion
                        {"decision": decision, "auth": "code" if approval_code is not None else auth,
                         "facts": dict(facts or {})})
         raise
+    # The stage's formal papers (审核意见书, 登记表, 正式文本, 备案报告, 修改对照稿 …), rendered from the
+    # record just committed; a broken template is audited, never undoes the decision.
+    from reviewkit.services.documents import after_decision
+
+    after_decision(result)
+    return result
 
 
 def _apply_decision(session: Session, case: Case, decision: str, opinion: str, actor: Actor,
@@ -216,20 +221,11 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
 
 
 def _assign_number(session: Session, case: Case, actor: Actor) -> None:
-    """统一编号 in the same transaction as the stage move: 机关代字〔年份〕序号号, no gaps, no padding."""
-    settings = get_settings()
-    year = local_today().year
-    prefix = f"{settings.issuer_code}〔{year}〕"
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(7272003)"))
-    numbers = session.exec(select(Case.doc_number).where(col(Case.doc_number).startswith(prefix))).all()
-    used = [int(n.removeprefix(prefix).removesuffix("号")) for n in numbers if n]
-    case.doc_number = f"{prefix}{max(used, default=0) + 1}号"
-    case.published_on = local_today()
-    session.add(case)
-    audit.append(session, action="number.assigned", actor=actor.username, role="filing_clerk",
-                 channel=actor.channel, case_id=case.id,
-                 payload={"doc_number": case.doc_number, "published_on": case.published_on.isoformat()})
+    """统一编号 in the same transaction as the stage move: the gap-free register of
+    ``services.numbering`` (a counter per 机关代字 and year, locked row; voided numbers never reused)."""
+    from reviewkit.services import numbering
+
+    numbering.assign(session, case, actor, on=local_today())
 
 
 def record_refusal(case_ref: str | int | None, username: str, channel: str, action: str, reason: str,

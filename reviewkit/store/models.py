@@ -234,3 +234,56 @@ class Delegation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
     revoked_by: str | None = Field(default=None, max_length=64)
+
+
+class NumberSequence(SQLModel, table=True):
+    """统一编号: one gap-free counter per issuing body (机关代字) and year. The row is locked
+    (``SELECT … FOR UPDATE``) by whoever takes the next number, inside the publication's transaction."""
+
+    __tablename__ = "number_sequences"
+    __table_args__ = (UniqueConstraint("issuer_code", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issuer_code: str = Field(max_length=32)
+    year: int
+    last_serial: int = 0
+
+
+class IssuedNumber(SQLModel, table=True):
+    """Every 文号 ever given out. A voided number keeps its row (status ``voided``, reason, who, when)
+    and is never given out again: the register has no unexplained gaps."""
+
+    __tablename__ = "issued_numbers"
+    __table_args__ = (UniqueConstraint("issuer_code", "year", "serial"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issuer_code: str = Field(max_length=32)
+    year: int
+    serial: int
+    number: str = Field(max_length=64, unique=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    status: str = Field(default="assigned", max_length=16)
+    assigned_by: str = Field(max_length=64)
+    assigned_at: datetime = Field(default_factory=utcnow)
+    voided_at: datetime | None = None
+    voided_by: str | None = Field(default=None, max_length=64)
+    voided_reason: str | None = Field(default=None, max_length=256)
+
+
+class ConsultationComment(SQLModel, table=True):
+    """A comment received in 公开征求意见, recorded against an article, with its disposition
+    (``adopted`` 采纳 / ``partly`` 部分采纳 / ``not_adopted`` 不予采纳 / ``pending`` 待研究) and reason."""
+
+    __tablename__ = "consultation_comments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    article: str = Field(default="", max_length=32)
+    commenter: str = Field(max_length=128)
+    commenter_kind: str = Field(default="", max_length=32)
+    content: str
+    disposition: str = Field(default="pending", max_length=16)
+    reason: str = Field(default="")
+    received_on: date | None = None
+    recorded_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)

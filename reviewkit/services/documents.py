@@ -1,0 +1,203 @@
+"""Formal papers from the case record: render a template, put a rendered paper on file (an
+``Attachment`` with ``generated=True``), render each stage's papers after its decision, the
+修改对照稿 between rounds, and the 备案 package."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from reviewkit.documents import render as engine
+from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
+from reviewkit.services import document_context as ctx
+from reviewkit.services.actors import SYSTEM_ACTOR, Actor, load_actor
+from reviewkit.services.document_context import Pending
+from reviewkit.settings import get_settings
+from reviewkit.store import audit, blobs
+from reviewkit.store.db import require_schema, session_scope
+from reviewkit.store.models import Attachment, Case, Decision
+
+Builder = Callable[[Session, Case, Pending | None], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    title: str  # the paper's name and its template's file name
+    attach_as: str  # the material name it is filed under (an evidence name where there is one)
+    stage: str  # the stage whose decision it records
+    build: Builder | None  # None: composed in code (修改对照稿, 全过程记录)
+
+
+KINDS = [
+    Kind("opinion", "合法性审核意见书", "审核意见书", "legality_review", ctx.opinion),
+    Kind("risk", "风险评估报告", "风险评估报告", "risk_assessment", ctx.risk),
+    Kind("consultation", "征求意见采纳情况表", "征求意见采纳情况", "consultation", ctx.consultation),
+    Kind("fair_competition", "公平竞争审查表", "公平竞争审查结论", "fair_competition", ctx.fair_competition),
+    Kind("deliberation", "集体审议记录摘录", "集体审议记录", "deliberation", ctx.deliberation),
+    Kind("register", "规范性文件登记表", "规范性文件登记表", "publication", ctx.register),
+    Kind("official_text", "正式文本", "正式文本", "publication", ctx.official_text),
+    Kind("filing_report", "备案报告", "备案报告", "publication", ctx.filing_report),
+    Kind("redline", "修改对照稿", "修改对照稿", "revision", None),
+    Kind("audit_record", "全过程记录", "全过程记录", "filing", None),
+]
+AFTER_DECISION = {"consultation": ["consultation"], "fair_competition": ["fair_competition"],
+                  "legality_review": ["opinion"], "risk_assessment": ["risk"], "deliberation": ["deliberation"],
+                  "publication": ["register", "official_text", "filing_report"], "revision": ["redline"]}
+FILE_ROLES = frozenset({"admin", "filing_clerk"})
+
+
+def kind_of(name: str) -> Kind:
+    name = name.strip()
+    for k in KINDS:
+        if name in (k.id, k.title, k.attach_as):
+            return k
+    raise InvalidInput(f"没有文书“{name}”；可选：{'、'.join(k.title for k in KINDS)}")
+
+
+def template_path(kind: Kind) -> Path:
+    return get_settings().templates_dir / "docx" / f"{kind.title}.docx"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    kind: Kind
+    data: bytes
+    filename: str
+    title: str
+    sha256: str
+
+
+def _render(session: Session, case: Case, kind: Kind, pending: Pending | None, author: str) -> Rendered:
+    now = datetime.now(UTC)
+    title = f"《{case.title}》{kind.title}" if kind.id not in ("official_text",) else case.title
+    if kind.id == "redline":
+        from reviewkit.services.redlines import compose
+
+        data = compose(session, case, now)
+        if data is None:
+            raise InvalidInput(f"案件 {case.number} 没有退回修改后的新稿，无从生成修改对照稿")
+    elif kind.id == "audit_record":
+        raise InvalidInput("全过程记录请用 reviewkit audit export --case CASE --format docx 导出（备案材料包中已含）")
+    else:
+        assert kind.build is not None
+        values = kind.build(session, case, pending)
+        props = engine.Properties(title=title, author=author, created=now, subject=case.number,
+                                  keywords=f"{kind.title}，{case.doc_number or case.number}")
+        data = engine.render(template_path(kind), values, props, name=f"{kind.title}.docx")
+    filename = f"{kind.title}-{case.number}-第{case.round}轮.docx"
+    return Rendered(kind, data, filename, title, hashlib.sha256(data).hexdigest())
+
+
+def render_document(case_ref: str | int, kind_name: str, *, pending: Pending | None = None) -> Rendered:
+    """Render one paper from the record (read-only: nothing is stored)."""
+    from reviewkit.services.cases import get_case
+
+    require_schema()
+    kind = kind_of(kind_name)
+    with session_scope() as session:
+        case = get_case(session, case_ref)
+        return _render(session, case, kind, pending, office_author())
+
+
+def office_author() -> str:
+    return ctx.office().get("名称", "reviewkit")
+
+
+def store_generated(session: Session, case: Case, rendered: Rendered, actor: Actor, *, stage: str,
+                    round_: int) -> Attachment:
+    """Put a rendered paper on file in the caller's transaction (blob first; content-addressed)."""
+    from reviewkit.services.workflow import current_version
+
+    stored = blobs.put_bytes(get_settings().resolved_data_dir, rendered.data)
+    draft = current_version(session, case)
+    item = Attachment(case_id=case.id or 0, name=rendered.kind.attach_as, filename=rendered.filename,
+                      sha256=stored.sha256, size=stored.size, stage=stage, round=round_, draft_sha256=draft.sha256,
+                      submitted_by=actor.username, generated=True)
+    session.add(item)
+    session.flush()
+    audit.append(session, action="document.generated", actor=actor.username, channel=actor.channel, case_id=case.id,
+                 payload={"name": item.name, "kind": rendered.kind.title, "filename": item.filename,
+                          "sha256": stored.sha256, "size": stored.size, "stage": stage, "round": round_,
+                          "draft_sha256": draft.sha256})
+    return item
+
+
+def file_document(case_ref: str | int, kind_name: str, username: str, *, pending: Pending | None = None,
+                  channel: str = "cli") -> Attachment:
+    """Render a paper and put it on file for the case (e.g. counsel's 审核意见书 before deciding)."""
+    from reviewkit.services.cases import get_case
+    from reviewkit.services.workflow import definition_of, record_refusal
+
+    require_schema()
+    kind = kind_of(kind_name)
+    try:
+        with session_scope(write=True) as session:
+            case = get_case(session, case_ref)
+            actor = load_actor(session, username, channel)
+            stage = definition_of(case).stage(case.stage)
+            if not actor.roles & (set(stage.roles) | FILE_ROLES):
+                raise PermissionDenied(f"{actor.label}不是“{stage.name}”环节的办理人，不能为本案归档文书")
+            rendered = _render(session, case, kind, pending, actor.display_name or actor.username)
+            return store_generated(session, case, rendered, actor, stage=case.stage, round_=case.round)
+    except (InvalidInput, PermissionDenied, NotFound) as err:
+        record_refusal(case_ref, username, channel, "document.refused", str(err), {"kind": kind.title})
+        raise
+
+
+def after_decision(result: Any) -> list[str]:
+    """The papers a decision produces, rendered from the committed record and put on file. Runs after
+    the decision's commit: a failure (a template broken in editing) is audited and reported, and the
+    decision stands. Papers already generated for that stage and round are not made twice."""
+    if result.waiting_for or result.from_stage == result.to_stage:
+        return []
+    wanted = list(AFTER_DECISION.get(result.from_stage, []))
+    made: list[str] = []
+    with session_scope(write=True) as session:
+        case = session.get(Case, result.case_id)
+        if case is None:
+            return []
+        last = session.exec(select(Decision).where(Decision.case_id == case.id, Decision.stage == result.from_stage)
+                            .order_by(col(Decision.id).desc())).first()
+        round_ = last.round if last else case.round
+        for kind_id in wanted:
+            kind = kind_of(kind_id)
+            if kind_id == "consultation" and ctx.consultation_summary(session, case)["总数"] == "0":
+                continue
+            exists = session.exec(select(Attachment.id).where(
+                Attachment.case_id == case.id, Attachment.name == kind.attach_as, Attachment.stage == result.from_stage,
+                Attachment.round == round_, col(Attachment.generated).is_(True))).first()
+            if exists is not None:
+                continue
+            try:
+                with session.begin_nested():
+                    rendered = _render(session, case, kind, None, office_author())
+                    store_generated(session, case, rendered, SYSTEM_ACTOR, stage=result.from_stage, round_=round_)
+                made.append(kind.title)
+            except Exception as err:  # noqa: BLE001 - the decision is committed; record and go on
+                if kind_id == "redline" and isinstance(err, InvalidInput):
+                    continue
+                audit.append(session, action="document.failed", actor=SYSTEM_ACTOR.username, channel="system",
+                             case_id=case.id, payload={"kind": kind.title, "reason": str(err)[:500]})
+    if result.to_stage in ("filed",):
+        try:
+            make_package(result.case_id, SYSTEM_ACTOR.username, store=True)
+            made.append("备案材料包")
+        except Exception as err:  # noqa: BLE001
+            with session_scope(write=True) as session:
+                audit.append(session, action="document.failed", actor=SYSTEM_ACTOR.username, channel="system",
+                             case_id=result.case_id, payload={"kind": "备案材料包", "reason": str(err)[:500]})
+    return made
+
+
+def make_package(case_ref: str | int, username: str, *, out: Path | None = None, store: bool = False,
+                 channel: str = "cli") -> tuple[bytes, list[str]]:
+    from reviewkit.services.packages import build_package
+
+    return build_package(case_ref, username, out=out, store=store, channel=channel)

@@ -1,0 +1,211 @@
+"""Build the shipped Word templates (run once; the .docx files are committed and meant to be edited in
+Word afterwards). ``python templates/docx/build_templates.py`` overwrites them: only do that to start
+over from the shipped layout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from reviewkit.documents.layout import TITLE_FONT, apply_page_and_styles, body_paragraph, set_font
+
+HERE = Path(__file__).resolve().parent
+RIGHT, CENTER = WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
+
+
+def new(title: str) -> Any:
+    doc = Document()
+    apply_page_and_styles(doc)
+    doc.add_paragraph(title, style="Title")
+    return doc
+
+
+def heading(doc: Any, text: str) -> None:
+    doc.add_paragraph(text, style="Heading 1")
+
+
+def plain(doc: Any, text: str, **kw: Any) -> Any:
+    return body_paragraph(doc, text, **kw)
+
+
+def signature(doc: Any, *lines: str) -> None:
+    doc.add_paragraph()
+    for line in lines:
+        p = plain(doc, line, indent=False, align=RIGHT)
+        p.paragraph_format.right_indent = Pt(64)
+
+
+def table(doc: Any, head: list[str] | None, rows: list[list[str]], widths: list[float] | None = None) -> None:
+    t = doc.add_table(rows=0, cols=len(rows[0]))
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for values in ([head] if head else []) + rows:
+        cells = t.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+            for p in cell.paragraphs:
+                p.paragraph_format.line_spacing = Pt(20)
+                for run in p.runs:
+                    run.font.size = Pt(12)
+                    if head and values is head:
+                        set_font(run, "黑体", Pt(12))
+    if widths:
+        for row in t.rows:
+            for cell, w in zip(row.cells, widths, strict=True):
+                cell.width = Pt(w)
+    doc.add_paragraph()
+
+
+def opinion() -> Any:
+    doc = new("合法性审核意见书")
+    plain(doc, "审核编号：{{意见.审核编号}}", indent=False, align=CENTER)
+    plain(doc, "{{案件.起草单位}}：", indent=False)
+    plain(doc, "你单位报送的《{{案件.标题}}》（第{{意见.稿次}}稿，文稿SHA-256 {{意见.文稿指纹}}）收悉。"
+               "经对制定主体、权限、内容和程序进行审核，现提出如下意见：")
+    heading(doc, "一、审核结论")
+    plain(doc, "{{意见.勾选}}")
+    plain(doc, "{{意见.结论说明}}")
+    heading(doc, "二、审核意见")
+    plain(doc, "{{意见.意见}}")
+    heading(doc, "三、具体问题、依据及修改建议")
+    table(doc, ["序号", "条款", "问题", "依据", "修改建议"],
+          [["{{发现.序号}}", "{{发现.条款}}", "{{发现.问题}}", "{{发现.依据}}", "{{发现.建议}}"]],
+          [30, 55, 150, 120, 100])
+    heading(doc, "四、审核依据")
+    plain(doc, "{{意见.审核依据}}")
+    signature(doc, "审核人：{{意见.审核人}}", "{{机关.审核机构}}", "{{意见.日期}}")
+    return doc
+
+
+def risk() -> Any:
+    doc = new("《{{案件.标题}}》实施风险评估报告")
+    heading(doc, "一、评估对象")
+    plain(doc, "《{{案件.标题}}》（第{{评估.稿次}}稿），起草单位：{{案件.起草单位}}，案件编号：{{案件.编号}}。")
+    heading(doc, "二、评估依据和方法")
+    plain(doc, "{{评估.依据}}")
+    heading(doc, "三、风险点、防控措施和应急处置预案")
+    plain(doc, "{{评估.意见}}")
+    heading(doc, "四、评估结论")
+    plain(doc, "{{评估.结论}}。{{评估.结论说明}}")
+    signature(doc, "评估人：{{评估.评估人}}", "{{评估.日期}}")
+    return doc
+
+
+def consultation() -> Any:
+    doc = new("《{{案件.标题}}》征求意见采纳情况表")
+    plain(doc, "征求意见期间：{{征求意见.起止}}。")
+    plain(doc, "听取市场主体和行业协会商会意见情况：{{征求意见.市场主体}}。")
+    plain(doc, "共收到意见{{征求意见.总数}}条，其中采纳{{征求意见.采纳}}条，部分采纳{{征求意见.部分采纳}}条，"
+               "不予采纳{{征求意见.不予采纳}}条{{征求意见.待研究}}。")
+    table(doc, ["序号", "条款", "意见提出人", "意见内容", "采纳情况", "理由说明"],
+          [["{{意见.序号}}", "{{意见.条款}}", "{{意见.提出人}}", "{{意见.内容}}", "{{意见.采纳情况}}", "{{意见.理由}}"]],
+          [30, 50, 80, 130, 55, 110])
+    signature(doc, "填表单位：{{案件.起草单位}}", "填表日期：{{日期.今天}}")
+    return doc
+
+
+def fair_competition() -> Any:
+    doc = new("公平竞争审查表")
+    table(doc, None, [["政策措施名称", "《{{案件.标题}}》"], ["起草单位", "{{案件.起草单位}}"],
+                      ["审查稿次", "第{{审查.稿次}}稿（SHA-256 {{审查.文稿指纹}}）"],
+                      ["听取利害关系人意见情况", "{{征求意见.市场主体}}"]], [130, 320])
+    table(doc, ["审查标准（公平竞争审查条例）", "审查结果"], [["{{标准.名称}}", "{{标准.结果}}"]], [200, 250])
+    table(doc, None, [["审查结论", "{{审查.勾选}}"], ["审查意见", "{{审查.意见}}"], ["适用例外规定情况", "{{审查.例外}}"],
+                      ["审查人", "{{审查.审查人}}"], ["审查日期", "{{审查.日期}}"]], [130, 320])
+    plain(doc, "注：未经公平竞争审查或者经审查不符合公平竞争审查标准的，不得出台（公平竞争审查条例第十八条）。")
+    return doc
+
+
+def deliberation() -> Any:
+    doc = new("集体审议记录（摘录）")
+    table(doc, None, [["会议名称", "{{审议.会议}}"], ["审议日期", "{{审议.日期}}"], ["主持人", "{{审议.主持人}}"],
+                      ["审议事项", "《{{案件.标题}}》（第{{审议.稿次}}稿）"], ["合法性审核意见", "{{审议.合法性审核}}"],
+                      ["公平竞争审查", "{{审议.公平竞争审查}}"], ["风险评估", "{{审议.风险评估}}"],
+                      ["审议结论", "{{审议.结论}}"], ["审议意见", "{{审议.意见}}"]], [130, 320])
+    plain(doc, "本摘录依据案件记录生成，经与会议记录原件核对一致后加盖印章。")
+    signature(doc, "摘录人：{{审议.摘录人}}", "{{日期.今天}}")
+    return doc
+
+
+def register() -> Any:
+    doc = new("行政规范性文件登记表")
+    rows = [["文件名称", "{{案件.标题}}"], ["发文字号", "{{案件.文号}}"], ["制定机关", "{{机关.名称}}"],
+            ["起草单位", "{{案件.起草单位}}"], ["成文日期", "{{登记.成文日期}}"], ["公布日期", "{{案件.公布日期}}"],
+            ["施行日期", "{{登记.施行日期}}"], ["有效期", "{{登记.有效期}}"], ["公开征求意见", "{{征求意见.起止}}"],
+            ["公平竞争审查", "{{登记.公平竞争审查}}"], ["合法性审核", "{{登记.合法性审核}}"],
+            ["风险评估", "{{登记.风险评估}}"], ["集体审议", "{{登记.集体审议}}"], ["报送备案期限", "{{登记.备案期限}}"],
+            ["审核案件编号", "{{案件.编号}}"], ["正式文本所据文稿", "第{{登记.稿次}}稿，SHA-256 {{登记.文稿指纹}}"]]
+    table(doc, None, rows, [130, 320])
+    signature(doc, "登记人：{{登记.登记人}}", "登记日期：{{日期.今天}}")
+    return doc
+
+
+def official_text() -> Any:
+    doc = Document()
+    apply_page_and_styles(doc)
+    mark = doc.add_paragraph()
+    mark.alignment = CENTER
+    run = mark.add_run("{{机关.名称}}文件")
+    set_font(run, TITLE_FONT, Pt(48))
+    run.font.color.rgb = RGBColor(0xE6, 0x00, 0x12)
+    doc.add_paragraph()
+    number = plain(doc, "{{案件.文号}}", indent=False, align=CENTER)
+    _red_rule(number)
+    doc.add_paragraph()
+    doc.add_paragraph("{{案件.标题}}", style="Title")
+    plain(doc, "{{正文.段落}}")
+    signature(doc, "{{机关.名称}}", "{{案件.成文日期}}")
+    plain(doc, "（此件公开发布）")
+    return doc
+
+
+def _red_rule(p: Any) -> None:
+    """The red separator line under the 文号 (版头中的分隔线)."""
+    ppr = p._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "12"), ("space", "8"), ("color", "E60012")):
+        bottom.set(qn(f"w:{key}"), value)
+    border.append(bottom)
+    ppr.append(border)
+
+
+def filing_report() -> Any:
+    doc = new("关于报送《{{案件.标题}}》备案的报告")
+    plain(doc, "{{机关.备案机关}}：", indent=False)
+    plain(doc, "《{{案件.标题}}》（{{案件.文号}}）已于{{备案.审议日期}}经{{备案.会议}}审议通过，于{{案件.公布日期}}公布，"
+               "{{备案.施行}}。根据《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）"
+               "的规定，现将该文件报送备案，请予审查。")
+    plain(doc, "报送材料：")
+    plain(doc, "{{材料.序号}}．{{材料.名称}}")
+    plain(doc, "联系人：{{备案.联系人}}　　联系电话：{{机关.联系电话}}")
+    signature(doc, "{{机关.名称}}", "{{备案.日期}}")
+    return doc
+
+
+TEMPLATES = {
+    "合法性审核意见书": opinion, "风险评估报告": risk, "征求意见采纳情况表": consultation,
+    "公平竞争审查表": fair_competition, "集体审议记录摘录": deliberation, "规范性文件登记表": register,
+    "正式文本": official_text, "备案报告": filing_report,
+}
+
+
+def main() -> None:
+    for name, build in TEMPLATES.items():
+        doc = build()
+        doc.core_properties.title = f"{name}（模板）"
+        doc.core_properties.author = "reviewkit"
+        doc.save(str(HERE / f"{name}.docx"))
+        print(HERE / f"{name}.docx")
+
+
+if __name__ == "__main__":
+    main()
