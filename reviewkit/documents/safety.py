@@ -188,7 +188,7 @@ def main_document_part(archive: zipfile.ZipFile) -> str:
         root = etree.fromstring(archive.read("_rels/.rels"), xml_parser())
         for rel in root.iter(_RELATIONSHIP):
             if rel.get("Type", "").endswith("/officeDocument") and rel.get("TargetMode") != "External":
-                target = rel.get("Target", "")
+                target = str(rel.get("Target", ""))
                 if target:
                     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(target)
     return "word/document.xml"
