@@ -41,6 +41,29 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     max_uncompressed_bytes: int = 100 * 1024 * 1024
     max_paragraphs: int = 20_000
+    # Registers, overdue escalation, notifications (issue #9)
+    validity_years: int = Field(default=5, description="文件未写明有效期时的默认有效期（年）")
+    trial_validity_years: int = Field(default=2, description="暂行、试行文件的默认有效期（年）")
+    cleanup_notice_months: int = Field(default=6, description="有效期届满前几个月提醒清理评估")
+    warn_within_working_days: int = Field(default=3, description="期限前几个工作日提示“即将到期”")
+    escalate_after_working_days: int = Field(default=3, description="超期几个工作日后向领导升级")
+    filing_warn_days: int = Field(default=7, description="备案期限（公布后30日）届满前几日预警")
+    notify_channels: str = Field(default="", description="通知渠道，逗号分隔：email、webhook；空则只记录不发送")
+    notify_throttle_hours: float = Field(default=24.0, description="同一事项对同一人的通知间隔（小时）")
+    smtp_host: str = Field(default="127.0.0.1")
+    smtp_port: int = Field(default=25)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_sender: str = Field(default="reviewkit@localhost", description="发件人地址")
+    notify_email_domain: str | None = Field(default=None, description="无通讯录地址时使用 用户名@域名")
+    notify_contacts_file: Path | None = Field(default=None, description="通讯录（TOML：用户名 = 邮箱）")
+    webhook_url: str | None = Field(default=None, description="通用 webhook 地址（POST JSON）")
+    webhook_token: str | None = Field(default=None, description="webhook 的 Bearer 令牌（可选）")
+    case_link_template: str = Field(
+        default="{ui}/runs/flow-run/{flow_run_id}",
+        description="通知中案件链接；可用 {number} {id} {flow_run_id} {ui}；无 flow run 时给出查看命令",
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -287,3 +287,46 @@ class ConsultationComment(SQLModel, table=True):
     received_on: date | None = None
     recorded_by: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class RegisterEntry(SQLModel, table=True):
+    """登记簿: one issued normative document, its 有效期 and status (``in_force`` 有效 / ``expired`` 失效 /
+    ``repealed`` 废止 / ``amended`` 已修改). Filled from published cases (``services.register``)."""
+
+    __tablename__ = "register_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", unique=True)
+    doc_number: str = Field(index=True, max_length=64)
+    title: str = Field(max_length=256)
+    issuer: str = Field(default="", max_length=128)
+    published_on: date
+    effective_on: date
+    expires_on: date
+    expiry_basis: str = Field(default="default", max_length=16)
+    trial: bool = False
+    status: str = Field(default="in_force", index=True, max_length=16)
+    status_on: date | None = None
+    status_reason: str = Field(default="", max_length=256)
+    cited_laws: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Notification(SQLModel, table=True):
+    """Every notice sent (or attempted): the throttle looks back at ``topic`` + ``recipient`` + ``channel``."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_topic", "topic", "recipient", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, index=True)
+    topic: str = Field(max_length=128)
+    kind: str = Field(max_length=32)
+    level: int = 0
+    recipient: str = Field(max_length=64)
+    channel: str = Field(max_length=16)
+    subject: str = Field(max_length=256)
+    status: str = Field(default="sent", max_length=16)
+    error: str = Field(default="", max_length=512)
+    sent_at: datetime = Field(default_factory=utcnow, index=True)
