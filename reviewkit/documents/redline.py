@@ -79,13 +79,13 @@ def compare(old: list[str], new: list[str], info: Comparison) -> bytes:
             for k in range(i2 - i1):
                 where[i1 + k] = _plain(doc, new[j1 + k])
             continue
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        for k in range(pairs):
-            where[i1 + k] = _changed(doc, old[i1 + k], new[j1 + k], ids, mark)
-        for k in range(i1 + pairs, i2):
-            where[k] = _whole(doc, old[k], "del", ids, mark)
-        for k in range(j1 + pairs, j2):
-            _whole(doc, new[k], "ins", ids, mark)
+        for i, j in _pair(old, new, range(i1, i2), range(j1, j2)):
+            if i is not None and j is not None:
+                where[i] = _changed(doc, old[i], new[j], ids, mark)
+            elif i is not None:
+                where[i] = _whole(doc, old[i], "del", ids, mark)
+            elif j is not None:
+                _whole(doc, new[j], "ins", ids, mark)
     title = doc.paragraphs[0]
     for remark in info.remarks:
         target = where.get(remark.paragraph, title) if remark.paragraph is not None else title
@@ -97,6 +97,28 @@ def compare(old: list[str], new: list[str], info: Comparison) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+SIMILAR = 0.45
+
+
+def _pair(old: list[str], new: list[str], olds: range, news: range) -> list[tuple[int | None, int | None]]:
+    """Align a changed block in order: an old paragraph is paired with the first new one it still
+    resembles (a revised article); the others are whole deletions or insertions."""
+    out: list[tuple[int | None, int | None]] = []
+    pending = list(news)
+    for i in olds:
+        match = next((j for j in pending
+                      if difflib.SequenceMatcher(None, old[i], new[j], autojunk=False).ratio() >= SIMILAR), None)
+        if match is None:
+            out.append((i, None))
+            continue
+        while pending and pending[0] != match:
+            out.append((None, pending.pop(0)))
+        pending.pop(0)
+        out.append((i, match))
+    out += [(None, j) for j in pending]
+    return out
 
 
 def _plain(doc: Any, text: str) -> Any:

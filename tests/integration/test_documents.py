@@ -1,0 +1,161 @@
+"""Papers from the record: the demo case, run through the real services on SQLite and PostgreSQL, leaves
+every formal paper on file, each with the values of the case in it (read back with python-docx)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from sqlmodel import col, select
+
+from reviewkit.services import demo, workflow
+from reviewkit.services.documents import KINDS, render_document
+from reviewkit.settings import get_settings
+from reviewkit.store import blobs
+from reviewkit.store.db import session_scope
+from reviewkit.store.models import Attachment, AuditEvent, Case
+
+OFFICIAL_DATE = re.compile(r"^\d{4}年[1-9]\d?月[1-9]\d?日$")
+
+
+def run_demo() -> int:
+    case_id = demo.prepare()
+    for _ in range(40):
+        with session_scope() as session:
+            case = session.get(Case, case_id)
+            assert case is not None
+            if case.status != "open":
+                return case_id
+        if workflow.stage_kind(case_id) == "auto":
+            workflow.run_auto_stage(case_id)
+        else:
+            demo.decide_scripted(case_id)
+    raise AssertionError("demo did not finish")
+
+
+def on_file(case_id: int, name: str, round_: int | None = None) -> tuple[Attachment, bytes]:
+    with session_scope() as session:
+        query = select(Attachment).where(Attachment.case_id == case_id, Attachment.name == name)
+        if round_ is not None:
+            query = query.where(Attachment.round == round_)
+        item = session.exec(query.order_by(col(Attachment.id).desc())).first()
+    assert item is not None, f"{name} not on file"
+    return item, blobs.read_bytes(get_settings().resolved_data_dir, item.sha256)
+
+
+def text_of(data: bytes) -> tuple[list[str], list[list[str]]]:
+    doc = Document(io.BytesIO(data))
+    rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+    return [p.text for p in doc.paragraphs if p.text.strip()], rows
+
+
+def field(rows: list[list[str]], label: str) -> str:
+    return next(r[1] for r in rows if r[0] == label)
+
+
+@pytest.fixture
+def demo_case(db_url: str) -> int:
+    return run_demo()
+
+
+def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None:
+    case_id = demo_case
+    with session_scope() as session:
+        case = session.get(Case, case_id)
+        assert case is not None and case.stage == "filed"
+        number, doc_number = case.number, case.doc_number
+        failures = session.exec(select(AuditEvent).where(AuditEvent.action == "document.failed")).all()
+    assert failures == []
+    assert doc_number is not None and re.fullmatch(r"某财规〔\d{4}〕1号", doc_number)
+
+    # Round 1: counsel returns the draft; the opinion ticks 应当予以修改 and lists the findings by article.
+    item, data = on_file(case_id, "审核意见书", 1)
+    assert item.generated and item.stage == "legality_review"
+    paras, rows = text_of(data)
+    assert "☐合法　☑应当予以修改　☐不合法" in paras
+    assert any("第四条限定本地注册纳税的代理机构" in p for p in paras)
+    assert paras[-3:-1] == ["审核人：王芳", "某县财政局法规股"] and OFFICIAL_DATE.match(paras[-1])
+    assert any(r[1] == "第十二条" and "行政处罚法" in r[3] for r in rows[1:])
+    assert any(r[1] == "第六条" and "合同法" in r[2] and "民法典" in r[4] for r in rows[1:])
+    props = Document(io.BytesIO(data)).core_properties
+    assert props.title == f"《{demo.DEMO_TITLE}》合法性审核意见书" and props.author == "王芳" and props.created
+
+    # Round 2: 合法.
+    paras, rows = text_of(on_file(case_id, "审核意见书", 2)[1])
+    assert "☑合法　☐应当予以修改　☐不合法" in paras and "（第2稿" in paras[3]
+
+    # The comments received, per article, with how each was handled.
+    paras, rows = text_of(on_file(case_id, "征求意见采纳情况")[1])
+    assert "共收到意见4条，其中采纳2条，部分采纳1条，不予采纳1条。" in paras
+    assert any(p.startswith("征求意见期间：") and "日至" in p for p in paras)
+    ninth = next(r for r in rows if r[1] == "第九条")
+    assert ninth[4] == "不予采纳" and "政府采购法第四十二条" in ninth[5]
+
+    paras, rows = text_of(on_file(case_id, "公平竞争审查结论", 2)[1])
+    assert field(rows, "审查结论") == "☑符合　☐不符合" and field(rows, "审查人") == "赵敏"
+    paras, rows = text_of(on_file(case_id, "风险评估报告")[1])
+    assert "风险可控。可以提交集体审议。" in paras and "评估人：李华" in paras
+    paras, rows = text_of(on_file(case_id, "集体审议记录")[1])
+    assert field(rows, "会议名称") == "局党组会议" and field(rows, "审议结论") == "通过"
+    assert field(rows, "合法性审核意见").startswith("合法（")
+
+    # Publication: number, register, official text, filing report.
+    paras, rows = text_of(on_file(case_id, "规范性文件登记表")[1])
+    assert field(rows, "发文字号") == doc_number and field(rows, "施行日期") == "2027年1月1日"
+    assert field(rows, "有效期") == "2年" and OFFICIAL_DATE.match(field(rows, "公布日期"))
+    item, data = on_file(case_id, "正式文本")
+    paras, _ = text_of(data)
+    assert paras[:3] == ["某县财政局文件", doc_number, demo.DEMO_TITLE]
+    assert "第四条　采购人应当根据项目特点" in paras[5] or any(p.startswith("第四条　采购人应当根据项目特点") for p in paras)
+    assert "（修改稿）" not in paras and OFFICIAL_DATE.match(paras[-2])
+    fonts = Document(io.BytesIO(data)).styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    paras, _ = text_of(on_file(case_id, "备案报告")[1])
+    assert paras[0] == f"关于报送《{demo.DEMO_TITLE}》备案的报告" and paras[1] == "某县人民政府："
+    assert f"（{doc_number}）" in paras[2] and "自2027年1月1日起施行" in paras[2]
+    assert "4．合法性审核意见书" in paras
+
+    # The 备案 package: a zip whose manifest holds the SHA-256 of each file, with the 全过程记录.
+    item, data = on_file(case_id, "备案材料包")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("清单.json"))
+        names = [f["name"] for f in manifest["files"]]
+        assert names[:4] == ["备案报告", "正式文本", "起草说明", "合法性审核意见书"] and names[-1] == "全过程记录"
+        record, _ = text_of(zf.read(manifest["files"][-1]["file"]))
+        assert any("审计链完整" in p for p in record)
+    assert manifest["doc_number"] == doc_number and manifest["case"] == number
+    from reviewkit.documents.package import verify
+
+    assert verify(data) == []
+
+
+def test_redline_after_return_keeps_counsels_comments(demo_case: int) -> None:
+    item, data = on_file(demo_case, "修改对照稿")
+    assert item.generated and item.round == 2
+    doc = Document(io.BytesIO(data))
+    inserted = "".join(t.text or "" for el in doc.element.body.iter(qn("w:ins")) for t in el.iter(qn("w:t")))
+    deleted = "".join(t.text or "" for el in doc.element.body.iter(qn("w:del")) for t in el.iter(qn("w:delText")))
+    assert "自主择优选择采购代理机构" in inserted and "民法典" in inserted
+    assert "在本县注册登记并缴纳税收" in deleted and "合同法" in deleted
+    comments = [(c.author, c.text) for c in doc.comments]
+    assert any(a == "王芳" and t.startswith("审核意见（应当予以修改）") for a, t in comments)
+    assert any(a == "王芳" and t.startswith("第四条限定本地注册纳税") for a, t in comments)
+    assert any(a == "reviewkit 预审" and "行政处罚" in t for a, t in comments)
+    assert "第1稿" in doc.paragraphs[1].text and "第2稿" in doc.paragraphs[1].text
+
+
+def test_every_kind_renders_for_the_demo_case(demo_case: int) -> None:
+    for kind in KINDS:
+        if kind.id == "audit_record":
+            continue
+        rendered = render_document(demo_case, kind.title)
+        paras, rows = text_of(rendered.data)
+        joined = "\n".join(paras + ["|".join(r) for r in rows])
+        assert "{{" not in joined and "｛｛" not in joined, kind.title
+        assert demo.DEMO_TITLE in joined, kind.title
