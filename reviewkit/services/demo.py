@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from sqlmodel import col, select
+
 from reviewkit.errors import InvalidInput
 from reviewkit.services import attachments, cases, workflow
 from reviewkit.services.roster import import_roster
@@ -93,11 +95,55 @@ def decide_scripted(case_id: int) -> workflow.DecisionResult:
         raise InvalidInput(f"演示脚本没有为环节 {key[0]}（第 {key[1]} 轮）准备决定")
     if step.new_version:
         cases.submit_version(case_id, samples_dir() / step.new_version, step.username, note="修改稿", channel="demo")
+    if key == ("consultation", 1):
+        _record_comments(case_id, step.username)
     for name in step.materials:
-        path = _material(case_number, name, step)
-        attachments.attach(case_id, name, path, step.username, channel="demo")
+        _put_on_file(case_id, case_number, name, step)
     facts = _consultation() if key == ("consultation", 1) else step.facts
     return workflow.decide(case_id, step.decision, step.username, opinion=step.opinion, channel="demo", facts=facts)
+
+
+# Comments received in the demo's 公开征求意见 (recorded per article, with how each was handled).
+DEMO_COMMENTS = (
+    ("第四条", "县政府采购协会", "行业协会", "要求优先选择本县注册纳税的代理机构，限制外地机构平等参与，建议删除。", "采纳", ""),
+    ("第五条", "某招标代理有限公司", "市场主体", "以备案作为承接业务的前置条件，增加企业负担，建议取消。", "采纳", ""),
+    ("第九条", "县档案馆", "部门", "采购文件保存期限建议延长至二十年。", "不予采纳",
+     "政府采购法第四十二条规定保存期限为从采购结束之日起至少十五年，本办法与上位法一致。"),
+    ("第十条", "市民王某", "公众", "年度考核结果应当公开，并明确考核标准。", "部分采纳",
+     "考核改为监督评价并依法公开结果；具体标准由县财政局另行制定，不在本办法中规定。"),
+)
+
+
+def _record_comments(case_id: int, username: str) -> None:
+    from reviewkit.services.consultation import NewComment, add
+
+    add(case_id, [NewComment(who, text, disposition, article, reason, kind)
+                  for article, who, kind, text, disposition, reason in DEMO_COMMENTS], username, channel="demo")
+
+
+def _put_on_file(case_id: int, case_number: str, name: str, step: ScriptedStep) -> None:
+    """The material as the office would file it: rendered from the record where reviewkit has a template
+    (审核意见书 … with the decision about to be made), else a short stand-in Word document."""
+    from reviewkit.errors import InvalidInput as NoKind
+    from reviewkit.services.document_context import Pending
+    from reviewkit.services.documents import file_document, kind_of
+    from reviewkit.store.models import Attachment
+
+    try:
+        kind = kind_of(name)
+    except NoKind:
+        kind = None
+    if kind is None or kind.build is None:
+        attachments.attach(case_id, name, _material(case_number, name, step), step.username, channel="demo")
+        return
+    with session_scope() as session:  # 备案报告, 正式文本: already rendered when the number was assigned
+        if session.exec(select(Attachment.id).where(Attachment.case_id == case_id, Attachment.name == name,
+                                                    col(Attachment.generated).is_(True))).first() is not None \
+                and kind.stage != cases.get_case(session, case_id).stage:
+            return
+    facts = _consultation() if name == "征求意见采纳情况" else step.facts
+    file_document(case_id, name, step.username, channel="demo",
+                  pending=Pending(step.decision, step.opinion, step.username, tuple(facts.items())))
 
 
 def _material(case_number: str, name: str, step: ScriptedStep) -> Path:
