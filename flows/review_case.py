@@ -10,6 +10,7 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.runtime import flow_run
 
+from flows.gates import wait_for_decision
 from reviewkit.services import cases, demo, queries, workflow
 from reviewkit.store.db import session_scope
 
@@ -55,7 +56,5 @@ def review_case(case_id: int, scripted: bool = False) -> str:
         elif scripted:
             scripted_gate(case_id, summary.stage_name)
         else:
-            from flows.gates import wait_for_decision
-
-            wait_for_decision(case_id, summary.stage, summary.round)
+            wait_for_decision(case_id)
     raise RuntimeError(f"案件 {case_id} 超过 {MAX_STEPS} 步仍未结束")

@@ -35,7 +35,12 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(default_factory=lambda: _bundled("templates"))
     migrations_dir: Path = Field(default_factory=lambda: _bundled("migrations"))
     roster_file: Path | None = Field(default=None, description="人员名册（TOML）")
+    intake_dir: Path | None = Field(default=None, description="收件目录：从 Prefect 界面登记案件时送审稿放在这里")
+    worker_limit: int = Field(default=4, description="reviewkit worker 同时运行的流程进程数上限")
+    runner_poll_seconds: float = Field(default=2.0, description="worker 查询待运行/待恢复流程的间隔（秒）")
+    reconcile_seconds: float = Field(default=30.0, description="worker 与数据库对账（reviewkit sync）的间隔（秒）")
     timezone: str = Field(default="Asia/Shanghai")
+    gate_timeout_days: int = Field(default=3650, description="人工环节挂起的最长时间（天）；逾期只提醒，不使案件失败")
     issuer_code: str = Field(default="某财规", description="统一编号的机关代字，如“某财规”")
     sqlite_busy_timeout_ms: int = 30_000
     max_upload_bytes: int = 20 * 1024 * 1024
@@ -78,6 +83,10 @@ class Settings(BaseSettings):
     @property
     def resolved_prefect_home(self) -> Path:
         return (self.prefect_home or self.home / "prefect").resolve()
+
+    @property
+    def resolved_intake_dir(self) -> Path:
+        return (self.intake_dir or self.home / "intake").resolve()
 
     @property
     def resolved_roster_file(self) -> Path:

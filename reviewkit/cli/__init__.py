@@ -24,7 +24,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from reviewkit.cli import audit, calendar, case, db, demo, prereview, process, server, user  # noqa: F401  (each module attaches its commands to ``app``)
+    from reviewkit.cli import audit, calendar, case, db, demo, inbox, prereview, process, server, user, worker  # noqa: F401  (each module attaches its commands to ``app``)
     from reviewkit.cli import consult, doc  # noqa: F401  (issue #8: documents, consultation comments)
 
 

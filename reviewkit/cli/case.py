@@ -31,12 +31,42 @@ def new(
     case = start_case(NewCase(kind=kind, title=title, drafting_unit=unit, drafter=drafter, draft=draft,
                               flags=frozenset(flag)))
     assert case.id is not None
+    note = _start_flow(case.id)
     detail = case_detail(case.id)
     if as_json:
         print_json(detail.as_json())
     else:
         console.print(f"已发起案件 [b]{case.number}[/b]（id {case.id}）：{case.title}")
         console.print(case_panel(detail))
+        console.print(note)
+
+
+def _start_flow(case_id: int) -> str:
+    """Start the case's flow run when a Prefect server answers; the case stands either way."""
+    from reviewkit.errors import OrchestrationError
+    from reviewkit.orchestration.env import configured_api_url
+    from reviewkit.orchestration.server import healthy
+
+    if not healthy(configured_api_url()):
+        return "[yellow]Prefect 服务器未运行：案件已登记；运行 reviewkit worker 后将自动启动其流程。[/yellow]"
+    from reviewkit.orchestration.runs import start_run
+
+    try:
+        return f"已启动流程运行 {start_run(case_id)}。"
+    except OrchestrationError as err:
+        return f"[yellow]{err}[/yellow]"
+
+
+def _facts(pairs: list[str]) -> dict[str, str]:
+    from reviewkit.errors import InvalidInput
+
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"--fact 应写成 名称=值，如 consultation_start=2026-10-01，而不是“{pair}”")
+        out[key.strip()] = value.strip()
+    return out
 
 
 @case_app.command("list")
@@ -87,6 +117,22 @@ def submit(
     console.print(f"已提交第 {version.seq} 稿：{version.filename}（SHA-256 {version.sha256[:16]}…）")
 
 
+@case_app.command("attach")
+def attach(
+    case: str = typer.Argument(..., help="案件 id 或编号"),
+    name: str = typer.Argument(..., help="材料名称，如 起草说明、征求意见采纳情况、风险评估报告"),
+    path: Path = typer.Argument(..., help="材料文件（.docx、.txt 或 .md）"),
+    user: str | None = typer.Option(None, "--as", help=AS_HELP),
+    pin: str | None = typer.Option(None, "--pin", help=PIN_HELP),
+) -> None:
+    """为案件补充材料（环节离开前须具备的材料，如起草说明）。"""
+    from reviewkit.services.attachments import attach as put
+
+    actor = current_actor(user, pin)
+    item = put(case, name, path, actor.username)
+    console.print(f"已归档材料“{item.name}”：{item.filename}（SHA-256 {item.sha256[:12]}…）")
+
+
 @app.command("decide")
 def decide(
     case: str = typer.Argument(..., help="案件 id 或编号"),
@@ -95,12 +141,25 @@ def decide(
     opinion: str = typer.Option("", "--opinion", "-m", help="意见"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
     pin: str | None = typer.Option(None, "--pin", help=PIN_HELP),
+    fact: list[str] = typer.Option([], "--fact", help="随决定记录的事实，如 consultation_start=2026-10-01、urgency_reason=…"),
 ) -> None:
     """在案件当前的人工环节作出决定（先记入数据库，再唤醒等待中的流程）。须验证身份：--as + PIN，或 REVIEWKIT_TOKEN。"""
+    from reviewkit.errors import OrchestrationError
+    from reviewkit.orchestration.runs import wake
     from reviewkit.services.workflow import decide as apply
 
-    result = apply(case, decision, current_actor(user, pin), opinion=opinion)
+    result = apply(case, decision, current_actor(user, pin), opinion=opinion, facts=_facts(fact))
+    try:
+        woke = wake(result.case_id, result.flow_run_id)
+        flow_note = "已唤醒等待中的流程。" if woke else ""
+    except OrchestrationError as err:
+        flow_note = f"[yellow]{err}[/yellow]"
     if as_json:
         print_json(result)
+        return
+    if result.waiting_for:
+        console.print(f"已记录签署：{result.case_number}“{result.from_name}”作出“{result.decision}”，{result.waiting_for}。")
     else:
-        console.print(f"已记录：{result.case_number} 在“{result.from_stage}”作出“{result.decision}”，进入“{result.to_stage}”。")
+        console.print(f"已记录：{result.case_number} 在“{result.from_name}”作出“{result.decision}”，进入“{result.to_name}”。")
+    if flow_note:
+        console.print(flow_note)

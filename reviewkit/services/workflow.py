@@ -202,6 +202,8 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
         case.facts = {**(case.facts or {}), **facts}
         session.add(case)
     if not move.complete:  # 会签/串签: a signature, the gate stays open for the others
+        task.wakes += 1  # the waiting flow is resumed and must wait again under a new key
+        session.add(task)
         audit.append(session, action="signature.recorded", actor=actor.username, role=role, channel=actor.channel,
                      case_id=case.id, payload={**payload, "waiting_for": move.waiting_for})
         return DecisionResult(case.number, spec.id, spec.id, decision, actor.username, case.flow_run_id,

@@ -1,0 +1,70 @@
+"""Human gates as durable waits: ``suspend_flow_run`` with a typed, default-free RunInput.
+
+The store is the truth. A decision made on the command line is applied by the service first, then the
+run is resumed (the input it sends is ignored: the flow sees the case has moved on). A decision typed
+into the Prefect UI's Resume form is applied here, through the same service, and counts only when the
+one-time approval code proves who acted (``reviewkit inbox`` issues it after a PIN check; only its
+salted hash is stored, and once used it is worthless). A refused UI decision is audited and the gate
+waits again under a new key.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from pydantic import Field, create_model
+
+from reviewkit.errors import ReviewkitError
+from reviewkit.services import gates, workflow
+from reviewkit.settings import get_settings
+
+
+def gate_input_model(stage_name: str, labels: tuple[str, ...]) -> type[RunInput]:
+    """The Resume form of one gate: Chinese titles, a drop-down of the stage's decisions, no defaults."""
+    decision_type = Literal[labels]  # type: ignore[valid-type]
+    model = create_model(
+        "审批意见",
+        __base__=RunInput,
+        __doc__=f"{stage_name}：请选择决定、填写意见，并输入 reviewkit inbox 签发的一次性验证码。",
+        decision=(decision_type, Field(title="决定", description=f"{stage_name}的决定")),
+        user_name=(str, Field(title="用户名", description="您在 reviewkit 名册中的用户名", min_length=1,
+                              pattern=r"\S")),
+        code=(str, Field(title="一次性验证码", description="reviewkit inbox --as 您的用户名 签发，仅本环节一次有效",
+                         min_length=4, pattern=r"\S")),
+        opinion=(str, Field(title="意见", description="写入审核记录的意见全文", min_length=1, pattern=r"\S")),
+        facts=(str | None, Field(default=None, title="记录事实（可选）",
+                                 description="随决定记录的事实，每行一项，如 consultation_start=2026-10-01")),
+    )
+    return model
+
+
+def parse_facts(text: str | None) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    for line in (text or "").replace("；", "\n").replace(";", "\n").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip():
+            facts[key.strip()] = value.strip()
+    return facts
+
+
+def wait_for_decision(case_id: int) -> None:
+    """Suspend until the case's current gate is decided; returns when the case has moved on or a UI
+    decision was processed (accepted or refused). The caller loops and asks the store again."""
+    gate = gates.current_gate(case_id)
+    if gate is None:
+        return
+    model = gate_input_model(gate.stage_name, gate.decisions)
+    timeout = get_settings().gate_timeout_days * 24 * 3600
+    received = suspend_flow_run(wait_for_input=model, key=gate.key, timeout=timeout)
+    if gates.current_gate(case_id) != gate:
+        return  # decided through the CLI or the API while we waited: nothing to apply here
+    data = received.model_dump() if hasattr(received, "model_dump") else dict(received)
+    try:
+        workflow.decide(case_id, str(data["decision"]), str(data["user_name"]).strip(),
+                        opinion=str(data["opinion"]), channel="prefect-ui", approval_code=str(data["code"]).strip(),
+                        facts=parse_facts(data.get("facts")))
+    except ReviewkitError as err:
+        # Refused and audited by the service; the gate waits again under a new key.
+        gates.note_wake(gate.task_id, f"界面提交的决定被拒绝：{err}")

@@ -1,0 +1,50 @@
+"""``open_case``: start a case from the Prefect UI's run form, validated exactly as ``case new``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from prefect import flow
+from pydantic import BaseModel, Field
+
+from reviewkit.errors import InvalidInput
+from reviewkit.services.cases import NewCase, start_case
+from reviewkit.settings import get_settings
+
+
+class CaseIntake(BaseModel):
+    """送审登记"""
+
+    kind: Literal["normative_document", "major_decision", "major_contract", "enforcement_review"] = Field(
+        title="事项类型",
+        description="normative_document 行政规范性文件；major_decision 重大行政决策；major_contract 重大合同；"
+        "enforcement_review 重大执法决定法制审核",
+    )
+    title: str = Field(title="标题", description="送审文件标题", min_length=1, pattern=r"\S")
+    drafting_unit: str = Field(title="起草单位", description="起草单位全称", min_length=1, pattern=r"\S")
+    drafter: str = Field(title="起草人", description="起草人在 reviewkit 名册中的用户名", min_length=1, pattern=r"\S")
+    draft_path: str = Field(title="送审稿", description="收件目录中送审稿 .docx 的文件名（相对路径）", min_length=1)
+    touches_business: bool = Field(title="涉及经营主体经济活动", description="是：须公平竞争审查，征求意见一般不少于30日")
+    risk_flagged: bool = Field(title="需要风险评估", description="是：实施可能影响社会稳定、公共安全")
+
+
+@flow(name="open_case", flow_run_name="送审登记：{intake.title}")
+def open_case(intake: CaseIntake) -> str:
+    """从 Prefect 界面登记送审案件，并启动其审核流程。
+
+    Args:
+        intake: 送审登记信息（送审稿须先放入收件目录）
+    """
+    from reviewkit.orchestration.runs import start_run
+
+    inbox = get_settings().resolved_intake_dir
+    path = (inbox / intake.draft_path)
+    if not path.resolve().is_relative_to(inbox.resolve()):
+        raise InvalidInput(f"送审稿《{intake.draft_path}》不在收件目录 {inbox} 内")
+    flags = frozenset(f for f in ("touches_business", "risk_flagged") if getattr(intake, f))
+    case = start_case(NewCase(kind=intake.kind, title=intake.title, drafting_unit=intake.drafting_unit,
+                              drafter=intake.drafter, draft=Path(path), flags=flags), channel="prefect-ui")
+    assert case.id is not None
+    start_run(case.id)
+    return case.number

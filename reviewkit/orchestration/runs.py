@@ -1,0 +1,165 @@
+"""Flow runs of cases: start them, wake them after a decision, reconcile them with the store.
+
+The store is the truth; Prefect only carries the work. ``sync`` repairs whatever lags behind: a case
+without a live run gets one (the flow body re-reads the store, so nothing is done twice), a run
+suspended at a gate the store has already decided is resumed, a closed case's waiting run is woken so
+it can finish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewkit.errors import OrchestrationError
+from reviewkit.orchestration import env
+
+DEPLOYMENT = "review_case/reviewkit"
+CLI_MARK_CODE = "cli-已记录"
+
+
+def _prefect() -> Any:
+    env.apply()
+    import prefect  # noqa: F401  (settings are read at import)
+
+    return prefect
+
+
+def _server_ok() -> bool:
+    from reviewkit.orchestration.server import healthy
+
+    return healthy(env.configured_api_url())
+
+
+def start_run(case_id: int) -> str:
+    """Create the case's flow run from the served deployment; returns its id."""
+    if not _server_ok():
+        raise OrchestrationError(f"Prefect 服务器 {env.configured_api_url()} 无法访问，案件已登记，稍后运行 reviewkit sync 启动流程")
+    _prefect()
+    from prefect.deployments import run_deployment
+
+    from reviewkit.services.cases import attach_flow_run
+    from reviewkit.services.queries import case_detail
+
+    detail = case_detail(case_id)
+    try:
+        run = run_deployment(
+            DEPLOYMENT, parameters={"case_id": case_id}, timeout=0,
+            flow_run_name=f"{detail.case.number} {detail.case.title}",
+            tags=[f"kind:{detail.case.kind}", f"case:{detail.case.number}"],
+        )
+    except Exception as err:  # noqa: BLE001 - the Prefect client raises many types
+        raise OrchestrationError(f"无法创建流程运行（{type(err).__name__}：{err}）；请先运行 reviewkit worker") from err
+    attach_flow_run(case_id, str(run.id))
+    return str(run.id)
+
+
+def _read_run(client: Any, run_id: str) -> Any | None:
+    from uuid import UUID
+
+    try:
+        return client.read_flow_run(UUID(run_id))
+    except Exception:  # noqa: BLE001 - not found or unreadable: treat as missing
+        return None
+
+
+def _wake_input(case_id: int, pause_key: str | None) -> dict[str, str]:
+    """A valid input for the suspended form (the flow ignores it: the store already moved on)."""
+    from reviewkit.services.gates import gate_labels
+
+    stage = (pause_key or "").rsplit("-r", 1)[0].replace("-", "_")
+    labels = gate_labels(case_id, stage)
+    return {"decision": labels[0] if labels else "", "user_name": "reviewkit", "code": CLI_MARK_CODE,
+            "opinion": "决定已在 reviewkit 中记录"}
+
+
+def wake(case_id: int, run_id: str | None) -> bool:
+    """Resume the case's run if it is suspended at a gate the store has left. Returns True if resumed."""
+    if not run_id:
+        return False
+    if not _server_ok():
+        raise OrchestrationError("Prefect 服务器无法访问：决定已记录，服务器恢复后运行 reviewkit sync 继续流程")
+    _prefect()
+    from prefect import get_client
+    from prefect.flow_runs import resume_flow_run
+
+    from reviewkit.services.gates import current_gate
+
+    with get_client(sync_client=True) as client:
+        run = _read_run(client, run_id)
+    if run is None or run.state is None or not run.state.is_paused():
+        return False
+    pause_key = run.state.state_details.pause_key
+    gate = current_gate(case_id)
+    if gate is not None and gate.key == pause_key:
+        return False  # still waiting for exactly this gate
+    try:
+        resume_flow_run(run.id, run_input=_wake_input(case_id, pause_key))
+    except Exception as err:  # noqa: BLE001
+        raise OrchestrationError(f"唤醒流程运行失败（{type(err).__name__}：{err}）；稍后运行 reviewkit sync") from err
+    return True
+
+
+@dataclass
+class SyncReport:
+    started: list[str] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+ENDED = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED", "CANCELLING"}
+
+
+def _paused_runs(client: Any) -> list[Any]:
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    found: list[Any] = []
+    while True:
+        page = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["review_case"])),
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
+            limit=200, offset=len(found),
+        )
+        found.extend(page)
+        if len(page) < 200:
+            return found
+
+
+def sync() -> SyncReport:
+    """Reconcile every case with Prefect (see the module docstring)."""
+    if not _server_ok():
+        raise OrchestrationError(f"Prefect 服务器 {env.configured_api_url()} 无法访问")
+    _prefect()
+    from prefect import get_client
+
+    from reviewkit.services.gates import case_for_run, open_cases
+
+    report = SyncReport()
+    with get_client(sync_client=True) as client:
+        for item in open_cases():
+            run = _read_run(client, item.flow_run_id) if item.flow_run_id else None
+            state = run.state.type.value if run is not None and run.state is not None else None
+            if run is None or state in ENDED:
+                try:
+                    start_run(item.case_id)
+                    report.started.append(item.number)
+                except OrchestrationError as err:
+                    report.problems.append(f"{item.number}：{err}")
+        for run in _paused_runs(client):
+            item = case_for_run(str(run.id))
+            if item is None:
+                continue
+            try:
+                if wake(item.case_id, str(run.id)):
+                    report.resumed.append(item.number)
+            except OrchestrationError as err:
+                report.problems.append(f"{item.number}：{err}")
+    return report

@@ -1,0 +1,90 @@
+"""Where a case waits for a person, as the flow needs to know it (no Prefect here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from reviewkit.errors import ReviewkitError
+from reviewkit.services.workflow import definition_of, open_task
+from reviewkit.store import audit
+from reviewkit.store.db import session_scope
+from reviewkit.store.models import Case, HumanTask
+
+
+@dataclass(frozen=True)
+class Gate:
+    case_id: int
+    stage: str
+    stage_name: str
+    round: int
+    task_id: int
+    decisions: tuple[str, ...]
+    key: str
+
+
+def current_gate(case_id: int) -> Gate | None:
+    """The open gate of the case, or ``None`` when it is not waiting for a person.
+
+    ``key`` names the suspension: stage, round, and how many times this gate has been woken without
+    moving on (a 会签 signature, a refused UI attempt). It is derived from the store, so a re-run flow
+    body asks for the same key and receives the input that resumed it.
+    """
+    with session_scope() as session:
+        case = session.get(Case, case_id)
+        if case is None or case.status != "open":
+            return None
+        definition = definition_of(case)
+        spec = definition.stage(case.stage)
+        task = open_task(session, case) if spec.kind == "human" else None
+        if task is None or task.id is None:
+            return None
+        key = f"{spec.id.replace('_', '-')}-r{case.round}-w{task.wakes}"
+        return Gate(case_id, spec.id, spec.name, case.round, task.id, tuple(d.label for d in spec.decisions), key)
+
+
+def note_wake(task_id: int, reason: str) -> None:
+    """The gate was woken without moving on (a refused UI decision): the next wait gets a new key."""
+    with session_scope(write=True) as session:
+        task = session.get(HumanTask, task_id)
+        if task is None or task.status != "open":
+            return
+        task.wakes += 1
+        session.add(task)
+        audit.append(session, action="gate.rewait", actor="system", channel="prefect", case_id=task.case_id,
+                      payload={"task_id": task_id, "stage": task.stage, "round": task.round, "wakes": task.wakes,
+                               "reason": reason})
+
+
+def gate_labels(case_id: int, stage: str) -> tuple[str, ...]:
+    """The decision labels of ``stage`` in the case's definition (empty when unknown)."""
+    with session_scope() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            return ()
+        definition = definition_of(case)
+        try:
+            return tuple(d.label for d in definition.stage(stage).decisions)
+        except ReviewkitError:
+            return ()
+
+
+@dataclass(frozen=True)
+class RunNeed:
+    case_id: int
+    number: str
+    status: str
+    flow_run_id: str | None
+
+
+def open_cases() -> list[RunNeed]:
+    with session_scope() as session:
+        rows = session.exec(select(Case).where(Case.status == "open").order_by(col(Case.id))).all()
+        return [RunNeed(c.id or 0, c.number, c.status, c.flow_run_id) for c in rows]
+
+
+def case_for_run(flow_run_id: str) -> RunNeed | None:
+    with session_scope() as session:
+        c = session.exec(select(Case).where(Case.flow_run_id == flow_run_id)).first()
+        return RunNeed(c.id or 0, c.number, c.status, c.flow_run_id) if c else None
