@@ -124,6 +124,7 @@ class HumanTask(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = None
     resumed_at: datetime | None = None
+    wakes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Decision(SQLModel, table=True):
