@@ -26,6 +26,7 @@ app = typer.Typer(
 def _register() -> None:
     from reviewkit.cli import audit, calendar, case, db, demo, inbox, prereview, process, server, user, worker  # noqa: F401  (each module attaches its commands to ``app``)
     from reviewkit.cli import consult, doc  # noqa: F401  (issue #8: documents, consultation comments)
+    from reviewkit.cli import overdue, register, report  # noqa: F401  (issue #9: registers, overdue, reports)
 
 
 def _log_crash() -> str:
