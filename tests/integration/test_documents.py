@@ -159,3 +159,29 @@ def test_every_kind_renders_for_the_demo_case(demo_case: int) -> None:
         joined = "\n".join(paras + ["|".join(r) for r in rows])
         assert "{{" not in joined and "｛｛" not in joined, kind.title
         assert demo.DEMO_TITLE in joined, kind.title
+
+
+def test_a_rendered_paper_converts_to_pdf(db_url: str, tmp_path: Path) -> None:
+    """LibreOffice (installed by .ci/run) opens the rendered .docx and prints it; the PDF's text holds
+    the 文号 line, the title and the 成文日期."""
+    import shutil
+    import subprocess
+
+    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
+    if not soffice or not pdftotext or not db_url.startswith("sqlite"):
+        pytest.skip("needs LibreOffice and poppler-utils (see .ci/run); run once, on SQLite")
+    case_id = run_demo()
+    docx = tmp_path / "正式文本.docx"
+    docx.write_bytes(render_document(case_id, "正式文本").data)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "正式文本.pdf"
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    with session_scope() as session:
+        case = session.get(Case, case_id)
+        assert case is not None and case.doc_number and case.published_on
+    squeezed = re.sub(r"\s+", "", text)
+    assert re.sub(r"\s+", "", case.doc_number) in squeezed and "某县财政局文件" in squeezed
+    assert demo.DEMO_TITLE in squeezed and "第十四条" in squeezed
+    published = case.published_on
+    assert f"{published.year}年{published.month}月{published.day}日" in squeezed
