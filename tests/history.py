@@ -17,9 +17,11 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select, text
 
 from reviewkit.domain.calendar import WorkCalendar
 from reviewkit.domain.process import ProcessDefinition, load_definition
@@ -27,7 +29,6 @@ from reviewkit.rules.model import CATEGORIES
 from reviewkit.settings import get_settings
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import Case, Decision, DocumentVersion, Finding, HumanTask, StageEntry, User
-from sqlalchemy import func, insert, select, text
 
 TZ = ZoneInfo("Asia/Shanghai")
 AUTHORING = {"drafter", "unit_head"}
@@ -85,7 +86,7 @@ class Truth:
     cutoff: date
 
 
-@lru_cache(maxsize=None)
+@cache
 def _is_workday(cal: WorkCalendar, d: date) -> bool:
     return cal.is_workday(d)
 
@@ -108,12 +109,12 @@ def _due(cal: WorkCalendar, spec_deadline: object, entered: date, events: dict[s
     """The due day as ``WorkCalendar.add`` gives it (same rules, memoised workdays for speed)."""
     if spec_deadline is None:
         return None
-    counted_from = getattr(spec_deadline, "counted_from")
+    counted_from = spec_deadline.counted_from
     trigger = {"stage_entered": entered, "case_started": created}.get(counted_from, events.get(counted_from))
     if trigger is None:
         return None
-    days = getattr(spec_deadline, "days")
-    if getattr(spec_deadline, "unit") == "working":
+    days = spec_deadline.days
+    if spec_deadline.unit == "working":
         return _add_working(cal, trigger, days)
     return _next_workday(cal, trigger + timedelta(days=days))
 

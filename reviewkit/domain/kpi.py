@@ -158,7 +158,7 @@ def compute(history: History, start: date, end: date,
             working_days: Callable[[date, date], int]) -> PeriodFigures:
     """All figures of ``[start, end]``; ``working_days(a, b)`` counts working days in (a, b]."""
     visits = [v for v in (as_of(v, end) for v in history.visits) if v is not None]
-    cases = {c.id: c for c in history.cases}
+    {c.id: c for c in history.cases}
     by_case: dict[int, list[Visit]] = defaultdict(list)
     for v in visits:
         by_case[v.case_id].append(v)

@@ -60,7 +60,7 @@ def terms_of(text: str | None, title: str, published_on: date) -> Terms:
     trial = bool(TRIAL_RE.search(title))
     years = settings.trial_validity_years if trial else settings.validity_years
     if not text:
-        return Terms(published_on, add_years(published_on, years) , "default", trial)
+        return Terms(published_on, add_years(published_on, years), "default", trial)
     from reviewkit.documents.parse import parse_text
 
     doc = parse_text(text, "register.txt")
@@ -194,7 +194,8 @@ def show_entry(ref: str, today: date) -> RegisterRow:
     sync_register()
     with session_scope() as session:
         entry = _find(session, ref)
-        numbers = {entry.case_id or 0: c.number for c in [session.get(Case, entry.case_id)] if c} if entry.case_id else {}
+        case = session.get(Case, entry.case_id) if entry.case_id else None
+        numbers = {case.id or 0: case.number} if case else {}
         return _row(entry, today, default_catalog(), numbers)
 
 
