@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -68,7 +69,7 @@ def templates(as_json: bool = typer.Option(False, "--json", help="以 JSON 输�
     from reviewkit.documents.render import placeholders
     from reviewkit.services.documents import KINDS, template_path
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for k in KINDS:
         path = template_path(k)
         rows.append({"kind": k.id, "title": k.title, "filed_as": k.attach_as,

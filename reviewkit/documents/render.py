@@ -87,10 +87,10 @@ def render(template: Path | bytes, context: Mapping[str, Any], props: Properties
 
 
 def _open(template: Path | bytes) -> Any:
+    if isinstance(template, Path) and not template.is_file():
+        raise TemplateError(f"找不到文书模板 {template}")
     try:
         return Document(io.BytesIO(template) if isinstance(template, bytes) else str(template))
-    except FileNotFoundError as err:
-        raise TemplateError(f"找不到文书模板 {template}") from err
     except Exception as err:  # noqa: BLE001 - python-docx raises several types for a bad package
         label = template.name if isinstance(template, Path) else "模板"
         raise TemplateError(f"文书模板《{label}》不是有效的 .docx 文件：{err}") from err

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from reviewkit.documents.layout import official_date
 from reviewkit.documents.redline import Comparison, Remark, compare, paragraphs_of
 from reviewkit.rules.document import ParsedDocument
 from reviewkit.services import document_context as ctx
@@ -50,7 +51,7 @@ def compose(session: Session, case: Case, when: datetime) -> bytes | None:
         remarks.append(Remark(f.paragraph, text, "reviewkit 预审", "RK"))
     info = Comparison(
         title=case.title,
-        old_label=f"第{old.seq}稿（{counsel_name}于{ctx.official_date(local_date(returned.created_at))}"
+        old_label=f"第{old.seq}稿（{counsel_name}于{official_date(local_date(returned.created_at))}"
                   f"“{returned.decision}”所据，SHA-256 {old.sha256[:16]}…）",
         new_label=f"第{new.seq}稿（{submitter.display_name if submitter else new.submitted_by}提交，"
                   f"SHA-256 {new.sha256[:16]}…）",

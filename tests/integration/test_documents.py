@@ -185,3 +185,63 @@ def test_a_rendered_paper_converts_to_pdf(db_url: str, tmp_path: Path) -> None:
     assert demo.DEMO_TITLE in squeezed and "第十四条" in squeezed
     published = case.published_on
     assert f"{published.year}年{published.month}月{published.day}日" in squeezed
+
+
+def _edit_like_word(path: Path) -> None:
+    """What Word does to a template in a clerk's hands: a placeholder split over runs with a proofing
+    mark between them and a format change in the middle; a font changed elsewhere."""
+    from docx.oxml import OxmlElement
+
+    doc = Document(str(path))
+    p = next(p for p in doc.paragraphs if "{{意见.审核人}}" in p.text)
+    for r in list(p.runs):
+        r._r.getparent().remove(r._r)
+    for i, piece in enumerate(["审核人：{{意", "见.审核", "人}}"]):
+        run = p.add_run(piece)
+        run.bold = i == 1
+        if i == 0:
+            mark = OxmlElement("w:proofErr")
+            mark.set(qn("w:type"), "spellStart")
+            p._p.append(mark)
+    doc.styles["Heading 1"].font.size = doc.styles["Normal"].font.size
+    doc.save(str(path))
+
+
+def test_templates_edited_in_word_still_render_and_a_broken_one_never_blocks_a_decision(
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from reviewkit.services.attachments import attach
+    from reviewkit.services.document_context import Pending
+    from reviewkit.settings import reset_settings
+    from tests.builders import build_docx
+
+    templates = tmp_path / "templates"
+    shutil.copytree(get_settings().templates_dir, templates)
+    monkeypatch.setenv("REVIEWKIT_TEMPLATES_DIR", str(templates))
+    reset_settings()
+    opinion = templates / "docx" / "合法性审核意见书.docx"
+    _edit_like_word(opinion)
+    case_id = demo.prepare()
+    while workflow.stage_kind(case_id) == "auto" or _stage(case_id) != "legality_review":
+        workflow.run_auto_stage(case_id) if workflow.stage_kind(case_id) == "auto" else demo.decide_scripted(case_id)
+    rendered = render_document(case_id, "合法性审核意见书", pending=Pending("应当予以修改", "第四条限定本地机构", "wangfang"))
+    paras, _ = text_of(rendered.data)
+    assert "审核人：王芳" in paras
+
+    doc = Document(str(opinion))
+    doc.add_paragraph("联系人：{{意见.审核人姓名}}")  # a typo a clerk might make
+    doc.save(str(opinion))
+    attach(case_id, "审核意见书", build_docx(tmp_path / "意见.docx", title="审核意见书", articles=["应当修改。"]), "wangfang")
+    result = workflow.decide(case_id, "应当予以修改", "wangfang", opinion="第四条限定本地机构")
+    assert result.to_stage == "revision"  # the decision stands
+    with session_scope() as session:
+        failed = session.exec(select(AuditEvent).where(AuditEvent.action == "document.failed")).all()
+    assert len(failed) == 1 and "意见.审核人姓名" in failed[0].payload
+
+
+def _stage(case_id: int) -> str:
+    with session_scope() as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        return case.stage
