@@ -45,6 +45,46 @@ def render(
         console.print(f"已作为“{item.name}”归档（SHA-256 {item.sha256[:16]}…）")
 
 
+@doc_app.command("list")
+def list_(
+    case: str = typer.Argument(..., help="案件 id 或编号"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
+    """本案归档的材料：经办人提交的和系统生成的文书，各自的环节、轮次和 SHA-256。"""
+    from rich.table import Table
+
+    from reviewkit.services.documents import list_materials
+
+    rows = list_materials(case)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"归档材料（{len(rows)} 份）")
+    for col in ("材料", "文件", "环节", "轮", "来源", "SHA-256"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r.name, r.filename, r.stage, str(r.round), "系统生成" if r.generated else r.submitted_by,
+                      r.sha256[:16] + "…")
+    console.print(table)
+
+
+@doc_app.command("export")
+def export(
+    case: str = typer.Argument(..., help="案件 id 或编号"),
+    name: str = typer.Argument(..., help="材料名称（如 审核意见书、修改对照稿、备案材料包）或文件名"),
+    out: Path | None = typer.Option(None, "-o", "--out", help="输出文件（默认当前目录下的原文件名）"),
+    round_: int | None = typer.Option(None, "--round", help="第几轮的（默认最新一份）"),
+) -> None:
+    """取出归档的那一份（如作出决定时的审核意见书），校验 SHA-256 后写出。"""
+    from reviewkit.services.documents import read_material
+
+    row, data = read_material(case, name, round_=round_)
+    target = out or Path(row.filename)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    console.print(f"已取出“{row.name}”（第 {row.round} 轮）：{target}（SHA-256 {row.sha256[:16]}…）")
+
+
 @doc_app.command("package")
 def package(
     case: str = typer.Argument(..., help="案件 id 或编号"),

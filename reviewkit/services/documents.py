@@ -201,3 +201,40 @@ def make_package(case_ref: str | int, username: str, *, out: Path | None = None,
     from reviewkit.services.packages import build_package
 
     return build_package(case_ref, username, out=out, store=store, channel=channel)
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    id: int
+    name: str
+    filename: str
+    stage: str
+    round: int
+    generated: bool
+    submitted_by: str
+    sha256: str
+    size: int
+    created_at: str
+
+
+def list_materials(case_ref: str | int) -> list[MaterialRow]:
+    """Every material on file for the case, oldest first: uploaded ones and papers reviewkit rendered."""
+    from reviewkit.services.cases import get_case
+
+    require_schema()
+    with session_scope() as session:
+        case = get_case(session, case_ref)
+        rows = session.exec(select(Attachment).where(Attachment.case_id == case.id).order_by(col(Attachment.id))).all()
+        return [MaterialRow(a.id or 0, a.name, a.filename, a.stage, a.round, a.generated, a.submitted_by, a.sha256,
+                            a.size, a.created_at.isoformat(timespec="seconds")) for a in rows]
+
+
+def read_material(case_ref: str | int, name: str, *, round_: int | None = None) -> tuple[MaterialRow, bytes]:
+    """The filed copy (the latest of that name, or of that round), checked against its SHA-256."""
+    rows = [r for r in list_materials(case_ref) if r.name == name or r.filename == name]
+    if round_ is not None:
+        rows = [r for r in rows if r.round == round_]
+    if not rows:
+        raise NotFound(f"案件 {case_ref} 没有归档的“{name}”" + (f"（第 {round_} 轮）" if round_ else ""))
+    row = rows[-1]
+    return row, blobs.read_bytes(get_settings().resolved_data_dir, row.sha256)

@@ -66,6 +66,12 @@ def test_render_attach_templates_and_errors(case: tuple[Path, str], tmp_path: Pa
     text = _texts(out)
     assert "☐合法　☑应当予以修改　☐不合法" in text and "第三条表述不清" in text and "审核人：管理员" in text
     assert Document(str(out)).core_properties.title == "《某县财政专项资金管理办法》合法性审核意见书"
+    filed = json.loads(run(home, "doc", "list", number, "--json").out)
+    assert [(m["name"], m["generated"]) for m in filed] == [("审核意见书", True)]
+    copy = tmp_path / "归档的意见书.docx"
+    r = run(home, "doc", "export", number, "审核意见书", "-o", str(copy))
+    assert r.code == 0, r.err
+    assert "☑应当予以修改" in _texts(copy)
 
     kinds = json.loads(run(home, "doc", "templates", "--json").out)
     opinion = next(k for k in kinds if k["title"] == "合法性审核意见书")
