@@ -159,6 +159,8 @@ def after_decision(result: Any) -> list[str]:
         return []
     wanted = list(AFTER_DECISION.get(result.from_stage, []))
     made: list[str] = []
+    if not wanted and result.to_stage != "filed":
+        return made
     with session_scope(write=True) as session:
         case = session.get(Case, result.case_id)
         if case is None:

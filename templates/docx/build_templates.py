@@ -164,7 +164,21 @@ def official_text() -> Any:
     plain(doc, "{{正文.段落}}")
     signature(doc, "{{机关.名称}}", "{{案件.成文日期}}")
     plain(doc, "（此件公开发布）")
+    doc.add_paragraph()
+    colophon = plain(doc, "{{机关.印发机关}}　　　　　　　　{{案件.公布日期}}印发", indent=False)  # 版记
+    _rules(colophon, ("top", "bottom"), "000000")
     return doc
+
+
+def _rules(p: Any, sides: tuple[str, ...], color: str) -> None:
+    ppr = p._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    for side in sides:
+        line = OxmlElement(f"w:{side}")
+        for key, value in (("val", "single"), ("sz", "8"), ("space", "4"), ("color", color)):
+            line.set(qn(f"w:{key}"), value)
+        border.append(line)
+    ppr.append(border)
 
 
 def _red_rule(p: Any) -> None:

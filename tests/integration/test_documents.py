@@ -113,7 +113,8 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     paras, _ = text_of(data)
     assert paras[:3] == ["某县财政局文件", doc_number, demo.DEMO_TITLE]
     assert "第四条　采购人应当根据项目特点" in paras[5] or any(p.startswith("第四条　采购人应当根据项目特点") for p in paras)
-    assert "（修改稿）" not in paras and OFFICIAL_DATE.match(paras[-2])
+    assert "（修改稿）" not in paras and OFFICIAL_DATE.match(paras[-3]) and paras[-2] == "（此件公开发布）"
+    assert paras[-1].startswith("某县财政局办公室") and paras[-1].endswith("日印发")  # 版记
     fonts = Document(io.BytesIO(data)).styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     paras, _ = text_of(on_file(case_id, "备案报告")[1])
