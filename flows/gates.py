@@ -18,7 +18,6 @@ from pydantic import Field, create_model
 
 from reviewkit.errors import ReviewkitError
 from reviewkit.services import gates, workflow
-from reviewkit.settings import get_settings
 
 
 def gate_input_model(stage_name: str, labels: tuple[str, ...]) -> type[RunInput]:
@@ -56,8 +55,9 @@ def wait_for_decision(case_id: int) -> None:
     if gate is None:
         return
     model = gate_input_model(gate.stage_name, gate.decisions)
-    timeout = get_settings().gate_timeout_days * 24 * 3600
-    received = suspend_flow_run(wait_for_input=model, key=gate.key, timeout=timeout)
+    # timeout=None: the server never expires the wait. Any number would fail the run on expiry
+    # ("The flow was paused and never resumed"); lateness is reviewkit's business (deadlines, overdue).
+    received = suspend_flow_run(wait_for_input=model, key=gate.key, timeout=None)
     if gates.current_gate(case_id) != gate:
         return  # decided through the CLI or the API while we waited: nothing to apply here
     data = received.model_dump() if hasattr(received, "model_dump") else dict(received)

@@ -34,6 +34,7 @@ def run_worker(limit: int, reconcile_seconds: float) -> None:
             review_case.to_deployment(name="reviewkit", tags=["reviewkit"]),
             open_case.to_deployment(name="reviewkit", tags=["reviewkit"]),
             limit=limit,
+            pause_on_shutdown=False,  # one worker stopping must not pause the deployment for the others
             print_starting_message=False,
         )
     finally:

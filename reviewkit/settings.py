@@ -40,7 +40,6 @@ class Settings(BaseSettings):
     runner_poll_seconds: float = Field(default=2.0, description="worker 查询待运行/待恢复流程的间隔（秒）")
     reconcile_seconds: float = Field(default=30.0, description="worker 与数据库对账（reviewkit sync）的间隔（秒）")
     timezone: str = Field(default="Asia/Shanghai")
-    gate_timeout_days: int = Field(default=3650, description="人工环节挂起的最长时间（天）；逾期只提醒，不使案件失败")
     issuer_code: str = Field(default="某财规", description="统一编号的机关代字，如“某财规”")
     sqlite_busy_timeout_ms: int = 30_000
     max_upload_bytes: int = 20 * 1024 * 1024

@@ -19,16 +19,20 @@ def new(
     draft: Path = typer.Argument(..., help="送审稿（.docx）"),
     title: str = typer.Option(..., "--title", help="文件标题"),
     unit: str = typer.Option(..., "--unit", help="起草单位"),
-    drafter: str = typer.Option(..., "--drafter", "--as", help="起草人（名册中的用户名）"),
+    drafter: str | None = typer.Option(None, "--drafter", "--as", help="起草人（名册中的用户名）；随后验证其 PIN"),
     kind: str = typer.Option("normative_document", "--kind", help="案件类型（流程定义的 kind 或中文名）"),
     flag: list[str] = typer.Option([], "--flag", help="案件标记：touches_business（涉及经营主体）、risk_flagged（需风险评估）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+    pin: str | None = typer.Option(None, "--pin", help=PIN_HELP),
 ) -> None:
-    """用一份 .docx 送审稿发起审核案件。"""
+    """用一份 .docx 送审稿发起审核案件（起草人须验证身份）。"""
     from reviewkit.services.cases import NewCase, start_case
+    from reviewkit.services.intake import read_draft
     from reviewkit.services.queries import case_detail
 
-    case = start_case(NewCase(kind=kind, title=title, drafting_unit=unit, drafter=drafter, draft=draft,
+    read_draft(draft)  # a bad file is refused before anyone is asked for a PIN
+    actor = current_actor(drafter, pin)
+    case = start_case(NewCase(kind=kind, title=title, drafting_unit=unit, drafter=actor.username, draft=draft,
                               flags=frozenset(flag)))
     assert case.id is not None
     note = _start_flow(case.id)

@@ -19,7 +19,6 @@ from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import Case, DocumentVersion, utcnow
 
-START_ROLES = frozenset({"drafter", "unit_head", "admin"})
 FLAG_NAMES = {"touches_business": "涉及经营主体经济活动", "risk_flagged": "需要风险评估"}
 
 
@@ -34,6 +33,10 @@ class NewCase:
 
 
 def start_case(new: NewCase, *, channel: str = "cli") -> Case:
+    """Register a case from a .docx draft. Everything is checked before anything is written; a refused
+    start (unknown or unauthorised drafter) is audited."""
+    from reviewkit.services.identity import authorize
+
     require_schema()
     title, unit = new.title.strip(), new.drafting_unit.strip()
     if not title:
@@ -46,10 +49,14 @@ def start_case(new: NewCase, *, channel: str = "cli") -> Case:
     settings = get_settings()
     definition = load_definition(new.kind, settings.templates_dir / "processes")
     filename, data = read_draft(new.draft)  # validates before anything is written
-    with session_scope(write=True) as session:
-        actor = load_actor(session, new.drafter, channel)
-        if not actor.roles & START_ROLES:
-            raise PermissionDenied(f"用户“{actor.username}”不是起草人，不能发起审核案件")
+    try:
+        with session_scope() as session:
+            actor = load_actor(session, new.drafter, channel)
+        authorize(actor, "case.start")
+    except (PermissionDenied, NotFound) as err:
+        workflow.record_refusal(None, new.drafter, channel, "case.refused", str(err),
+                                {"title": title, "kind": definition.kind, "file": filename})
+        raise
     stored = blobs.put_bytes(settings.resolved_data_dir, data)
     try:
         with session_scope(write=True) as session:
@@ -108,8 +115,9 @@ def submit_version(case_ref: str | int, draft: Path, username: str, *, note: str
             actor = load_actor(session, username, channel)
             if case.status != "open":
                 raise InvalidInput(f"案件 {case.number} 已结束，不能再提交新版本")
-            if not (actor.roles & START_ROLES):
-                raise PermissionDenied(f"用户“{actor.username}”无权提交文稿新版本")
+            from reviewkit.services.identity import authorize
+
+            authorize(actor, "version.submit")
             version = _add_version(session, case, filename, stored, actor, note=note)
             _audit_version(session, case, version, actor)
             workflow.rebind_open_task(session, case, actor)

@@ -22,7 +22,12 @@ def home(tmp_path: Path) -> Path:
     home = tmp_path / "var"
     r = run(home, "user", "import", str(write_roster(tmp_path / "roster.toml")))
     assert r.code == 0, r.err
+    r = run(home, "user", "set-pin", "drafter1", "--new-pin", "135790")  # setup mode: no admin yet
+    assert r.code == 0, r.err
     return home
+
+
+PIN = ["--pin", "135790"]
 
 
 def _bad_files(tmp_path: Path) -> dict[str, Path]:
@@ -43,7 +48,7 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
 def test_bad_drafts_are_refused_cleanly(home: Path, tmp_path: Path) -> None:
     before = _files_under(home / "data")
     for label, path in _bad_files(tmp_path).items():
-        r = run(home, "case", "new", str(path), "--title", "某办法", "--unit", "预算股", "--drafter", "drafter1")
+        r = run(home, "case", "new", str(path), "--title", "某办法", "--unit", "预算股", "--drafter", "drafter1", *PIN)
         assert r.code == 1, (label, r.err)
         lines = r.err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("错误："), (label, r.err)
@@ -57,7 +62,7 @@ def test_bad_drafts_are_refused_cleanly(home: Path, tmp_path: Path) -> None:
 def test_new_list_show(home: Path, tmp_path: Path) -> None:
     draft = build_docx(tmp_path / "送审稿 v1.docx")
     r = run(home, "case", "new", str(draft), "--title", "某县财政专项资金管理办法", "--unit", "预算股",
-            "--drafter", "drafter1", "--flag", "touches_business", "--json")
+            "--drafter", "drafter1", "--flag", "touches_business", "--json", *PIN)
     assert r.code == 0, r.err
     created = json.loads(r.out)
     assert created["case"]["stage"] == "drafting" and created["flags"] == ["touches_business"]
@@ -76,9 +81,9 @@ def test_usage_errors_exit_2(home: Path) -> None:
 
 def test_unknown_flag_and_unknown_user(home: Path, tmp_path: Path) -> None:
     draft = build_docx(tmp_path / "d.docx")
-    r = run(home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "nobody")
-    assert r.code == 1 and "名册中没有用户“nobody”" in r.err
+    r = run(home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "nobody", *PIN)
+    assert r.code == 1 and "nobody" in r.err, r.err
     r = run(home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "drafter1",
-            "--flag", "bogus")
+            "--flag", "bogus", *PIN)
     assert r.code == 1 and "未知的案件标记" in r.err
     assert json.loads(run(home, "case", "list", "--json").out) == []
