@@ -63,7 +63,7 @@ def list_(
     for col in ("材料", "文件", "环节", "轮", "来源", "SHA-256"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r.name, r.filename, r.stage, str(r.round), "系统生成" if r.generated else r.submitted_by,
+        table.add_row(r.name, r.filename, r.stage_name, str(r.round), "系统生成" if r.generated else r.submitted_by,
                       r.sha256[:16] + "…")
     console.print(table)
 

@@ -217,6 +217,7 @@ class MaterialRow:
     sha256: str
     size: int
     created_at: str
+    stage_name: str = ""
 
 
 def list_materials(case_ref: str | int) -> list[MaterialRow]:
@@ -225,10 +226,14 @@ def list_materials(case_ref: str | int) -> list[MaterialRow]:
 
     require_schema()
     with session_scope() as session:
+        from reviewkit.services.workflow import definition_of
+
         case = get_case(session, case_ref)
+        stages = {st.id: st.name for st in definition_of(case).stages}
         rows = session.exec(select(Attachment).where(Attachment.case_id == case.id).order_by(col(Attachment.id))).all()
         return [MaterialRow(a.id or 0, a.name, a.filename, a.stage, a.round, a.generated, a.submitted_by, a.sha256,
-                            a.size, a.created_at.isoformat(timespec="seconds")) for a in rows]
+                            a.size, a.created_at.isoformat(timespec="seconds"), stages.get(a.stage, a.stage))
+                for a in rows]
 
 
 def read_material(case_ref: str | int, name: str, *, round_: int | None = None) -> tuple[MaterialRow, bytes]:
