@@ -30,13 +30,30 @@ def run_worker(limit: int, reconcile_seconds: float) -> None:
     thread = threading.Thread(target=_reconcile_forever, args=(reconcile_seconds, stop), daemon=True)
     thread.start()
     try:
-        serve(
-            review_case.to_deployment(name="reviewkit", tags=["reviewkit"]),
-            open_case.to_deployment(name="reviewkit", tags=["reviewkit"]),
-            limit=limit,
-            pause_on_shutdown=False,  # one worker stopping must not pause the deployment for the others
-            print_starting_message=False,
-        )
+        while True:
+            try:
+                serve(
+                    review_case.to_deployment(name="reviewkit", tags=["reviewkit"]),
+                    open_case.to_deployment(name="reviewkit", tags=["reviewkit"]),
+                    limit=limit,
+                    pause_on_shutdown=False,  # one worker stopping must not pause the deployment for the others
+                    print_starting_message=False,
+                )
+                return  # stopped on purpose (Ctrl+C, SIGTERM)
+            except Exception as err:  # noqa: BLE001 - e.g. the Prefect server went away: wait, then serve again
+                print(f"与 Prefect 服务器的连接中断（{type(err).__name__}：{err}），等待服务器恢复后继续…",
+                      file=sys.stderr, flush=True)
+                _wait_for_server()
     finally:
         stop.set()
         time.sleep(0)
+
+
+def _wait_for_server() -> None:
+    """Block until the configured Prefect API answers again (suspended runs wait in its database)."""
+    from reviewkit.orchestration.env import configured_api_url
+    from reviewkit.orchestration.server import healthy
+
+    api = configured_api_url()
+    while not healthy(api):
+        time.sleep(2)

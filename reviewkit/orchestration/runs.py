@@ -47,6 +47,7 @@ def start_run(case_id: int) -> str:
             DEPLOYMENT, parameters={"case_id": case_id}, timeout=0,
             flow_run_name=f"{detail.case.number} {detail.case.title}",
             tags=[f"kind:{detail.case.kind}", f"case:{detail.case.number}"],
+            idempotency_key=_start_key(case_id),
         )
     except Exception as err:  # noqa: BLE001 - the Prefect client raises many types
         raise OrchestrationError(f"无法创建流程运行（{type(err).__name__}：{err}）；请先运行 reviewkit worker") from err
@@ -54,13 +55,37 @@ def start_run(case_id: int) -> str:
     return str(run.id)
 
 
+def _start_key(case_id: int) -> str:
+    """The same key for every attempt to start the case's next run, so that ``case new``, a worker's
+    reconcile and another worker's reconcile racing for one case create ONE flow run (the server
+    returns the existing run for a known key). The key names the run it replaces, so a case whose run
+    ended can get a new one; the case's creation time keeps keys apart across reviewkit databases that
+    share a Prefect server."""
+    from reviewkit.store.db import session_scope
+    from reviewkit.store.models import Case
+
+    with session_scope() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise OrchestrationError(f"没有案件 {case_id}")
+        return f"reviewkit:{case.number}:{case.created_at.isoformat()}:after:{case.flow_run_id or 'none'}"
+
+
 def _read_run(client: Any, run_id: str) -> Any | None:
     from uuid import UUID
 
+    from prefect.exceptions import ObjectNotFound
+
     try:
-        return client.read_flow_run(UUID(run_id))
-    except Exception:  # noqa: BLE001 - not found or unreadable: treat as missing
+        uuid = UUID(run_id)
+    except ValueError:
         return None
+    try:
+        return client.read_flow_run(uuid)
+    except ObjectNotFound:
+        return None  # lost with the Prefect database: the caller may start a new run
+    except Exception as err:  # noqa: BLE001 - the server is busy or restarting: say so, never guess "missing"
+        raise OrchestrationError(f"读取流程运行 {run_id} 失败（{type(err).__name__}：{err}）；稍后运行 reviewkit sync") from err
 
 
 def _wake_input(case_id: int, pause_key: str | None) -> dict[str, str]:
@@ -145,7 +170,11 @@ def sync() -> SyncReport:
     report = SyncReport()
     with get_client(sync_client=True) as client:
         for item in open_cases():
-            run = _read_run(client, item.flow_run_id) if item.flow_run_id else None
+            try:
+                run = _read_run(client, item.flow_run_id) if item.flow_run_id else None
+            except OrchestrationError as err:
+                report.problems.append(f"{item.number}：{err}")
+                continue
             state = run.state.type.value if run is not None and run.state is not None else None
             if run is None or state in ENDED:
                 try:

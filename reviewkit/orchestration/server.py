@@ -34,7 +34,9 @@ class ServerStatus:
         return self.api_url.removesuffix("/api")
 
 
-def healthy(api_url: str, timeout: float = 1.0) -> bool:
+def healthy(api_url: str, timeout: float = 5.0) -> bool:
+    # A down server refuses at once; a busy one (2 cores, several flow processes starting) may take
+    # seconds to answer, and must not be mistaken for a down one.
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as resp:
             return resp.status == 200 and json.loads(resp.read() or b"false") is True
