@@ -331,3 +331,34 @@ class Notification(SQLModel, table=True):
     status: str = Field(default="sent", max_length=16)
     error: str = Field(default="", max_length=512)
     sent_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class EnforcementCertificate(SQLModel, table=True):
+    """执法证 of one person: number, scope (执法领域/类别, one entry each) and expiry. One current
+    certificate per person; ``reviewkit user cert`` replaces it (audited)."""
+
+    __tablename__ = "enforcement_certificates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=64)
+    number: str = Field(unique=True, max_length=64)
+    scope: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    expires_on: date
+    updated_by: str = Field(max_length=64)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseOfficer(SQLModel, table=True):
+    """An enforcement officer who handled a case, with the certificate as it stood when checked."""
+
+    __tablename__ = "case_officers"
+    __table_args__ = (UniqueConstraint("case_id", "username"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    username: str = Field(max_length=64)
+    certificate_number: str = Field(max_length=64)
+    certificate_expires_on: date
+    enforcement_field: str = Field(default="", max_length=128)
+    checked_on: date
+    created_at: datetime = Field(default_factory=utcnow)
