@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.prefect_server import start_server
+
 from reviewkit.settings import reset_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,3 +37,23 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     _reset_caches()
     yield home
     _reset_caches()
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The session's Prefect server; the current process is pointed at it."""
+    api, proc = start_server(tmp_path_factory.mktemp("prefect-home"))
+    os.environ["PREFECT_API_URL"] = api
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: api}):
+        yield api
+    if proc is not None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except Exception:  # noqa: BLE001
+            proc.kill()

@@ -1,0 +1,36 @@
+"""``reviewkit demo`` end to end, as the README's first command runs it (against the session's server)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.e2e.cli import run
+
+
+def test_demo_runs_the_case_to_filing(tmp_path: Path, prefect_api: str) -> None:
+    home = tmp_path / "var"
+    r = run(home, "demo", "--out", str(home / "demo"), env={"REVIEWKIT_PREFECT_API_URL": prefect_api}, timeout=300)
+    assert r.code == 0, r.err + r.out
+    assert "演示完成" in r.out and "/runs/flow-run/" in r.out
+    assert "Traceback" not in r.err
+
+    cases = json.loads(run(home, "case", "list", "--json").out)
+    assert len(cases) == 1
+    case = cases[0]
+    assert (case["stage"], case["status"]) == ("filed", "closed")
+    assert case["doc_number"] and case["doc_number"].endswith("号")
+
+    detail = json.loads(run(home, "case", "show", case["number"], "--json").out)
+    stages = [(t["stage"], t["round"], t["outcome"]) for t in detail["timeline"]]
+    assert stages[:5] == [("drafting", 1, "提交"), ("consultation", 1, "征求意见完成"), ("fair_competition", 1, "符合"),
+                          ("prereview", 1, "完成"), ("legality_review", 1, "应当予以修改")]
+    assert ("legality_review", 2, "合法") in stages and ("deliberation", 2, "通过") in stages
+    assert stages[-1][0] == "filed"
+    assert all(t["actor"] for t in detail["timeline"][:-1])  # every stage left by someone named
+    assert [v["seq"] for v in detail["versions"]] == [1, 2]
+    rules = {f["rule_id"] for f in detail["findings"] if f["version_seq"] == 1}
+    assert {"SUB-PENALTY", "CITE-REPEALED", "COMP-LOCAL-FIRST"} <= rules  # the planted defects of draft v1
+    assert not [f for f in detail["findings"] if f["version_seq"] == 2 and f["severity"] == "error"]
+    assert detail["flow_run_id"]
+    assert (home / "demo" / case["number"] / "case.json").is_file()
