@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.prefect_server import start_server
-
 from reviewkit.settings import reset_settings
+from tests.prefect_server import start_server
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -23,10 +23,37 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from reviewkit.cli import audit, calendar, case, db, demo, inbox, prereview, process, server, user, worker  # noqa: F401  (each module attaches its commands to ``app``)
-    from reviewkit.cli import consult, doc  # noqa: F401  (issue #8: documents, consultation comments)
-    from reviewkit.cli import overdue, register, report  # noqa: F401  (issue #9: registers, overdue, reports)
+# Commands whose module can be registered alone (it attaches two or more entries, so typer keeps the
+# group shape): ``case list`` answers without importing the other command modules (bench/case_list.py).
+_ALONE = {"case": "case", "decide": "case"}
+
+
+def _register(argv: list[str] | None = None) -> None:
+    """Attach the commands to ``app``: all of them, or for ``case …``/``decide …`` only their module."""
+    first = argv[0] if argv else None
+    if first in _ALONE:
+        import importlib
+
+        importlib.import_module(f"reviewkit.cli.{_ALONE[first]}")
+        return
+    from reviewkit.cli import (  # noqa: F401  (each module attaches its commands to ``app``)  # noqa: F401  (issue #8: documents, consultation comments)  # noqa: F401  (issue #9: registers, overdue, reports)
+        audit,
+        calendar,
+        case,
+        consult,
+        db,
+        demo,
+        doc,
+        inbox,
+        overdue,
+        prereview,
+        process,
+        register,
+        report,
+        server,
+        user,
+        worker,
+    )
 
 
 def _log_crash() -> str:
@@ -44,7 +71,7 @@ def _log_crash() -> str:
 
 
 def main() -> None:
-    _register()
+    _register(sys.argv[1:])
     try:
         app()
     except ReviewkitError as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewkit.documents.safety import read_checked
+from reviewkit.domain.process import ProcessDefinition
 from reviewkit.errors import DocumentError, InvalidInput, NotFound, PermissionDenied
 from reviewkit.services import workflow
 from reviewkit.services.actors import load_actor
@@ -16,7 +17,7 @@ from reviewkit.store.models import Attachment
 ACCEPTED = (".docx", ".txt", ".md")
 
 
-def evidence_names(definition: workflow.ProcessDefinition) -> list[str]:
+def evidence_names(definition: ProcessDefinition) -> list[str]:
     names: list[str] = []
     for stage in definition.stages:
         for name in (*stage.evidence, *(e for d in stage.decisions for e in d.evidence)):

@@ -61,17 +61,17 @@ def load_history() -> tuple[kpi.History, dict[str, ProcessDefinition]]:
         snapshots = {fp: text for fp, text in run(select(Case.process_fingerprint, Case.process_snapshot).distinct())}
         for fp, text in snapshots.items():
             definitions[fp] = parse_definition(text, "案件的流程快照")
-        cases = run(select(Case.id, Case.number, Case.kind, Case.title, Case.created_at, Case.published_on,
+        cases = run(select(Case.id, Case.number, Case.kind, Case.title, Case.created_at, Case.published_on,  # type: ignore[call-overload]
                            Case.doc_number, Case.process_fingerprint).order_by(col(Case.id))).all()
         kind_of = {c.id: (c.kind, c.process_fingerprint) for c in cases}
         opinions: dict[tuple[int, str, int, str], str] = {}
-        for d in run(select(Decision.case_id, Decision.stage, Decision.round, Decision.decision, Decision.opinion)
+        for d in run(select(Decision.case_id, Decision.stage, Decision.round, Decision.decision, Decision.opinion)  # type: ignore[call-overload]
                      .where(col(Decision.signature_only).is_(False)).order_by(col(Decision.id))):
             opinions[(d.case_id, d.stage, d.round, d.decision)] = d.opinion
         outcome_of = {fp: {(s.id, x.label): x.outcome for s in d.stages for x in s.decisions}
                       for fp, d in definitions.items()}
         visits = []
-        for e in run(select(StageEntry.case_id, StageEntry.stage, StageEntry.round, StageEntry.entered_at,
+        for e in run(select(StageEntry.case_id, StageEntry.stage, StageEntry.round, StageEntry.entered_at,  # type: ignore[call-overload]
                             StageEntry.left_at, StageEntry.due_on, StageEntry.outcome, StageEntry.actor)
                      .order_by(col(StageEntry.id))):
             kind, fp = kind_of[e.case_id]
@@ -136,14 +136,19 @@ def period_report(start: date, end: date) -> PeriodReport:
     cal = work_calendar()
     figures = kpi.compute(history, start, end, memo_working_days(cal))
     kinds, stages, limits, people = _names()
+    from reviewkit.services.enforcement import certified_count
+
     report = PeriodReport(
         start=start.isoformat(), end=end.isoformat(), issuer=get_settings().issuer_code,
-        figures=_figures_json(figures), kind_names=kinds, stage_names=stages, people=people,
-        review_limits=limits,
+        figures={**_figures_json(figures), "certified_officers": certified_count(end)}, kind_names=kinds,
+        stage_names=stages, people=people, review_limits=limits,
     )
     from reviewkit.documents.report_text import narrative
 
     report.text = narrative(report)
+    if report.figures["certified_officers"]:  # issue #11: enforcement personnel
+        report.text.append(f"截至{end.year}年{end.month}月{end.day}日，本单位持有效执法证的行政执法人员"
+                           f"{report.figures['certified_officers']}人。")
     return report
 
 
