@@ -22,6 +22,8 @@ def new(
     drafter: str | None = typer.Option(None, "--drafter", "--as", help="起草人（名册中的用户名）；随后验证其 PIN"),
     kind: str = typer.Option("normative_document", "--kind", help="案件类型（流程定义的 kind 或中文名）"),
     flag: list[str] = typer.Option([], "--flag", help="案件标记：touches_business（涉及经营主体）、risk_flagged（需风险评估）"),
+    officer: list[str] = typer.Option([], "--officer", help="承办执法人员（用户名，可重复；重大执法决定法制审核案件须不少于两人且持有效执法证）"),
+    fact: list[str] = typer.Option([], "--fact", help="立案时记录的事实，名称=值，可重复（如 enforcement_field=财政监督、applicant=张某）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
     pin: str | None = typer.Option(None, "--pin", help=PIN_HELP),
 ) -> None:
@@ -33,7 +35,7 @@ def new(
     read_draft(draft)  # a bad file is refused before anyone is asked for a PIN
     actor = current_actor(drafter, pin)
     case = start_case(NewCase(kind=kind, title=title, drafting_unit=unit, drafter=actor.username, draft=draft,
-                              flags=frozenset(flag)))
+                              flags=frozenset(flag), facts=_facts(fact), officers=tuple(officer)))
     assert case.id is not None
     note = _start_flow(case.id)
     detail = case_detail(case.id)

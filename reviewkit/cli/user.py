@@ -183,6 +183,48 @@ def code(case: str = typer.Argument(..., help="案件 id 或编号"), user: str 
     console.print(f"{c.number}“{c.stage_name}”（第 {c.round} 轮）的一次性审批码：[b]{value}[/b]")
 
 
+@user_app.command("cert")
+def cert(
+    username: str = typer.Argument(..., help="执法人员用户名"),
+    number: str = typer.Option(..., "--number", help="执法证号"),
+    scope: list[str] = typer.Option(..., "--scope", help="执法范围（执法领域或类别），可重复或用逗号分隔，如 财政监督,会计监督"),
+    expires: str = typer.Option(..., "--expires", help="有效期至（含），如 2027-06-30"),
+    user: str | None = AS, pin: str | None = PIN,
+) -> None:
+    """登记或更新执法人员的执法证：证号、执法范围、有效期（管理员）。"""
+    from reviewkit.services.enforcement import set_certificate
+
+    set_certificate(username, number, scope, _date(expires), by=roster_actor(user, pin))
+    console.print(f"已登记 {username} 的执法证 {number}，有效期至 {expires}。")
+
+
+@user_app.command("certs")
+def certs(
+    expiring: int | None = typer.Option(None, "--expiring", min=0, help="只列出已过期或在此天数内到期的执法证（到期提醒）"),
+    on: str | None = typer.Option(None, "--on", help="按此日期计算（默认今天），如 2026-12-01"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
+    """列出执法人员的执法证；--expiring N 列出已过期和 N 日内到期的，提醒及时换证。"""
+    from rich.table import Table
+
+    from reviewkit.services.enforcement import list_certificates
+    from reviewkit.services.workflow import local_today
+
+    rows = list_certificates(_date(on) if on else local_today(), expiring_within=expiring)
+    if as_json:
+        print_json(rows)
+        return
+    title = f"执法证（{len(rows)} 个）" if expiring is None else f"已过期或 {expiring} 日内到期的执法证（{len(rows)} 个）"
+    table = Table(title=title)
+    for col in ("用户名", "姓名", "执法证号", "执法范围", "有效期至", "剩余天数", "状态"):
+        table.add_column(col)
+    for r in rows:
+        style = "red" if r.status == "已过期" else ("yellow" if r.status == "即将到期" else "")
+        table.add_row(r.username, r.name, r.number, "、".join(r.scope), r.expires_on, str(r.days_left),
+                      f"[{style}]{r.status}[/{style}]" if style else r.status)
+    console.print(table)
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from reviewkit.domain.process import load_definition
-from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
+from reviewkit.domain.process import ProcessDefinition, load_definition
+from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from reviewkit.services import workflow
 from reviewkit.services.actors import Actor, load_actor
 from reviewkit.services.intake import read_draft
@@ -30,9 +30,11 @@ class NewCase:
     drafter: str
     draft: Path
     flags: frozenset[str] = frozenset()
+    facts: dict[str, str] = field(default_factory=dict)  # facts the definition declares (ISO dates)
+    officers: tuple[str, ...] = ()  # handling enforcement officers, for kinds that record them
 
 
-def start_case(new: NewCase, *, channel: str = "cli") -> Case:
+def start_case(new: NewCase, *, channel: str = "cli", flow_run_id: str | None = None) -> Case:
     """Register a case from a .docx draft. Everything is checked before anything is written; a refused
     start (unknown or unauthorised drafter) is audited."""
     from reviewkit.services.identity import authorize
@@ -49,13 +51,15 @@ def start_case(new: NewCase, *, channel: str = "cli") -> Case:
     settings = get_settings()
     definition = load_definition(new.kind, settings.templates_dir / "processes")
     filename, data = read_draft(new.draft)  # validates before anything is written
+    facts = _start_facts(definition, new)
     try:
         with session_scope() as session:
             actor = load_actor(session, new.drafter, channel)
         authorize(actor, "case.start")
-    except (PermissionDenied, NotFound) as err:
+        _check_officers(definition, facts)
+    except (PermissionDenied, NotFound, TransitionNotAllowed) as err:
         workflow.record_refusal(None, new.drafter, channel, "case.refused", str(err),
-                                {"title": title, "kind": definition.kind, "file": filename})
+                                {"title": title, "kind": definition.kind, "file": filename, "facts": facts})
         raise
     stored = blobs.put_bytes(settings.resolved_data_dir, data)
     try:
@@ -71,6 +75,7 @@ def start_case(new: NewCase, *, channel: str = "cli") -> Case:
                 drafter=actor.username,
                 stage=definition.start,
                 flags=sorted(new.flags),
+                facts=facts,
             )
             session.add(case)
             session.flush()
@@ -96,10 +101,45 @@ def start_case(new: NewCase, *, channel: str = "cli") -> Case:
             _audit_version(session, case, version, actor)
             workflow.enter_stage(session, case, definition, definition.first_stage(frozenset(new.flags)), actor,
                                  events={"case_started": workflow.local_today()})
+            _record_officers(session, case, definition, actor)
     except BaseException:
         blobs.discard(stored)
         raise
     return case
+
+
+def _start_facts(definition: ProcessDefinition, new: NewCase) -> dict[str, str]:
+    """The facts recorded at registration (checked against the definition's ``[facts]``); the handling
+    officers of an enforcement case become its ``officers`` fact."""
+    from reviewkit.services.case_state import check_facts
+    from reviewkit.services.enforcement import OFFICERS_FACT, records_officers
+
+    facts = {k: v.strip() for k, v in new.facts.items()}
+    if new.officers:
+        if not records_officers(definition):
+            raise InvalidInput(f"{definition.name}案件不记录执法人员，不能指定 --officer")
+        facts[OFFICERS_FACT] = ",".join(o.strip() for o in new.officers if o.strip())
+    check_facts(definition, facts)
+    return facts
+
+
+def _check_officers(definition: ProcessDefinition, facts: dict[str, str]) -> None:
+    """Enforcement cases: every handling officer holds a valid certificate covering the matter (issue #11)."""
+    from reviewkit.services.case_state import domain_facts
+    from reviewkit.services.enforcement import require_certified
+
+    with session_scope() as session:
+        require_certified(session, definition, domain_facts(facts), workflow.local_today())
+
+
+def _record_officers(session: Session, case: Case, definition: ProcessDefinition, actor: Actor) -> None:
+    from reviewkit.services.enforcement import record_officers, records_officers
+
+    if not records_officers(definition):
+        return
+    officers = record_officers(session, case, workflow.local_today())
+    audit.append(session, action="case.officers", actor=actor.username, channel=actor.channel, case_id=case.id,
+                 payload={"officers": officers, "enforcement_field": (case.facts or {}).get("enforcement_field", "")})
 
 
 def submit_version(case_ref: str | int, draft: Path, username: str, *, note: str = "", channel: str = "cli") -> DocumentVersion:
@@ -199,3 +239,9 @@ def attach_flow_run(case_id: int, flow_run_id: str) -> None:
         session.add(case)
         audit.append(session, action="flow_run.attached", actor="system", channel="system", case_id=case.id,
                      payload={"flow_run_id": flow_run_id, "previous": previous})
+
+
+def case_for_flow_run(flow_run_id: str) -> int | None:
+    with session_scope() as session:
+        case = session.exec(select(Case).where(Case.flow_run_id == flow_run_id)).first()
+        return case.id if case else None

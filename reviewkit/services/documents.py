@@ -26,6 +26,12 @@ from reviewkit.store.models import Attachment, Case, Decision
 Builder = Callable[[Session, Case, Pending | None], dict[str, Any]]
 
 
+def _disclosure_reply(session: Session, case: Case, pending: Pending | None) -> dict[str, Any]:
+    from reviewkit.services.disclosure_reply import values
+
+    return values(session, case, pending)
+
+
 @dataclass(frozen=True)
 class Kind:
     id: str
@@ -46,10 +52,14 @@ KINDS = [
     Kind("filing_report", "备案报告", "备案报告", "publication", ctx.filing_report),
     Kind("redline", "修改对照稿", "修改对照稿", "revision", None),
     Kind("audit_record", "全过程记录", "全过程记录", "filing", None),
+    Kind("disclosure_reply", "政府信息公开申请答复书", "政府信息公开申请答复书", "delivery", _disclosure_reply),
 ]
 AFTER_DECISION = {"consultation": ["consultation"], "fair_competition": ["fair_competition"],
                   "legality_review": ["opinion"], "risk_assessment": ["risk"], "deliberation": ["deliberation"],
                   "publication": ["register", "official_text", "filing_report"], "revision": ["redline"]}
+# Papers made when a case enters a stage, whichever decision led there (依申请公开: the reply letter
+# is on file before 答复送达, where it is the required material).
+ON_ENTER = {"delivery": ["disclosure_reply"], "delivery_ext": ["disclosure_reply"]}
 FILE_ROLES = frozenset({"admin", "filing_clerk"})
 
 
@@ -157,7 +167,7 @@ def after_decision(result: Any) -> list[str]:
     decision stands. Papers already generated for that stage and round are not made twice."""
     if result.waiting_for or result.from_stage == result.to_stage:
         return []
-    wanted = list(AFTER_DECISION.get(result.from_stage, []))
+    wanted = list(AFTER_DECISION.get(result.from_stage, [])) + ON_ENTER.get(result.to_stage, [])
     made: list[str] = []
     if not wanted and result.to_stage != "filed":
         return made

@@ -182,6 +182,10 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     move = transition(definition, state, decision, actor.roles, actor=actor.username, on=local_today(),
                       facts=check_facts(definition, facts), calendar=work_calendar())
     assert move.decision is not None
+    if move.decision.outcome == "pass":  # issue #11: officers' certificates still valid and covering the matter
+        from reviewkit.services.enforcement import require_certified
+
+        require_certified(session, definition, move.state.facts, local_today())
     # Identity and duties (issue #7): the task's assignee, separation of duties, the matrix's cap.
     role, principal = may_take_task(session, actor, task)
     matrix = permission_matrix()
@@ -201,6 +205,10 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     if facts:
         case.facts = {**(case.facts or {}), **facts}
         session.add(case)
+    if move.decision.outcome == "pass" and "officers" in definition.facts:
+        from reviewkit.services.enforcement import record_officers
+
+        record_officers(session, case, local_today())
     if not move.complete:  # 会签/串签: a signature, the gate stays open for the others
         task.wakes += 1  # the waiting flow is resumed and must wait again under a new key
         session.add(task)
