@@ -1,15 +1,14 @@
-"""``open_case``: start a case from the Prefect UI's run form, validated exactly as ``case new``."""
+"""Registering a case from the Prefect UI's run form, validated exactly as ``reviewkit case new``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
 
-from prefect import flow
 from pydantic import BaseModel, Field
 
 from reviewkit.errors import InvalidInput
-from reviewkit.services.cases import NewCase, start_case
+from reviewkit.services.cases import NewCase, case_for_flow_run, start_case
 from reviewkit.settings import get_settings
 
 
@@ -29,22 +28,21 @@ class CaseIntake(BaseModel):
     risk_flagged: bool = Field(title="需要风险评估", description="是：实施可能影响社会稳定、公共安全")
 
 
-@flow(name="open_case", flow_run_name="送审登记：{intake.title}")
-def open_case(intake: CaseIntake) -> str:
-    """从 Prefect 界面登记送审案件，并启动其审核流程。
-
-    Args:
-        intake: 送审登记信息（送审稿须先放入收件目录）
-    """
-    from reviewkit.orchestration.runs import start_run
-
+def register_intake(intake: CaseIntake | None, run_id: str | None) -> int:
+    """The case this run registered (found again on a re-run), or register it now."""
+    if run_id:
+        existing = case_for_flow_run(run_id)
+        if existing is not None:
+            return existing
+    if intake is None:
+        raise InvalidInput("请填写 case_id（已登记的案件），或填写送审登记信息（intake）")
     inbox = get_settings().resolved_intake_dir
-    path = (inbox / intake.draft_path)
+    path = inbox / intake.draft_path
     if not path.resolve().is_relative_to(inbox.resolve()):
         raise InvalidInput(f"送审稿《{intake.draft_path}》不在收件目录 {inbox} 内")
     flags = frozenset(f for f in ("touches_business", "risk_flagged") if getattr(intake, f))
     case = start_case(NewCase(kind=intake.kind, title=intake.title, drafting_unit=intake.drafting_unit,
-                              drafter=intake.drafter, draft=Path(path), flags=flags), channel="prefect-ui")
+                              drafter=intake.drafter, draft=Path(path), flags=flags), channel="prefect-ui",
+                      flow_run_id=run_id)
     assert case.id is not None
-    start_run(case.id)
-    return case.number
+    return case.id

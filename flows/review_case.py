@@ -3,6 +3,10 @@
 The reviewkit database is the truth. The flow body only ever asks the store where the case stands and
 does the next thing; so when a resumed run re-executes the body from the top, finished stages are
 simply not there any more and nothing happens twice.
+
+The deployment's run form also registers a new case (``intake``): the same validation as
+``reviewkit case new``; a re-run finds the case already attached to this flow run instead of
+registering it again.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from prefect import flow, task
 from prefect.runtime import flow_run
 
 from flows.gates import wait_for_decision
+from flows.intake import CaseIntake, register_intake
+from flows.progress import publish_progress
 from reviewkit.services import cases, demo, queries, workflow
 from reviewkit.store.db import session_scope
 
@@ -18,7 +24,12 @@ MAX_STEPS = 200
 
 
 def _run_name() -> str:
-    case_id = flow_run.parameters.get("case_id")
+    params = flow_run.parameters
+    case_id = params.get("case_id")
+    if case_id is None:
+        intake = params.get("intake") or {}
+        title = intake.get("title") if isinstance(intake, dict) else getattr(intake, "title", "")
+        return f"送审登记 {title}"
     with session_scope() as session:
         case = cases.get_case(session, int(case_id))
         return f"{case.number} {case.title}"
@@ -35,20 +46,23 @@ def scripted_gate(case_id: int, stage_name: str) -> str:
 
 
 @flow(name="review_case", flow_run_name=_run_name, persist_result=False)
-def review_case(case_id: int, scripted: bool = False) -> str:
-    """审核案件流程：按案件的流程定义逐个环节推进。
+def review_case(case_id: int | None = None, intake: CaseIntake | None = None, scripted: bool = False) -> str:
+    """审核案件流程：按案件的流程定义逐个环节推进；人工环节等待决定（reviewkit decide，或本页 Resume 表单）。
 
     Args:
-        case_id: reviewkit 案件编号（数据库 id）
+        case_id: 已登记案件的 id（由 reviewkit 启动时填写）
+        intake: 在界面登记新案件时填写：送审稿须先放入收件目录
         scripted: 演示模式：人工环节按演示脚本自动决定
     """
-    run_id = flow_run.id
-    if run_id:
-        cases.attach_flow_run(case_id, str(run_id))
+    run_id = str(flow_run.id) if flow_run.id else None
+    if case_id is None:
+        case_id = register_intake(intake, run_id)
+    elif run_id:
+        cases.attach_flow_run(case_id, run_id)
     for _ in range(MAX_STEPS):
-        detail = queries.case_detail(case_id)
-        summary = detail.case
+        summary = queries.case_detail(case_id).case
         if summary.status != "open":
+            publish_progress(case_id)
             return summary.stage
         kind = workflow.stage_kind(case_id)
         if kind == "auto":
@@ -56,5 +70,6 @@ def review_case(case_id: int, scripted: bool = False) -> str:
         elif scripted:
             scripted_gate(case_id, summary.stage_name)
         else:
+            publish_progress(case_id)
             wait_for_decision(case_id)
     raise RuntimeError(f"案件 {case_id} 超过 {MAX_STEPS} 步仍未结束")

@@ -8,7 +8,6 @@ import time
 
 from prefect import serve
 
-from flows.intake import open_case
 from flows.review_case import review_case
 
 
@@ -34,8 +33,7 @@ def run_worker(limit: int, reconcile_seconds: float) -> None:
             try:
                 serve(
                     review_case.to_deployment(name="reviewkit", tags=["reviewkit"]),
-                    open_case.to_deployment(name="reviewkit", tags=["reviewkit"]),
-                    limit=limit,
+                            limit=limit,
                     pause_on_shutdown=False,  # one worker stopping must not pause the deployment for the others
                     print_starting_message=False,
                 )

@@ -41,10 +41,13 @@ def sync(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) 
 
     report = runs.sync()
     if as_json:
-        print_json({"started": report.started, "resumed": report.resumed, "problems": report.problems})
+        print_json({"started": report.started, "resumed": report.resumed, "cancelled": report.cancelled,
+                    "problems": report.problems})
         return
     console.print(f"已启动 {len(report.started)} 件：{'、'.join(report.started) or '无'}")
     console.print(f"已唤醒 {len(report.resumed)} 件：{'、'.join(report.resumed) or '无'}")
+    if report.cancelled:
+        console.print(f"已取消多余的流程运行 {len(report.cancelled)} 个。")
     for line in report.problems:
         err_console.print(f"[yellow]{line}[/yellow]")
     if report.problems:

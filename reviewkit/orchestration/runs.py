@@ -129,6 +129,7 @@ def wake(case_id: int, run_id: str | None) -> bool:
 class SyncReport:
     started: list[str] = field(default_factory=list)
     resumed: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -158,6 +159,21 @@ def _paused_runs(client: Any) -> list[Any]:
             return found
 
 
+def _cancel_orphan(client: Any, run: Any, report: SyncReport) -> None:
+    """A waiting run no case points to (its case was given another run): cancel it, so that only one
+    run ever carries a case."""
+    from prefect.states import Cancelled
+
+    case_id = (run.parameters or {}).get("case_id")
+    if case_id is None and not (run.parameters or {}).get("intake"):
+        return
+    try:
+        client.set_flow_run_state(run.id, Cancelled(message="reviewkit：该案件已由另一个流程运行承载"), force=True)
+        report.cancelled.append(str(run.id))
+    except Exception as err:  # noqa: BLE001
+        report.problems.append(f"无法取消多余的流程运行 {run.id}：{err}")
+
+
 def sync() -> SyncReport:
     """Reconcile every case with Prefect (see the module docstring)."""
     if not _server_ok():
@@ -185,6 +201,7 @@ def sync() -> SyncReport:
         for run in _paused_runs(client):
             item = case_for_run(str(run.id))
             if item is None:
+                _cancel_orphan(client, run, report)
                 continue
             try:
                 if wake(item.case_id, str(run.id)):

@@ -76,6 +76,7 @@ def start_case(new: NewCase, *, channel: str = "cli", flow_run_id: str | None = 
                 stage=definition.start,
                 flags=sorted(new.flags),
                 facts=facts,
+                flow_run_id=flow_run_id,
             )
             session.add(case)
             session.flush()
