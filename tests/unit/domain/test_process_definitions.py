@@ -37,8 +37,9 @@ LONG_CONSULTATION = {"consultation_start": date(2026, 3, 2), "consultation_end":
                      "market_players_consulted": "座谈会2次"}  # fmt: skip
 
 
-def test_four_definitions_ship() -> None:
-    assert set(DEFS) == {"normative_document", "major_decision", "major_contract", "enforcement_review"}
+def test_the_shipped_definitions() -> None:
+    assert set(DEFS) == {"normative_document", "major_decision", "major_contract", "enforcement_review",
+                         "administrative_reconsideration", "administrative_litigation", "information_disclosure"}
     assert DEFS["normative_document"].name == "行政规范性文件"
 
 
@@ -51,7 +52,8 @@ def _full_record(definition: ProcessDefinition, stage: str, flags: frozenset[str
     return CaseState(
         stage=stage,
         flags=flags,
-        facts=dict(LONG_CONSULTATION),
+        # every declared fact recorded (officers, exemption …), except the waiver of the consultation minimums
+        facts={**{k: "（已记录）" for k in definition.facts if k != "urgency_reason"}, **LONG_CONSULTATION},
         version="v1",
         events=events,
         evidence=evidence,
@@ -349,7 +351,7 @@ def test_duplicate_kinds_are_refused(tmp_path: Path) -> None:
 
 def test_a_new_draft_while_waiting_blocks_passing_on_but_not_returning() -> None:
     en = DEFS["enforcement_review"]
-    state = start_state(en, (), version="v1")
+    state = start_state(en, (), version="v1", facts={"officers": "o1,o2"})
     state = _run(en, state, ("送审", D), ("同意", C))
     assert state.stage == "head_decision"
     swapped = CaseState(**{**state.__dict__, "version": "v2"})
