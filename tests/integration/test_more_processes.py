@@ -269,3 +269,11 @@ def test_enforcement_review_refused_for_an_expired_certificate(db_url: str, tmp_
         assert len(refusals) == 1 and "2026年10月12日过期" in refusals[0].payload
         closed = session.get(Case, cid)
         assert closed is not None and closed.status == "closed"
+
+    from reviewkit.services.report import period_report
+
+    report = period_report(date(2026, 7, 1), date(2026, 12, 31))
+    assert report.figures["certified_officers"] == 2
+    assert any("持有效执法证的行政执法人员2人" in line for line in report.text)
+    set_certificate("officer2", "44000120002", ["财政监督"], date(2026, 11, 30), by=None)
+    assert period_report(date(2026, 7, 1), date(2026, 12, 31)).figures["certified_officers"] == 1
