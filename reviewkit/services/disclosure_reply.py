@@ -12,6 +12,7 @@ from reviewkit.documents.layout import official_date
 from reviewkit.services import document_context as ctx
 from reviewkit.services.case_state import local_date
 from reviewkit.services.deadlines import work_calendar
+from reviewkit.services.workflow import local_today
 from reviewkit.store.models import Case, Decision
 
 ANSWER_STAGES = ("answering", "answering_ext")
@@ -55,6 +56,6 @@ def values(session: Session, case: Case, pending: ctx.Pending | None = None) -> 
                    "收到日期": official_date(received), "答复期限": official_date(due),
                    "延期": f"经本机关政府信息公开工作机构负责人同意，答复期限延长20个工作日（理由：{facts.get('extension_reason', '')}）。"
                    if extended else "未延长答复期限。"}
-    out["答复"] = {"类型": label, "正文": text, "日期": official_date(ctx.local_today()),
+    out["答复"] = {"类型": label, "正文": text, "日期": official_date(local_today()),
                    "复议机关": office.get("行政复议机关", office.get("备案机关", "（行政复议机关）"))}
     return out
