@@ -83,11 +83,12 @@ def list_(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """列出审核案件（最新在前）。"""
+    from reviewkit.cli.views import print_json_rows
     from reviewkit.services.queries import list_cases
 
     rows = list_cases(status=status, kind=kind, limit=limit)
     if as_json:
-        print_json(rows)
+        print_json_rows(rows)
     else:
         console.print(cases_table(rows))
 

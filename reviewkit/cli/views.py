@@ -1,21 +1,43 @@
-"""Rich renderables for the CLI. Presentation only."""
+"""Rich renderables for the CLI. Presentation only.
+
+rich is imported on first use, not with this module: ``case list --json`` prints plain JSON and must
+not pay for it (bench/case_list.py). ``console`` and ``err_console`` create their Console the first
+time something is printed.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, is_dataclass
-from typing import Any
-
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from reviewkit.domain.roles import role_name
-from reviewkit.services.queries import STATUS_NAMES, CaseDetail, CaseSummary
+from reviewkit.services.queries import STATUS_NAMES  # light: queries imports its ORM parts lazily
 
-console = Console()
-err_console = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Group
+    from rich.table import Table
+
+    from reviewkit.services.queries import CaseDetail, CaseSummary
+
+
+class _LazyConsole:
+    """A ``rich.console.Console`` made on first attribute access."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._real: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._real is None:
+            from rich.console import Console
+
+            self._real = Console(**self._options)
+        return getattr(self._real, name)
+
+
+console: Any = _LazyConsole()
+err_console: Any = _LazyConsole(stderr=True)
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -29,7 +51,19 @@ def print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
+def print_json_rows(rows: list[Any]) -> None:
+    """A JSON array with one object per line: long lists (``case list`` over 10,000 cases) are printed
+    by the C encoder in a fraction of the time ``indent=2`` takes, and stay readable line by line."""
+    import sys
+
+    encoder = json.JSONEncoder(ensure_ascii=False, default=str)
+    items = [encoder.encode(dict(vars(r)) if is_dataclass(r) and not isinstance(r, type) else r) for r in rows]
+    sys.stdout.write("[\n" + ",\n".join("  " + item for item in items) + "\n]\n" if items else "[]\n")
+
+
 def cases_table(rows: list[CaseSummary]) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"审核案件（{len(rows)} 件）", show_lines=False)
     for col in ("编号", "类型", "标题", "起草单位", "当前环节", "轮次", "状态", "文号"):
         table.add_column(col)
@@ -57,6 +91,8 @@ def local_time(iso: str | None) -> str:
 
 
 def timeline_table(detail: CaseDetail) -> Table:
+    from rich.table import Table
+
     table = Table(title="办理过程（北京时间）", show_lines=False)
     table.add_column("环节", overflow="fold")
     table.add_column("轮", justify="right")
@@ -75,6 +111,9 @@ def timeline_table(detail: CaseDetail) -> Table:
 
 
 def findings_table(findings: list[dict[str, Any]]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"预审发现（{len(findings)} 项）", show_lines=True)
     for col in ("稿次", "级别", "规则", "段落", "问题", "依据"):
         table.add_column(col, overflow="fold", no_wrap=col in ("稿次", "级别", "段落"))
@@ -86,6 +125,10 @@ def findings_table(findings: list[dict[str, Any]]) -> Table:
 
 
 def case_panel(detail: CaseDetail) -> Group:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+
     c = detail.case
     lines = [
         f"[b]{c.number}[/b]  {c.title}",

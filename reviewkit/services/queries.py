@@ -208,7 +208,7 @@ def _pg_fetch(dsn: str, sql: str, args: list[Any], snapshots_sql: str) -> tuple[
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if revision is None or revision[0] != _head_revision():
             return None
-        rows = conn.execute(sql, args).fetchall()  # type: ignore[arg-type]
+        rows = conn.execute(sql, args).fetchall()
         return rows, conn.execute(snapshots_sql).fetchall()
 
 
