@@ -125,8 +125,10 @@ class Worker:
     limit: int = 2
     extra_env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
 
     def start(self) -> Worker:
+        self.started = time.time()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWKIT_", "PREFECT_"))}
         env.update({"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
                     "REVIEWKIT_RECONCILE_SECONDS": "5", **self.home.env(), **self.extra_env})
@@ -142,13 +144,17 @@ class Worker:
         while time.monotonic() < deadline:
             assert self.alive(), self.tail()
             code, body = api_call(self.home.api, "GET", "/deployments/name/review_case/reviewkit")
-            if code == 200 and not body.get("paused") and self.started_at_or_before(body):
+            if code == 200 and not body.get("paused") and self._applied_since_start(body):
                 return self
-            time.sleep(0.3)
+            time.sleep(0.5)
         raise AssertionError(f"worker not ready\n{self.tail()}")
 
-    def started_at_or_before(self, deployment: dict[str, Any]) -> bool:
-        return bool(deployment.get("last_polled") or deployment.get("status") == "READY")
+    def _applied_since_start(self, deployment: dict[str, Any]) -> bool:
+        """The deployment was (re)applied by THIS worker, not left over from an earlier one."""
+        from datetime import datetime
+
+        updated = deployment.get("updated")
+        return bool(updated) and datetime.fromisoformat(updated).timestamp() >= self.started - 1
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Signal the worker's whole process group (the worker and any flow process it spawned)."""
