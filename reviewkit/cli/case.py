@@ -21,7 +21,7 @@ def new(
     unit: str = typer.Option(..., "--unit", help="起草单位"),
     drafter: str | None = typer.Option(None, "--drafter", "--as", help="起草人（名册中的用户名）；随后验证其 PIN"),
     kind: str = typer.Option("normative_document", "--kind", help="案件类型（流程定义的 kind 或中文名）"),
-    flag: list[str] = typer.Option([], "--flag", help="案件标记：touches_business（涉及经营主体）、risk_flagged（需风险评估）"),
+    flag: list[str] = typer.Option([], "--flag", help="案件标记（流程定义的 [flags]，见 reviewkit process show KIND），如 touches_business、risk_flagged"),
     officer: list[str] = typer.Option([], "--officer", help="承办执法人员（用户名，可重复；重大执法决定法制审核案件须不少于两人且持有效执法证）"),
     fact: list[str] = typer.Option([], "--fact", help="立案时记录的事实，名称=值，可重复（如 enforcement_field=财政监督、applicant=张某）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),

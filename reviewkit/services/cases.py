@@ -19,7 +19,6 @@ from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import Case, DocumentVersion, utcnow
 
-FLAG_NAMES = {"touches_business": "涉及经营主体经济活动", "risk_flagged": "需要风险评估"}
 
 
 @dataclass(frozen=True)
@@ -45,11 +44,12 @@ def start_case(new: NewCase, *, channel: str = "cli", flow_run_id: str | None = 
         raise InvalidInput("标题不能为空")
     if not unit:
         raise InvalidInput("起草单位不能为空")
-    unknown = sorted(new.flags - FLAG_NAMES.keys())
-    if unknown:
-        raise InvalidInput(f"未知的案件标记：{'、'.join(unknown)}；可选：{'、'.join(FLAG_NAMES)}")
     settings = get_settings()
     definition = load_definition(new.kind, settings.templates_dir / "processes")
+    unknown = sorted(new.flags - definition.flags.keys())
+    if unknown:
+        known = "、".join(f"{k}（{v}）" for k, v in definition.flags.items()) or "（无）"
+        raise InvalidInput(f"{definition.name}流程没有案件标记：{'、'.join(unknown)}；可选：{known}")
     filename, data = read_draft(new.draft)  # validates before anything is written
     facts = _start_facts(definition, new)
     try:

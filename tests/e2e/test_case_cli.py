@@ -85,5 +85,5 @@ def test_unknown_flag_and_unknown_user(home: Path, tmp_path: Path) -> None:
     assert r.code == 1 and "nobody" in r.err, r.err
     r = run(home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "drafter1",
             "--flag", "bogus", *PIN)
-    assert r.code == 1 and "未知的案件标记" in r.err
+    assert r.code == 1 and "没有案件标记：bogus" in r.err, r.err
     assert json.loads(run(home, "case", "list", "--json").out) == []
