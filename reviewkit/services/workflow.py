@@ -133,6 +133,11 @@ def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion
     try:
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
+            # Concurrent deciders queue here: the case row is locked (PostgreSQL ``SELECT … FOR UPDATE``;
+            # SQLite writers are already serialised by BEGIN IMMEDIATE) and re-read, so the gate, its
+            # task and the stage are seen as the previous decider committed them
+            # (tests/integration/test_races.py: 100 racers, exactly one applied).
+            session.refresh(case, with_for_update=True)
             if approval_code is not None:
                 assert case.id is not None
                 try:
