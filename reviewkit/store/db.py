@@ -83,9 +83,15 @@ def _first_line(err: Exception) -> str:
 
 
 def current_revision(url: str | None = None) -> str | None:
+    """The database's Alembic revision; ``None`` when it has none yet. A database that cannot be
+    reached is a ``StoreError`` ("数据库不可用…"), not an uninitialised one (tests/integration/test_faults.py)."""
     engine = get_engine(url)
     try:
-        with engine.connect() as conn:
+        conn = engine.connect()
+    except OperationalError as err:
+        raise StoreError(f"数据库不可用：{_first_line(err)}") from err
+    try:
+        with conn:
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
     except (OperationalError, ProgrammingError):
         return None
