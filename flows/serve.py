@@ -9,6 +9,7 @@ import time
 from prefect import serve
 
 from flows.review_case import review_case
+from reviewkit.settings import get_settings
 
 
 def _reconcile_forever(interval: float, stop: threading.Event) -> None:
@@ -32,7 +33,7 @@ def run_worker(limit: int, reconcile_seconds: float) -> None:
         while True:
             try:
                 serve(
-                    review_case.to_deployment(name="reviewkit", tags=["reviewkit"]),
+                    review_case.to_deployment(name=get_settings().deployment_name, tags=["reviewkit"]),
                             limit=limit,
                     pause_on_shutdown=False,  # one worker stopping must not pause the deployment for the others
                     print_starting_message=False,

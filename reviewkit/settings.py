@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     migrations_dir: Path = Field(default_factory=lambda: _bundled("migrations"))
     roster_file: Path | None = Field(default=None, description="人员名册（TOML）")
     intake_dir: Path | None = Field(default=None, description="收件目录：从 Prefect 界面登记案件时送审稿放在这里")
+    deployment_name: str = Field(default="reviewkit", description="review_case 部署名；共用一个 Prefect 服务器的每个 reviewkit 数据库各用一个")
     worker_limit: int = Field(default=4, description="reviewkit worker 同时运行的流程进程数上限")
     runner_poll_seconds: float = Field(default=2.0, description="worker 查询待运行/待恢复流程的间隔（秒）")
     reconcile_seconds: float = Field(default=30.0, description="worker 与数据库对账（reviewkit sync）的间隔（秒）")

@@ -14,7 +14,13 @@ from typing import Any
 from reviewkit.errors import OrchestrationError
 from reviewkit.orchestration import env
 
-DEPLOYMENT = "review_case/reviewkit"
+
+def deployment() -> str:
+    """``review_case/<REVIEWKIT_DEPLOYMENT_NAME>``: one deployment name per reviewkit database, so that
+    workers of different databases sharing one Prefect server never carry each other's cases."""
+    from reviewkit.settings import get_settings
+
+    return f"review_case/{get_settings().deployment_name}"
 CLI_MARK_CODE = "cli-已记录"
 
 
@@ -44,7 +50,7 @@ def start_run(case_id: int) -> str:
     detail = case_detail(case_id)
     try:
         run = run_deployment(
-            DEPLOYMENT, parameters={"case_id": case_id}, timeout=0,
+            deployment(), parameters={"case_id": case_id}, timeout=0,
             flow_run_name=f"{detail.case.number} {detail.case.title}",
             tags=[f"kind:{detail.case.kind}", f"case:{detail.case.number}"],
             idempotency_key=_start_key(case_id),
@@ -138,6 +144,8 @@ ENDED = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED", "CANCELLING"}
 
 def _paused_runs(client: Any) -> list[Any]:
     from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterName,
         FlowFilter,
         FlowFilterName,
         FlowRunFilter,
@@ -146,10 +154,13 @@ def _paused_runs(client: Any) -> list[Any]:
     )
     from prefect.client.schemas.objects import StateType
 
+    from reviewkit.settings import get_settings
+
     found: list[Any] = []
     while True:
         page = client.read_flow_runs(
             flow_filter=FlowFilter(name=FlowFilterName(any_=["review_case"])),
+            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[get_settings().deployment_name])),
             flow_run_filter=FlowRunFilter(
                 state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
             limit=200, offset=len(found),
@@ -164,9 +175,12 @@ def _cancel_orphan(client: Any, run: Any, report: SyncReport) -> None:
     run ever carries a case."""
     from prefect.states import Cancelled
 
+    from reviewkit.services.gates import case_by_id
+
     case_id = (run.parameters or {}).get("case_id")
-    if case_id is None and not (run.parameters or {}).get("intake"):
-        return
+    mine = case_by_id(int(case_id)) if isinstance(case_id, int) else None
+    if mine is None or not mine.flow_run_id or mine.flow_run_id == str(run.id):
+        return  # not provably a duplicate of one of this database's cases: leave it alone
     try:
         client.set_flow_run_state(run.id, Cancelled(message="reviewkit：该案件已由另一个流程运行承载"), force=True)
         report.cancelled.append(str(run.id))

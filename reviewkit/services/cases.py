@@ -20,7 +20,6 @@ from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import Case, DocumentVersion, utcnow
 
 
-
 @dataclass(frozen=True)
 class NewCase:
     kind: str

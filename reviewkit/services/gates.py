@@ -97,3 +97,9 @@ def case_for_run(flow_run_id: str) -> RunNeed | None:
     with session_scope() as session:
         c = session.exec(select(Case).where(Case.flow_run_id == flow_run_id)).first()
         return RunNeed(c.id or 0, c.number, c.status, c.flow_run_id) if c else None
+
+
+def case_by_id(case_id: int) -> RunNeed | None:
+    with session_scope() as session:
+        c = session.get(Case, case_id)
+        return RunNeed(c.id or 0, c.number, c.status, c.flow_run_id) if c else None

@@ -41,9 +41,18 @@ class Home:
     def db_url(self) -> str:
         return f"sqlite:///{self.path / 'reviewkit.db'}"
 
+    @property
+    def deployment_name(self) -> str:
+        """Each module's worker serves its own deployment: workers of other modules (other databases)
+        on the same server never pick up this module's runs."""
+        import hashlib
+
+        return "rk-" + hashlib.sha256(str(self.path).encode()).hexdigest()[:10]
+
     def env(self) -> dict[str, str]:
         """What the CLI and the worker of this module get (on top of a REVIEWKIT_-free environment)."""
         return {"REVIEWKIT_HOME": str(self.path), "REVIEWKIT_DATABASE_URL": self.db_url,
+                "REVIEWKIT_DEPLOYMENT_NAME": self.deployment_name,
                 "REVIEWKIT_PREFECT_API_URL": self.api, "PREFECT_API_URL": self.api,
                 "PREFECT_HOME": str(self.path / "prefect"), "REVIEWKIT_RUNNER_POLL_SECONDS": "1",
                 "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
@@ -54,6 +63,7 @@ class Home:
 
         monkeypatch.setenv("REVIEWKIT_HOME", str(self.path))
         monkeypatch.setenv("REVIEWKIT_DATABASE_URL", self.db_url)
+        monkeypatch.setenv("REVIEWKIT_DEPLOYMENT_NAME", self.deployment_name)
         _reset_caches()
 
 
@@ -61,8 +71,9 @@ def prepare_home(path: Path, api: str) -> Home:
     """Roster (with a second counsel) and PINs, set in setup mode."""
     home = Home(path, api)
     path.mkdir(parents=True, exist_ok=True)
-    saved = {k: os.environ.get(k) for k in ("REVIEWKIT_HOME", "REVIEWKIT_DATABASE_URL")}
+    saved = {k: os.environ.get(k) for k in ("REVIEWKIT_HOME", "REVIEWKIT_DATABASE_URL", "REVIEWKIT_DEPLOYMENT_NAME")}
     os.environ["REVIEWKIT_HOME"], os.environ["REVIEWKIT_DATABASE_URL"] = str(path), home.db_url
+    os.environ["REVIEWKIT_DEPLOYMENT_NAME"] = home.deployment_name
     from tests.conftest import _reset_caches
 
     _reset_caches()
