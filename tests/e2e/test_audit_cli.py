@@ -22,8 +22,9 @@ def case(tmp_path: Path) -> tuple[Path, str]:
     home = tmp_path / "var"
     assert run(home, "user", "add", "admin1", "--name", "管理员", "--role", "admin", "--new-pin", PIN["REVIEWKIT_PIN"]).code == 0
     assert run(home, "user", "import", str(write_roster(tmp_path / "roster.toml")), "--as", "admin1", env=PIN).code == 0
+    assert run(home, "user", "set-pin", "drafter1", "--new-pin", PIN["REVIEWKIT_PIN"], "--as", "admin1", env=PIN).code == 0
     r = run(home, "case", "new", str(build_docx(tmp_path / "送审稿.docx")), "--title", "某县财政专项资金管理办法",
-            "--unit", "预算股", "--drafter", "drafter1", "--json")
+            "--unit", "预算股", "--drafter", "drafter1", "--json", env=PIN)
     assert r.code == 0, r.err
     return home, json.loads(r.out)["case"]["number"]
 

@@ -73,13 +73,17 @@ def test_tokens_delegations_and_decide_needs_identity(home: Path, tmp_path: Path
     assert r.code == 1 and "YYYY-MM-DD" in _one_error_line(r.err)
 
     draft = build_docx(tmp_path / "送审稿.docx")
-    created = run(home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "drafter1", "--json")
+    r = run(home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "drafter1", "--json")
+    assert r.code == 1 and "需要" in _one_error_line(r.err)  # the drafter too proves who they are
+    assert run(home, "user", "set-pin", "drafter1", "--new-pin", "513724", "--as", "admin1", env=pin).code == 0
+    created = run(home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "drafter1", "--json",
+                  "--pin", "513724")
+    assert created.code == 0, created.err
     number = json.loads(created.out)["case"]["number"]
     r = run(home, "decide", number, "-d", "提交")
     assert r.code == 1 and "请用 --as" in _one_error_line(r.err)
     r = run(home, "decide", number, "-d", "提交", "--as", "drafter1")
     assert r.code == 1 and "需要" in _one_error_line(r.err)  # no terminal, no PIN: refuse, never hang
-    assert run(home, "user", "set-pin", "drafter1", "--new-pin", "513724", "--as", "admin1", env=pin).code == 0
     r = run(home, "decide", number, "-d", "提交", "--as", "drafter1", "--pin", "000000")
     assert r.code == 1 and "PIN 不正确" in _one_error_line(r.err)
     r = run(home, "user", "code", number, "--as", "drafter1", "--pin", "513724")

@@ -154,7 +154,7 @@ class Worker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.alive(), self.tail()
-            code, body = api_call(self.home.api, "GET", "/deployments/name/review_case/reviewkit")
+            code, body = api_call(self.home.api, "GET", f"/deployments/name/review_case/{self.home.deployment_name}")
             if code == 200 and not body.get("paused") and self._applied_since_start(body):
                 return self
             time.sleep(0.5)
