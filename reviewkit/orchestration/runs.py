@@ -37,8 +37,15 @@ def _server_ok() -> bool:
     return healthy(env.configured_api_url())
 
 
-def start_run(case_id: int) -> str:
-    """Create the case's flow run from the served deployment; returns its id."""
+_FRESH = "<read the store>"
+
+
+def start_run(case_id: int, replaces: str | None = _FRESH) -> str:
+    """Create the case's flow run from the served deployment; returns its id.
+
+    ``replaces`` is the run the caller saw on the case (``None``: none). Everyone who saw the same
+    thing asks with the same idempotency key and gets the same run, even when one of them has
+    already attached it by the time the other asks."""
     if not _server_ok():
         raise OrchestrationError(f"Prefect 服务器 {env.configured_api_url()} 无法访问，案件已登记，稍后运行 reviewkit sync 启动流程")
     _prefect()
@@ -53,7 +60,7 @@ def start_run(case_id: int) -> str:
             deployment(), parameters={"case_id": case_id}, timeout=0,
             flow_run_name=f"{detail.case.number} {detail.case.title}",
             tags=[f"kind:{detail.case.kind}", f"case:{detail.case.number}"],
-            idempotency_key=_start_key(case_id),
+            idempotency_key=_start_key(case_id, replaces),
         )
     except Exception as err:  # noqa: BLE001 - the Prefect client raises many types
         raise OrchestrationError(f"无法创建流程运行（{type(err).__name__}：{err}）；请先运行 reviewkit worker") from err
@@ -61,7 +68,7 @@ def start_run(case_id: int) -> str:
     return str(run.id)
 
 
-def _start_key(case_id: int) -> str:
+def _start_key(case_id: int, replaces: str | None) -> str:
     """The same key for every attempt to start the case's next run, so that ``case new``, a worker's
     reconcile and another worker's reconcile racing for one case create ONE flow run (the server
     returns the existing run for a known key). The key names the run it replaces, so a case whose run
@@ -74,7 +81,8 @@ def _start_key(case_id: int) -> str:
         case = session.get(Case, case_id)
         if case is None:
             raise OrchestrationError(f"没有案件 {case_id}")
-        return f"reviewkit:{case.number}:{case.created_at.isoformat()}:after:{case.flow_run_id or 'none'}"
+        previous = case.flow_run_id if replaces == _FRESH else replaces
+        return f"reviewkit:{case.number}:{case.created_at.isoformat()}:after:{previous or 'none'}"
 
 
 def _read_run(client: Any, run_id: str) -> Any | None:
@@ -208,7 +216,7 @@ def sync() -> SyncReport:
             state = run.state.type.value if run is not None and run.state is not None else None
             if run is None or state in ENDED:
                 try:
-                    start_run(item.case_id)
+                    start_run(item.case_id, replaces=item.flow_run_id)
                     report.started.append(item.number)
                 except OrchestrationError as err:
                     report.problems.append(f"{item.number}：{err}")
