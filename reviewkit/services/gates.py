@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, select
 
@@ -11,7 +10,7 @@ from reviewkit.errors import ReviewkitError
 from reviewkit.services.workflow import definition_of, open_task
 from reviewkit.store import audit
 from reviewkit.store.db import session_scope
-from reviewkit.store.models import Case, HumanTask, utcnow
+from reviewkit.store.models import Case, HumanTask
 
 
 @dataclass(frozen=True)
@@ -79,18 +78,12 @@ class RunNeed:
     flow_run_id: str | None
 
 
-def open_cases(grace_seconds: int = 60) -> list[RunNeed]:
-    """Open cases that should have a live run. A case registered in the last ``grace_seconds`` without
-    a run yet is left to whoever is starting it (``case new``), so that two runs never race for it."""
-    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+def open_cases() -> list[RunNeed]:
+    """Open cases, each with the run the store names for it (racing starters of one case get one run:
+    ``orchestration.runs.start_run`` asks with the key of the run they saw)."""
     with session_scope() as session:
         rows = session.exec(select(Case).where(Case.status == "open").order_by(col(Case.id))).all()
-        return [RunNeed(c.id or 0, c.number, c.status, c.flow_run_id) for c in rows
-                if c.flow_run_id or _aware(c.created_at) < cutoff]
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return [RunNeed(c.id or 0, c.number, c.status, c.flow_run_id) for c in rows]
 
 
 def case_for_run(flow_run_id: str) -> RunNeed | None:
