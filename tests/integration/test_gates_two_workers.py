@@ -9,8 +9,8 @@ gets ONE flow run, ONE body execution, and its pre-review happens once.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest

@@ -26,7 +26,6 @@ from tests.integration.test_gates_kit import (
     run_state,
     running_count,
     wait_run,
-    wait_stage,
 )
 
 pytestmark = pytest.mark.prefect
