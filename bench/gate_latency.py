@@ -95,7 +95,8 @@ def main() -> None:
     poll = str(int(args.poll)) if args.poll >= 1 else str(args.poll)
     home = prepare_home(base / "rk-home", api)
     os.environ.update({"REVIEWKIT_HOME": str(home.path), "REVIEWKIT_DATABASE_URL": home.db_url,
-                       "REVIEWKIT_PREFECT_API_URL": api, "PREFECT_API_URL": api})
+                       "REVIEWKIT_PREFECT_API_URL": api, "PREFECT_API_URL": api,
+                       "REVIEWKIT_DEPLOYMENT_NAME": home.deployment_name})
     worker = Worker(home, base / "worker.log", extra_env={"REVIEWKIT_RUNNER_POLL_SECONDS": poll,
                                                           "PREFECT_RUNNER_POLL_FREQUENCY": poll,
                                                           "REVIEWKIT_RECONCILE_SECONDS": "3600"})
