@@ -42,5 +42,6 @@ def demo(
         shutil.copy2(demo_service.samples_dir() / sample, folder / sample)
     elapsed = time.monotonic() - started
     console.print(f"\n演示完成，用时 {elapsed:.1f} 秒。产出在 {folder}/")
-    console.print(f"在 Prefect UI 查看流程：{status.ui_url}/runs/flow-run/{detail.flow_run_id}")
+    # soft_wrap: the address stays on one line whatever the terminal width, so it can be copied
+    console.print(f"在 Prefect UI 查看流程：{status.ui_url}/runs/flow-run/{detail.flow_run_id}", soft_wrap=True)
     console.print("Prefect 服务器在后台继续运行；停止它：reviewkit server down")
