@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from reviewkit.errors import InvalidInput
-from reviewkit.services.cases import NewCase, case_for_flow_run, start_case
+from reviewkit.services.cases import NewCase, start_case
+from reviewkit.services.gates import case_for_run
 from reviewkit.settings import get_settings
 
 
@@ -31,9 +32,9 @@ class CaseIntake(BaseModel):
 def register_intake(intake: CaseIntake | None, run_id: str | None) -> int:
     """The case this run registered (found again on a re-run), or register it now."""
     if run_id:
-        existing = case_for_flow_run(run_id)
+        existing = case_for_run(run_id)
         if existing is not None:
-            return existing
+            return existing.case_id
     if intake is None:
         raise InvalidInput("请填写 case_id（已登记的案件），或填写送审登记信息（intake）")
     inbox = get_settings().resolved_intake_dir

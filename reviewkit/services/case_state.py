@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from reviewkit.domain import deadlines
 from reviewkit.domain.process import CaseState, ProcessDefinition
 from reviewkit.domain.transition import DecisionRecord, replay
 from reviewkit.errors import InvalidInput
@@ -17,7 +17,7 @@ from reviewkit.store.models import Attachment, Case, Decision
 
 
 def local_date(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(get_settings().timezone)).date()
+    return deadlines.local_date(moment, get_settings().timezone)
 
 
 def evidence_on_file(session: Session, case: Case) -> frozenset[str]:

@@ -239,9 +239,3 @@ def attach_flow_run(case_id: int, flow_run_id: str) -> None:
         session.add(case)
         audit.append(session, action="flow_run.attached", actor="system", channel="system", case_id=case.id,
                      payload={"flow_run_id": flow_run_id, "previous": previous})
-
-
-def case_for_flow_run(flow_run_id: str) -> int | None:
-    with session_scope() as session:
-        case = session.exec(select(Case).where(Case.flow_run_id == flow_run_id)).first()
-        return case.id if case else None

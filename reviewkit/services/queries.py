@@ -266,13 +266,14 @@ def _detail(session: Session, case: Case) -> CaseDetail:
             actor_name=names.get(e.actor or "", e.actor), opinion=d.opinion if d else None,
             channel=d.channel if d else None,
         ))
+    rows = session.exec(select(DocumentVersion).where(DocumentVersion.case_id == case.id)
+                        .order_by(col(DocumentVersion.seq))).all()
     versions = [
         {"seq": v.seq, "filename": v.filename, "sha256": v.sha256, "size": v.size, "submitted_by": v.submitted_by,
          "note": v.note, "created_at": v.created_at.isoformat(timespec="seconds")}
-        for v in session.exec(select(DocumentVersion).where(DocumentVersion.case_id == case.id)
-                              .order_by(col(DocumentVersion.seq))).all()
+        for v in rows
     ]
-    seq_of = {v.id: v.seq for v in session.exec(select(DocumentVersion).where(DocumentVersion.case_id == case.id))}
+    seq_of = {v.id: v.seq for v in rows}
     findings = [
         {"version_seq": seq_of.get(f.version_id), "rule_id": f.rule_id, "category": f.category,
          "severity": f.severity, "paragraph": f.paragraph, "text": f.text, "message": f.message, "basis": f.basis,
