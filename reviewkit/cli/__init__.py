@@ -2,25 +2,42 @@
 
 Each command group lives in its own module and is registered below. Modules must not import prefect
 at import time: read paths (``case list``) stay fast; commands that talk to Prefect import it lazily.
+
+``app`` (the typer application) is made on first use: ``case list`` with plain options is answered by
+``reviewkit.cli.fast`` without importing typer (and the pydantic typer coerces options with).
 """
 
 from __future__ import annotations
 
 import sys
-import traceback
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from reviewkit.errors import ReviewkitError
 
-app = typer.Typer(
-    name="reviewkit",
-    help="reviewkit：行政规范性文件合法性审核工作流（起草→征求意见→预审→合法性审核→…→备案）。",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode="rich",
-)
+if TYPE_CHECKING:
+    import typer
+
+    app: typer.Typer
+
+
+def _make_app() -> typer.Typer:
+    import typer
+
+    return typer.Typer(
+        name="reviewkit",
+        help="reviewkit：行政规范性文件合法性审核工作流（起草→征求意见→预审→合法性审核→…→备案）。",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode="rich",
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        made = globals()["app"] = _make_app()
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Commands whose module can be registered alone (it attaches two or more entries, so typer keeps the
@@ -57,6 +74,8 @@ def _register(argv: list[str] | None = None) -> None:
 
 
 def _log_crash() -> str:
+    import traceback
+
     from reviewkit.settings import get_settings
 
     try:
@@ -70,17 +89,33 @@ def _log_crash() -> str:
         return "（无法写入日志）"
 
 
+def _error(message: str) -> None:
+    import typer
+
+    typer.secho(message, fg="red", err=True)
+
+
 def main() -> None:
-    _register(sys.argv[1:])
+    from reviewkit.cli.fast import case_list_args, run_case_list
+
+    argv = sys.argv[1:]
+    fast = case_list_args(argv)
+    if fast is None:
+        _register(argv)
     try:
-        app()
+        if fast is not None:
+            run_case_list(fast)
+        else:
+            from reviewkit.cli import app
+
+            app()
     except ReviewkitError as err:
-        typer.secho(f"错误：{err}", fg="red", err=True)
+        _error(f"错误：{err}")
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
-        typer.secho("已中断。", fg="red", err=True)
+        _error("已中断。")
         sys.exit(130)
     except Exception as err:  # noqa: BLE001 - the user gets one line, the log gets the traceback
         where = _log_crash()
-        typer.secho(f"错误：内部错误 {type(err).__name__}：{err}（详情见 {where}）", fg="red", err=True)
+        _error(f"错误：内部错误 {type(err).__name__}：{err}（详情见 {where}）")
         sys.exit(1)

@@ -8,7 +8,7 @@ import typer
 
 from reviewkit.cli import app
 from reviewkit.cli.identity import AS_HELP, PIN_HELP, current_actor
-from reviewkit.cli.views import case_panel, cases_table, console, print_json
+from reviewkit.cli.views import case_panel, console, print_json
 
 case_app = typer.Typer(help="审核案件：发起、列表、详情、提交新版本。", no_args_is_help=True)
 app.add_typer(case_app, name="case")
@@ -83,14 +83,9 @@ def list_(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """列出审核案件（最新在前）。"""
-    from reviewkit.cli.views import print_json_rows
-    from reviewkit.services.queries import list_cases
+    from reviewkit.cli.fast import case_list  # the same body ``main`` runs without typer for plain options
 
-    rows = list_cases(status=status, kind=kind, limit=limit)
-    if as_json:
-        print_json_rows(rows)
-    else:
-        console.print(cases_table(rows))
+    case_list(status=status, kind=kind, limit=limit, as_json=as_json)
 
 
 @case_app.command("show")

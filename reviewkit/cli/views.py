@@ -1,18 +1,16 @@
 """Rich renderables for the CLI. Presentation only.
 
-rich is imported on first use, not with this module: ``case list --json`` prints plain JSON and must
-not pay for it (bench/case_list.py). ``console`` and ``err_console`` create their Console the first
-time something is printed.
+rich (and ``services.queries``, with its dataclasses) is imported on first use, not with this module:
+``case list --json`` prints plain JSON and must not pay for it (bench/case_list.py). ``console`` and
+``err_console`` create their Console the first time something is printed.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, is_dataclass
 from typing import TYPE_CHECKING, Any
 
 from reviewkit.domain.roles import role_name
-from reviewkit.services.queries import STATUS_NAMES  # light: queries imports its ORM parts lazily
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -44,6 +42,8 @@ SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def print_json(value: Any) -> None:
+    from dataclasses import asdict, is_dataclass
+
     if is_dataclass(value) and not isinstance(value, type):
         value = asdict(value)
     elif isinstance(value, list):
@@ -53,16 +53,36 @@ def print_json(value: Any) -> None:
 
 def print_json_rows(rows: list[Any]) -> None:
     """A JSON array with one object per line: long lists (``case list`` over 10,000 cases) are printed
-    by the C encoder in a fraction of the time ``indent=2`` takes, and stay readable line by line."""
+    by the C encoder in a fraction of the time ``indent=2`` takes, and stay readable line by line.
+
+    Rows are dicts (or dataclasses) of plain values. The whole list goes through the C encoder in one
+    call and each object is put on its own line afterwards: between two objects the encoder writes
+    ``}, {"``, which cannot occur inside an encoded string (its quotes are escaped). When the rows
+    hold nested objects that make the marker ambiguous, each row is encoded on its own instead."""
     import sys
 
+    if not rows:
+        sys.stdout.write("[]\n")
+        return
+    flat = all(type(r) is dict and r for r in rows)
+    if not flat:
+        from dataclasses import is_dataclass
+
+        rows = [dict(vars(r)) if is_dataclass(r) and not isinstance(r, type) else r for r in rows]
+        flat = all(type(r) is dict and r for r in rows)
     encoder = json.JSONEncoder(ensure_ascii=False, default=str)
-    items = [encoder.encode(dict(vars(r)) if is_dataclass(r) and not isinstance(r, type) else r) for r in rows]
-    sys.stdout.write("[\n" + ",\n".join("  " + item for item in items) + "\n]\n" if items else "[]\n")
+    text = encoder.encode(rows)
+    if flat and text.count('}, {"') == len(rows) - 1:
+        body = text[1:-1].replace('}, {"', '},\n  {"')
+    else:
+        body = ",\n  ".join(encoder.encode(r) for r in rows)
+    sys.stdout.write("[\n  " + body + "\n]\n")
 
 
 def cases_table(rows: list[CaseSummary]) -> Table:
     from rich.table import Table
+
+    from reviewkit.services.queries import STATUS_NAMES
 
     table = Table(title=f"审核案件（{len(rows)} 件）", show_lines=False)
     for col in ("编号", "类型", "标题", "起草单位", "当前环节", "轮次", "状态", "文号"):
@@ -128,6 +148,8 @@ def case_panel(detail: CaseDetail) -> Group:
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
+
+    from reviewkit.services.queries import STATUS_NAMES
 
     c = detail.case
     lines = [

@@ -1,20 +1,15 @@
 """Read-only views of cases for the CLI, the flow's artifacts and reports. No prefect import here.
 
-``list_cases`` is the read path of ``reviewkit case list``: it must answer in a fraction of a second
-over 10,000 cases (bench/case_list.py). Importing sqlmodel/SQLAlchemy and pydantic-settings alone
-costs more than that, so it reads the ``cases`` table with the plain driver (stdlib ``sqlite3``, or
-``psycopg``) and takes the display names from each distinct process snapshot with ``tomllib``. Any
-surprise (no database yet, another schema revision, a driver error) falls back to the ORM path,
-which migrates or explains. Module-level imports stay light for the same reason.
+``list_cases`` is the read path of ``reviewkit case list``: it takes the lean path
+(``services.case_rows``: the plain driver, no ORM, 10,000 cases in a fraction of a second) and falls
+back to ``orm_list`` on any surprise (no database yet, another schema revision, a driver error), which
+migrates or explains. Module-level imports stay light for the same reason.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -100,10 +95,10 @@ def summarize(case: Case, definition: ProcessDefinition) -> CaseSummary:
 
 def list_cases(*, status: str | None = None, kind: str | None = None, limit: int | None = None) -> list[CaseSummary]:
     rows = _lean_list(status, kind, limit)
-    return rows if rows is not None else _orm_list(status, kind, limit)
+    return rows if rows is not None else orm_list(status, kind, limit)
 
 
-def _orm_list(status: str | None, kind: str | None, limit: int | None) -> list[CaseSummary]:
+def orm_list(status: str | None, kind: str | None, limit: int | None) -> list[CaseSummary]:
     from sqlmodel import col, select
 
     from reviewkit.store.db import require_schema, session_scope
@@ -122,118 +117,11 @@ def _orm_list(status: str | None, kind: str | None, limit: int | None) -> list[C
         return [summarize(c, _kind_names(cache, c)) for c in session.exec(query).all()]
 
 
-# The lean path runs only against a database at the code's own schema revision (anything else takes
-# the ORM path, which migrates SQLite or explains what to run). That revision is the newest file in
-# migrations/versions/ (``NNNN_name.py``): reading ``store.db.HEAD_REVISION`` would import SQLAlchemy;
-# a test keeps the two equal.
-def _head_revision() -> str | None:
-    configured = os.environ.get("REVIEWKIT_MIGRATIONS_DIR")
-    package = Path(__file__).resolve().parents[1]
-    candidates = [Path(configured)] if configured else [package.parent / "migrations", package / "_bundled" / "migrations"]
-    for directory in candidates:
-        versions = directory / "versions"
-        if versions.is_dir():
-            ids = [p.name.split("_", 1)[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py")]
-            return max(ids) if ids else None
-    return None
-
-
-_LIST_COLUMNS = ("id, number, kind, process_fingerprint, title, drafting_unit, drafter, stage, round, status, "
-                 "doc_number, created_at")
-
-
-def _database_url() -> str:
-    """``Settings.resolved_database_url`` without importing pydantic-settings (≈ 0.3 s): the same
-    two environment variables, the same default (a test checks they agree)."""
-    url = os.environ.get("REVIEWKIT_DATABASE_URL")
-    if url:
-        return url
-    home = Path(os.environ.get("REVIEWKIT_HOME") or "var")
-    return f"sqlite:///{(home / 'reviewkit.db').resolve()}"
-
-
 def _lean_list(status: str | None, kind: str | None, limit: int | None) -> list[CaseSummary] | None:
-    url = _database_url()
-    where, args = [], []
-    if status:
-        where.append("status = ?")
-        args.append(status)
-    if kind:
-        where.append("kind = ?")
-        args.append(kind)
-    sql = f"SELECT {_LIST_COLUMNS} FROM cases"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY id DESC"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    snapshots_sql = ("SELECT process_fingerprint, process_snapshot FROM cases "
-                     "WHERE id IN (SELECT MIN(id) FROM cases GROUP BY process_fingerprint)")
-    try:
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-            fetched = _sqlite_fetch(Path(url.removeprefix("sqlite:///")), sql, args, snapshots_sql)
-        elif url.split("://", 1)[0] in {"postgresql", "postgres", "postgresql+psycopg"}:
-            fetched = _pg_fetch("postgresql://" + url.split("://", 1)[1], sql.replace("?", "%s"), args, snapshots_sql)
-        else:
-            return None
-        if fetched is None:
-            return None
-        rows, snapshots = fetched
-        names = {fp: _names(text) for fp, text in snapshots}
-        return [_summary(row, names[row[3]]) for row in rows]
-    except Exception:  # noqa: BLE001 - any surprise: the ORM path decides (and explains)
-        return None
+    from reviewkit.services.case_rows import lean_rows
 
-
-def _sqlite_fetch(path: Path, sql: str, args: list[Any], snapshots_sql: str) -> tuple[list[Any], list[Any]] | None:
-    import sqlite3
-
-    if not path.is_file():
-        return None  # a fresh machine: the ORM path creates and migrates the database
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    try:
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        if revision is None or revision[0] != _head_revision():
-            return None
-        rows = conn.execute(sql, args).fetchall()
-        return rows, conn.execute(snapshots_sql).fetchall()
-    finally:
-        conn.close()
-
-
-def _pg_fetch(dsn: str, sql: str, args: list[Any], snapshots_sql: str) -> tuple[list[Any], list[Any]] | None:
-    import psycopg
-
-    with psycopg.connect(dsn, connect_timeout=10) as conn:
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        if revision is None or revision[0] != _head_revision():
-            return None
-        rows = conn.execute(sql, args).fetchall()
-        return rows, conn.execute(snapshots_sql).fetchall()
-
-
-def _names(snapshot: str) -> tuple[str, dict[str, str]]:
-    """The process name and stage names of a stored snapshot (validated when the case was started)."""
-    raw = tomllib.loads(snapshot)
-    return str(raw["name"]), {str(s["id"]): str(s["name"]) for s in raw["stages"]}
-
-
-def _summary(row: Any, names: tuple[str, dict[str, str]]) -> CaseSummary:
-    case_id, number, kind, _fp, title, unit, drafter, stage, round_, status, doc_number, created = row
-    # As sqlmodel's UTCDateTime reads it: UTC, "+00:00" (SQLite keeps the text "2026-11-28 07:26:33.123456").
-    if isinstance(created, str):
-        if len(created) in (19, 26) and created[10] == " ":
-            created_iso = created[:10] + "T" + created[11:19] + "+00:00"
-        else:
-            created = datetime.fromisoformat(created)
-    if not isinstance(created, str):
-        created = created.replace(tzinfo=UTC) if created.utcoffset() is None else created.astimezone(UTC)
-        created_iso = created.isoformat(timespec="seconds")
-    return CaseSummary(
-        id=case_id, number=number, kind=kind, kind_name=names[0], title=title, drafting_unit=unit, drafter=drafter,
-        stage=stage, stage_name=names[1][stage], round=round_, status=status, doc_number=doc_number,
-        created_at=created_iso,
-    )
+    rows = lean_rows(status, kind, limit)
+    return None if rows is None else [CaseSummary(**row) for row in rows]
 
 
 def case_detail(ref: str | int) -> CaseDetail:
