@@ -16,6 +16,7 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field, create_model
 
+from flows import failpoints
 from reviewkit.errors import ReviewkitError
 from reviewkit.services import gates, workflow
 
@@ -58,6 +59,7 @@ def wait_for_decision(case_id: int) -> None:
     # timeout=None: the server never expires the wait. Any number would fail the run on expiry
     # ("The flow was paused and never resumed"); lateness is reviewkit's business (deadlines, overdue).
     received = suspend_flow_run(wait_for_input=model, key=gate.key, timeout=None)
+    failpoints.hit(f"resumed:{gate.key}")
     if gates.current_gate(case_id) != gate:
         return  # decided through the CLI or the API while we waited: nothing to apply here
     data = received.model_dump() if hasattr(received, "model_dump") else dict(received)

@@ -11,11 +11,13 @@ registering it again.
 
 from __future__ import annotations
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
+from flows import failpoints
 from flows.gates import wait_for_decision
 from flows.intake import CaseIntake, register_intake
+from flows.lease import CaseLease
 from flows.progress import publish_progress
 from reviewkit.services import cases, demo, queries, workflow
 from reviewkit.store.db import session_scope
@@ -57,10 +59,26 @@ def review_case(case_id: int | None = None, intake: CaseIntake | None = None, sc
     run_id = str(flow_run.id) if flow_run.id else None
     if case_id is None:
         case_id = register_intake(intake, run_id)
-    elif run_id:
+    if not run_id:  # called as a plain function (tests, the demo without a server): no lease to keep
+        return _drive(case_id, None, scripted)
+    with CaseLease(case_id, run_id) as lease:
+        if lease.held_by is not None:
+            if lease.held_by.flow_run_id == run_id:
+                # Another process of this very run carries the case (a reschedule raced its start):
+                # leave without a word to Prefect, whose state for the run is that process's.
+                lease.abandon()
+            # Another live run carries the case (a duplicate run): leave it alone.
+            get_run_logger().warning(f"案件 {case_id} 正由流程运行 {lease.held_by.flow_run_id}（{lease.held_by.holder}）"
+                                     f"办理，本运行不再处理")
+            return "duplicate"
         cases.attach_flow_run(case_id, run_id)
+        return _drive(case_id, run_id, scripted)
+
+
+def _drive(case_id: int, run_id: str | None, scripted: bool) -> str:
     for _ in range(MAX_STEPS):
         summary = queries.case_detail(case_id).case
+        failpoints.hit(f"enter:{summary.stage}:r{summary.round}")
         if summary.status != "open":
             publish_progress(case_id)
             return summary.stage

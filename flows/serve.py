@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -21,11 +22,13 @@ def _reconcile_forever(interval: float, stop: threading.Event) -> None:
         except Exception as err:  # noqa: BLE001 - the server may be restarting; try again next round
             print(f"对账未完成，稍后重试：{type(err).__name__}：{err}", file=sys.stderr, flush=True)
             continue
-        if report.started or report.resumed:
-            print(f"对账：启动 {'、'.join(report.started) or '无'}；唤醒 {'、'.join(report.resumed) or '无'}", flush=True)
+        if report.started or report.resumed or report.rescheduled:
+            print(f"对账：启动 {'、'.join(report.started) or '无'}；唤醒 {'、'.join(report.resumed) or '无'}；"
+                  f"重新调度 {'、'.join(report.rescheduled) or '无'}", flush=True)
 
 
 def run_worker(limit: int, reconcile_seconds: float) -> None:
+    os.environ["REVIEWKIT_WORKER_PID"] = str(os.getpid())  # flow-run processes inherit it (flows/failpoints.py)
     stop = threading.Event()
     thread = threading.Thread(target=_reconcile_forever, args=(reconcile_seconds, stop), daemon=True)
     thread.start()

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     worker_limit: int = Field(default=4, description="reviewkit worker 同时运行的流程进程数上限")
     runner_poll_seconds: float = Field(default=2.0, description="worker 查询待运行/待恢复流程的间隔（秒）")
     reconcile_seconds: float = Field(default=30.0, description="worker 与数据库对账（reviewkit sync）的间隔（秒）")
+    run_lease_seconds: float = Field(default=60.0, gt=0, description="流程进程租约（秒）：进程被杀后，租约过期仍显示运行中的流程由对账重新调度")
     timezone: str = Field(default="Asia/Shanghai")
     issuer_code: str = Field(default="某财规", description="统一编号的机关代字，如“某财规”")
     sqlite_busy_timeout_ms: int = 30_000

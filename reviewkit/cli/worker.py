@@ -36,16 +36,18 @@ def worker(
 
 @app.command("sync")
 def sync(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
-    """与数据库对账：为没有流程运行的在办案件启动流程，唤醒数据库已决定但仍在等待的流程。"""
+    """与数据库对账：为没有流程运行的在办案件启动流程，唤醒数据库已决定但仍在等待的流程，重新调度进程已停止（租约过期）的流程。"""
     from reviewkit.orchestration import runs
 
     report = runs.sync()
     if as_json:
         print_json({"started": report.started, "resumed": report.resumed, "cancelled": report.cancelled,
-                    "problems": report.problems})
+                    "rescheduled": report.rescheduled, "problems": report.problems})
         return
     console.print(f"已启动 {len(report.started)} 件：{'、'.join(report.started) or '无'}")
     console.print(f"已唤醒 {len(report.resumed)} 件：{'、'.join(report.resumed) or '无'}")
+    if report.rescheduled:
+        console.print(f"已重新调度进程已停止的流程运行：{'、'.join(report.rescheduled)}")
     if report.cancelled:
         console.print(f"已取消多余的流程运行 {len(report.cancelled)} 个。")
     for line in report.problems:

@@ -144,13 +144,56 @@ class SyncReport:
     started: list[str] = field(default_factory=list)
     resumed: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
+    rescheduled: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
 ENDED = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED", "CANCELLING"}
+LIVE = {"RUNNING", "PENDING"}
 
 
-def _paused_runs(client: Any) -> list[Any]:
+def _reschedule_if_dead(client: Any, case_id: int, run: Any) -> bool:
+    """A run Prefect calls running (or pending) whose process no longer holds the case's lease: its
+    worker was killed. Schedule the same run again: its body re-reads the store, and a Resume-form
+    input it had received is still there.
+
+    A process that died holding the lease is dead as soon as the lease expires. Otherwise (the lease
+    was released at a gate and the run resumed since, a reconciler handed it back, or this run never
+    held it) a new process may be starting: it has three lease-times to take the lease."""
+    from datetime import timedelta
+
+    from prefect.states import Scheduled
+
+    from reviewkit.services import leases
+    from reviewkit.settings import get_settings
+    from reviewkit.store.models import utcnow
+
+    now = utcnow()
+    ttl = timedelta(seconds=get_settings().run_lease_seconds)
+    lease = leases.current(case_id)
+    since = run.state.timestamp
+    if lease is not None and lease.flow_run_id == str(run.id):
+        if not lease.expired(now):
+            return False  # a live process carries it
+        if lease.released:
+            since = max(since, lease.acquired_at) if since is not None else lease.acquired_at
+        elif since is not None and since <= lease.expires_at:
+            since = None  # it died under this very state
+    if since is not None and now - since < 3 * ttl:
+        return False
+    state = run.state.type.value
+    if not leases.claim_reschedule(case_id, str(run.id), lease, state):
+        return False  # another reconciler got there first
+    try:
+        client.set_flow_run_state(run.id, Scheduled(message="reviewkit：流程进程已停止（租约过期），重新调度"),
+                                  force=True)
+    except Exception as err:  # noqa: BLE001 - the lease is handed back: the next round tries again
+        raise OrchestrationError(f"无法重新调度流程运行 {run.id}（{type(err).__name__}：{err}）") from err
+    return True
+
+
+def _runs_in(client: Any, states: set[str]) -> list[Any]:
+    """This deployment's review_case runs in the given states (all pages)."""
     from prefect.client.schemas.filters import (
         DeploymentFilter,
         DeploymentFilterName,
@@ -170,7 +213,7 @@ def _paused_runs(client: Any) -> list[Any]:
             flow_filter=FlowFilter(name=FlowFilterName(any_=["review_case"])),
             deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[get_settings().deployment_name])),
             flow_run_filter=FlowRunFilter(
-                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType(s) for s in sorted(states)]))),
             limit=200, offset=len(found),
         )
         found.extend(page)
@@ -214,13 +257,24 @@ def sync() -> SyncReport:
                 report.problems.append(f"{item.number}：{err}")
                 continue
             state = run.state.type.value if run is not None and run.state is not None else None
+            if state in LIVE:
+                continue  # below, with the live runs of closed cases
             if run is None or state in ENDED:
                 try:
                     start_run(item.case_id, replaces=item.flow_run_id)
                     report.started.append(item.number)
                 except OrchestrationError as err:
                     report.problems.append(f"{item.number}：{err}")
-        for run in _paused_runs(client):
+        for run in _runs_in(client, LIVE):
+            item = case_for_run(str(run.id))
+            if item is None:
+                continue  # not the run of one of this database's cases: not ours to judge
+            try:
+                if _reschedule_if_dead(client, item.case_id, run):
+                    report.rescheduled.append(item.number)
+            except OrchestrationError as err:
+                report.problems.append(f"{item.number}：{err}")
+        for run in _runs_in(client, {"PAUSED"}):
             item = case_for_run(str(run.id))
             if item is None:
                 _cancel_orphan(client, run, report)

@@ -86,6 +86,13 @@ def prepare() -> int:
 
 def decide_scripted(case_id: int) -> workflow.DecisionResult:
     """Make the scripted decision for the case's current gate, through the same services as the CLI."""
+    step, facts = prepare_scripted(case_id)
+    return workflow.decide(case_id, step.decision, step.username, opinion=step.opinion, channel="demo", facts=facts)
+
+
+def prepare_scripted(case_id: int) -> tuple[ScriptedStep, dict[str, str]]:
+    """Put on file what the scripted decision of the case's current gate needs (a revised draft,
+    consultation comments, materials); returns the step and the facts to record with it."""
     with session_scope() as session:
         case = cases.get_case(session, case_id)
         key = (case.stage, case.round)
@@ -99,8 +106,7 @@ def decide_scripted(case_id: int) -> workflow.DecisionResult:
         _record_comments(case_id, step.username)
     for name in step.materials:
         _put_on_file(case_id, case_number, name, step)
-    facts = _consultation() if key == ("consultation", 1) else step.facts
-    return workflow.decide(case_id, step.decision, step.username, opinion=step.opinion, channel="demo", facts=facts)
+    return step, (_consultation() if key == ("consultation", 1) else dict(step.facts))
 
 
 # Comments received in the demo's 公开征求意见 (recorded per article, with how each was handled).

@@ -307,7 +307,7 @@ def run_auto_stage(case_id: int) -> str | None:
 
     require_schema()
     with session_scope(write=True) as session:
-        case = session.get(Case, case_id)
+        case = session.get(Case, case_id, with_for_update=True)  # two processes on one case: one does it
         if case is None:
             raise NotFound(f"没有案件 {case_id}")
         definition = definition_of(case)

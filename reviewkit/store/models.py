@@ -366,3 +366,20 @@ class CaseOfficer(SQLModel, table=True):
     enforcement_field: str = Field(default="", max_length=128)
     checked_on: date
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class RunLease(SQLModel, table=True):
+    """Which flow-run process is carrying a case right now, and until when. The process renews it
+    while it runs; ``reviewkit sync`` reschedules a run that Prefect still calls running but whose
+    lease has expired (its process was killed). The token fences a stale process: one case, one
+    live process."""
+
+    __tablename__ = "run_leases"
+
+    case_id: int = Field(primary_key=True, foreign_key="cases.id")
+    flow_run_id: str = Field(max_length=64)
+    token: str = Field(max_length=64)
+    holder: str = Field(max_length=128)
+    acquired_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    released: bool = Field(default=False)

@@ -147,4 +147,5 @@ def test_decision_while_server_is_down_is_kept_and_carried_out_after(
     assert after["stage_entries"] == before["stage_entries"] + 1
     assert running_count(home.api, run_id) == 2
     r = cli(home, "sync", "--json")  # nothing left to repair
-    assert json.loads(r.out) == {"started": [], "resumed": [], "cancelled": [], "problems": []}
+    assert json.loads(r.out) == {"started": [], "resumed": [], "cancelled": [], "rescheduled": [],
+                                  "problems": []}
