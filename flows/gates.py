@@ -19,6 +19,7 @@ from pydantic import Field, create_model
 from flows import failpoints
 from reviewkit.errors import ReviewkitError
 from reviewkit.services import gates, workflow
+from reviewkit.services.facts import split_form_text
 
 
 def gate_input_model(stage_name: str, labels: tuple[str, ...]) -> type[RunInput]:
@@ -40,15 +41,6 @@ def gate_input_model(stage_name: str, labels: tuple[str, ...]) -> type[RunInput]
     return model
 
 
-def parse_facts(text: str | None) -> dict[str, str]:
-    facts: dict[str, str] = {}
-    for line in (text or "").replace("；", "\n").replace(";", "\n").splitlines():
-        key, sep, value = line.partition("=")
-        if sep and key.strip():
-            facts[key.strip()] = value.strip()
-    return facts
-
-
 def wait_for_decision(case_id: int) -> None:
     """Suspend until the case's current gate is decided; returns when the case has moved on or a UI
     decision was processed (accepted or refused). The caller loops and asks the store again."""
@@ -66,7 +58,7 @@ def wait_for_decision(case_id: int) -> None:
     try:
         workflow.decide(case_id, str(data["decision"]), str(data["user_name"]).strip(),
                         opinion=str(data["opinion"]), channel="prefect-ui", approval_code=str(data["code"]).strip(),
-                        facts=parse_facts(data.get("facts")))
+                        fact_lines=split_form_text(data.get("facts")))
     except ReviewkitError as err:
         # Refused and audited by the service; the gate waits again under a new key.
         gates.note_wake(gate.task_id, f"界面提交的决定被拒绝：{err}")

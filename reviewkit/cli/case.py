@@ -64,15 +64,9 @@ def _start_flow(case_id: int) -> str:
 
 
 def _facts(pairs: list[str]) -> dict[str, str]:
-    from reviewkit.errors import InvalidInput
+    from reviewkit.services.facts import parse_fact_lines
 
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInput(f"--fact 应写成 名称=值，如 consultation_start=2026-10-01，而不是“{pair}”")
-        out[key.strip()] = value.strip()
-    return out
+    return parse_fact_lines(pairs)
 
 
 @case_app.command("list")
@@ -150,7 +144,7 @@ def decide(
     from reviewkit.orchestration.runs import wake
     from reviewkit.services.workflow import decide as apply
 
-    result = apply(case, decision, current_actor(user, pin), opinion=opinion, facts=_facts(fact))
+    result = apply(case, decision, current_actor(user, pin), opinion=opinion, fact_lines=fact)
     try:
         woke = wake(result.case_id, result.flow_run_id)
         flow_note = "已唤醒等待中的流程。" if woke else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from reviewkit.domain.process import ProcessDefinition, advance_auto, parse_defi
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, StoreError, TransitionNotAllowed
 from reviewkit.services.actors import SYSTEM_ACTOR, Actor, load_actor
 from reviewkit.services.deadlines import stage_due, work_calendar
+from reviewkit.services.facts import parse_fact_lines
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -111,12 +113,15 @@ class DecisionResult:
 
 
 def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion: str = "", channel: str = "cli",
-           approval_code: str | None = None, facts: dict[str, str] | None = None) -> DecisionResult:
+           approval_code: str | None = None, facts: dict[str, str] | None = None,
+           fact_lines: Sequence[str] = ()) -> DecisionResult:
     """Apply a person's decision at the case's current gate, in one transaction. A refused decision
     changes nothing and is recorded in the audit trail before the error reaches the caller.
 
     ``facts`` are recorded with the decision (e.g. ``consultation_start``/``consultation_end`` as
     ISO dates, ``urgency_reason``); only facts the case's definition declares are accepted.
+    ``fact_lines`` are facts as people type them (``名称=值``), read here so that a malformed one is a
+    refused, audited decision like any other.
 
     ``username`` is a user name (trusted in-process caller) or an ``Actor`` already authenticated by
     ``services.identity`` (its ``auth`` is recorded). ``approval_code``: the one-time code typed in
@@ -131,6 +136,7 @@ def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion
     auth = username.auth if isinstance(username, Actor) else ""
     bad_code: tuple[int, str, int] | None = None
     try:
+        facts = {**(facts or {}), **parse_fact_lines(fact_lines)}
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
             # Concurrent deciders queue here: the case row is locked (PostgreSQL ``SELECT … FOR UPDATE``;
@@ -154,7 +160,7 @@ def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion
             note_code_failure(name, *bad_code)
         record_refusal(case_ref, name, channel, "decision.refused", str(err),
                        {"decision": decision, "auth": "code" if approval_code is not None else auth,
-                        "facts": dict(facts or {})})
+                        "facts": dict(facts or {}), **({"fact_lines": list(fact_lines)} if fact_lines else {})})
         raise
     # The stage's formal papers (审核意见书, 登记表, 正式文本, 备案报告, 修改对照稿 …), rendered from the
     # record just committed; a broken template is audited, never undoes the decision.
