@@ -2,8 +2,8 @@
 
 Public API::
 
-    check_file(path, *, max_bytes, max_uncompressed, max_paragraphs, base_dir=None) -> None
-    read_checked(path, *, max_bytes, max_uncompressed, max_paragraphs, base_dir=None) -> bytes
+    check_file(path, *, max_bytes, max_uncompressed, max_paragraphs, base_dir=None, follow_symlinks=True) -> None
+    read_checked(path, *, max_bytes, max_uncompressed, max_paragraphs, base_dir=None, follow_symlinks=True)
     parse_file(path, *, max_bytes=None, max_uncompressed=None, max_paragraphs=None, base_dir=None)
     parse_bytes(data, name, *, max_paragraphs=None) -> ParsedDocument   # bytes already checked
     parse_text(text, name) -> ParsedDocument

@@ -9,9 +9,12 @@ chunks (its declared size is already bounded) to count paragraphs. Each refusal 
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import posixpath
 import re
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -42,8 +45,22 @@ def _fail(path: Path, reason: str) -> DocumentError:
     return DocumentError(f"文件《{path.name}》{reason}")
 
 
-def check_path(path: Path, *, max_bytes: int, base_dir: Path | None = None) -> int:
-    """Existence, type, size and symlink checks; returns the size in bytes."""
+def _symlink(path: Path) -> DocumentError:
+    try:
+        target = " ".join(str(path.resolve()).split())  # one line, whatever the target's name holds
+    except (OSError, RuntimeError):
+        target = "无法解析的位置"
+    return _fail(path, f"是符号链接（指向 {target}），不予归档；请提交文件本身，而不是链接")
+
+
+def check_path(path: Path, *, max_bytes: int, base_dir: Path | None = None, follow_symlinks: bool = True) -> int:
+    """Existence, type, size and symlink checks; returns the size in bytes.
+
+    ``follow_symlinks=False`` (files that will be archived: drafts, materials) refuses a path whose last
+    component is a symbolic link, wherever it points: what is archived is the file the user handed in,
+    never whatever a link leads to (``/etc/…``, another user's folder)."""
+    if not follow_symlinks and path.is_symlink():
+        raise _symlink(path)
     if base_dir is not None:
         base = base_dir.resolve()
         target = path.resolve()
@@ -71,11 +88,23 @@ def read_checked(
     max_uncompressed: int,
     max_paragraphs: int,
     base_dir: Path | None = None,
+    follow_symlinks: bool = True,
 ) -> bytes:
     """Run every check and return the bytes that were checked (parse those, not the path again)."""
-    check_path(path, max_bytes=max_bytes, base_dir=base_dir)
+    check_path(path, max_bytes=max_bytes, base_dir=base_dir, follow_symlinks=follow_symlinks)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)  # a link swapped in after the check is not followed either
     try:
-        with path.open("rb") as fh:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if err.errno == errno.ELOOP and not follow_symlinks:
+            raise _symlink(path) from None
+        raise _fail(path, f"无法读取（{err.strerror or err}）") from None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise _fail(path, "不是普通文件")
             data = fh.read(max_bytes + 1)
     except OSError as err:
         raise _fail(path, f"无法读取（{err.strerror or err}）") from None
@@ -94,6 +123,7 @@ def check_file(
     max_uncompressed: int,
     max_paragraphs: int,
     base_dir: Path | None = None,
+    follow_symlinks: bool = True,
 ) -> None:
     """Raise :class:`DocumentError` unless ``path`` is a readable, non-hostile .docx/.txt/.md."""
     read_checked(
@@ -102,6 +132,7 @@ def check_file(
         max_uncompressed=max_uncompressed,
         max_paragraphs=max_paragraphs,
         base_dir=base_dir,
+        follow_symlinks=follow_symlinks,
     )
 
 

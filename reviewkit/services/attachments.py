@@ -31,7 +31,7 @@ def read_material(path: Path) -> bytes:
         raise DocumentError(f"文件《{path.name}》的类型不受支持，材料请用 .docx、.txt 或 .md")
     s = get_settings()
     return read_checked(path, max_bytes=s.max_upload_bytes, max_uncompressed=s.max_uncompressed_bytes,
-                        max_paragraphs=s.max_paragraphs)
+                        max_paragraphs=s.max_paragraphs, follow_symlinks=False)  # archived: no links
 
 
 def attach(case_ref: str | int, name: str, path: Path, username: str, *, channel: str = "cli",

@@ -21,5 +21,6 @@ def read_draft(path: Path) -> tuple[str, bytes]:
         max_bytes=settings.max_upload_bytes,
         max_uncompressed=settings.max_uncompressed_bytes,
         max_paragraphs=settings.max_paragraphs,
+        follow_symlinks=False,  # the draft is archived: the file itself, never what a link points at
     )
     return path.name, data

@@ -242,3 +242,25 @@ def test_malformed_rels_is_a_clean_error(tmp_path: Path, limits: dict[str, int])
         zf.writestr("_rels/.rels", "<Relationships><unclosed>")
         zf.writestr("word/document.xml", "<w:document/>")
     refused(path, limits, "损坏")
+
+
+def test_archived_files_are_never_read_through_a_symlink(tmp_path: Path, limits: dict[str, int]) -> None:
+    """Drafts and materials (``follow_symlinks=False``): a link is refused wherever it points."""
+    elsewhere = tmp_path / "elsewhere"
+    here = tmp_path / "送审 材料"
+    elsewhere.mkdir()
+    here.mkdir()
+    real = here / "起草说明.txt"
+    real.write_text("起草说明", encoding="utf-8")
+    outside = elsewhere / "secret.txt"
+    outside.write_text("第一条　内容", encoding="utf-8")
+    for name, target in (("外部 链接.txt", outside), ("同目录 链接.txt", real)):
+        link = here / name
+        link.symlink_to(target)
+        message = refused(link, limits, "符号链接", follow_symlinks=False)
+        assert str(target.resolve()) in message
+        check_file(link, **limits)  # type: ignore[arg-type]  # prereview reads through links (stores nothing)
+    dangling = here / "悬空.txt"
+    dangling.symlink_to(elsewhere / "gone.txt")
+    refused(dangling, limits, "符号链接", follow_symlinks=False)
+    check_file(real, **limits, follow_symlinks=False)  # type: ignore[arg-type]
