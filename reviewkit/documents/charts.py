@@ -19,11 +19,26 @@ def cjk_font() -> str:
     matplotlib.use("Agg")
     from matplotlib import font_manager
 
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in available:
-            return family
+    for attempt in range(2):
+        available = {f.name for f in font_manager.fontManager.ttflist}
+        for family in CJK_FAMILIES:
+            if family in available:
+                return family
+        if attempt == 0:
+            _add_fonts_installed_since_the_cache(font_manager)
     raise ConfigError("未找到中文字体，图表中的汉字无法显示：请安装 fonts-noto-cjk 或 fonts-wqy-zenhei")
+
+
+def _add_fonts_installed_since_the_cache(font_manager) -> None:  # type: ignore[no-untyped-def]
+    """matplotlib keeps its font list in a cache (~/.cache/matplotlib) and does not look again: a CJK
+    font installed after matplotlib first ran stays invisible. Look at the system's fonts once more."""
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path not in known:
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue  # a font file matplotlib cannot read: skip it
 
 
 def _pyplot():  # type: ignore[no-untyped-def]
