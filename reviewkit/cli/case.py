@@ -29,13 +29,14 @@ def new(
 ) -> None:
     """用一份 .docx 送审稿发起审核案件（起草人须验证身份）。"""
     from reviewkit.services.cases import NewCase, start_case
+    from reviewkit.services.facts import parse_fact_lines
     from reviewkit.services.intake import read_draft
     from reviewkit.services.queries import case_detail
 
     read_draft(draft)  # a bad file is refused before anyone is asked for a PIN
     actor = current_actor(drafter, pin)
     case = start_case(NewCase(kind=kind, title=title, drafting_unit=unit, drafter=actor.username, draft=draft,
-                              flags=frozenset(flag), facts=_facts(fact), officers=tuple(officer)))
+                              flags=frozenset(flag), facts=parse_fact_lines(fact), officers=tuple(officer)))
     assert case.id is not None
     note = _start_flow(case.id)
     detail = case_detail(case.id)
@@ -61,12 +62,6 @@ def _start_flow(case_id: int) -> str:
         return f"已启动流程运行 {start_run(case_id)}。"
     except OrchestrationError as err:
         return f"[yellow]{err}[/yellow]"
-
-
-def _facts(pairs: list[str]) -> dict[str, str]:
-    from reviewkit.services.facts import parse_fact_lines
-
-    return parse_fact_lines(pairs)
 
 
 @case_app.command("list")

@@ -31,7 +31,7 @@ from reviewkit.services.actors import Actor, load_actor
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
-from reviewkit.store.models import ApiToken, ApprovalCode, Case, HumanTask, User
+from reviewkit.store.models import ApiToken, ApprovalCode, Case, HumanTask, User, as_utc
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 PIN_MIN_LENGTH = 6
@@ -113,12 +113,6 @@ def audited_refusals(by: Actor | None, what: str, *, case_id: int | None = None,
 
 # --- PIN and token -----------------------------------------------------------------------------
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def authenticate_pin(username: str, pin: str, *, channel: str = "cli") -> Actor:
     """The actor if ``pin`` is right; a wrong PIN is counted (and audited) before the refusal."""
     require_schema()
@@ -128,7 +122,7 @@ def authenticate_pin(username: str, pin: str, *, channel: str = "cli") -> Actor:
         user = session.exec(select(User).where(User.username == username)).first()
         if user is None:
             raise NotFound(f"名册中没有用户“{username}”")
-        locked = _aware(user.locked_until)
+        locked = as_utc(user.locked_until)
         if locked and locked > now:
             raise PermissionDenied(f"用户“{username}”因多次输入错误 PIN 已锁定，请于 {_local(locked)} 后再试")
         if not user.pin_hash:
@@ -177,7 +171,7 @@ def authenticate_token(token: str, *, channel: str = "cli") -> Actor:
         raise bad
     with session_scope(write=True) as session:
         row = session.get(ApiToken, int(parts[1]))
-        expires = _aware(row.expires_at) if row else None
+        expires = as_utc(row.expires_at) if row else None
         if row is None or row.revoked_at or (expires and expires <= datetime.now(UTC)):
             raise bad
         if not check_secret(parts[2], row.token_hash):
@@ -252,7 +246,7 @@ def _live_codes(session: Session, username: str, case_id: int, stage: str, round
         ApprovalCode.username == username, ApprovalCode.case_id == case_id, ApprovalCode.stage == stage,
         ApprovalCode.round == round, col(ApprovalCode.used_at).is_(None),
         ApprovalCode.failures < MAX_FAILURES)).all()
-    return [r for r in rows if (_aware(r.expires_at) or now) > now]
+    return [r for r in rows if (as_utc(r.expires_at) or now) > now]
 
 
 def consume_approval_code(session: Session, username: str, code: str, case_id: int, stage: str, round: int,

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from reviewkit.store import audit
 from reviewkit.store.db import session_scope
-from reviewkit.store.models import Case, RunLease, utcnow
+from reviewkit.store.models import Case, RunLease, as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Lease:
     released: bool
 
     def expired(self, now: datetime | None = None) -> bool:
-        return (now or utcnow()) >= _aware(self.expires_at)
+        return (now or utcnow()) >= self.expires_at
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,6 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def acquire(case_id: int, flow_run_id: str, token: str, ttl: float) -> Held | None:
     """Take (or keep) the case's lease for ``ttl`` seconds. Returns ``None`` on success, or who holds
     it when another live process does. Taking over an expired lease of another process is audited."""
@@ -72,14 +66,14 @@ def acquire(case_id: int, flow_run_id: str, token: str, ttl: float) -> Held | No
             session.add(RunLease(case_id=case_id, flow_run_id=flow_run_id, token=token, holder=holder_name(),
                                  acquired_at=now, expires_at=now + timedelta(seconds=ttl)))
             return None
-        live = lease.token != token and not lease.released and now < _aware(lease.expires_at)
+        live = lease.token != token and not lease.released and now < as_utc(lease.expires_at)
         if live:
-            return Held(lease.flow_run_id, lease.holder, _aware(lease.expires_at))
+            return Held(lease.flow_run_id, lease.holder, as_utc(lease.expires_at))
         if lease.token != token and not lease.released:
             audit.append(session, action="flow_run.lease_taken_over", actor="system", channel="system",
                          case_id=case_id,
                          payload={"flow_run_id": flow_run_id, "previous_flow_run_id": lease.flow_run_id,
-                                  "previous_holder": lease.holder, "expired_at": _aware(lease.expires_at).isoformat()})
+                                  "previous_holder": lease.holder, "expired_at": as_utc(lease.expires_at).isoformat()})
         lease.flow_run_id, lease.token, lease.holder = flow_run_id, token, holder_name()
         lease.acquired_at, lease.expires_at, lease.released = now, now + timedelta(seconds=ttl), False
         session.add(lease)
@@ -114,8 +108,8 @@ def current(case_id: int) -> Lease | None:
         lease = session.get(RunLease, case_id)
         if lease is None:
             return None
-        return Lease(lease.case_id, lease.flow_run_id, lease.token, lease.holder, _aware(lease.acquired_at),
-                     _aware(lease.expires_at), lease.released)
+        return Lease(lease.case_id, lease.flow_run_id, lease.token, lease.holder, as_utc(lease.acquired_at),
+                     as_utc(lease.expires_at), lease.released)
 
 
 RESCHEDULED = "rescheduled:"
@@ -133,7 +127,7 @@ def claim_reschedule(case_id: int, flow_run_id: str, seen: Lease | None, state: 
             if lease is not None:
                 return False
             lease = RunLease(case_id=case_id, flow_run_id=flow_run_id, token="", holder="", expires_at=now)
-        elif lease is None or lease.token != seen.token or _aware(lease.expires_at) != seen.expires_at:
+        elif lease is None or lease.token != seen.token or as_utc(lease.expires_at) != seen.expires_at:
             return False
         lease.flow_run_id, lease.token, lease.holder = flow_run_id, RESCHEDULED + new_token(), f"对账 {holder_name()}"
         lease.acquired_at, lease.expires_at, lease.released = now, now, True
