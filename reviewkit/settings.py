@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Asia/Shanghai")
     issuer_code: str = Field(default="某财规", description="统一编号的机关代字，如“某财规”")
     sqlite_busy_timeout_ms: int = 30_000
+    db_pool_size: int = Field(default=5, ge=1, description="每个进程的数据库连接池常驻连接数")
+    db_max_overflow: int = Field(default=10, ge=0, description="连接池在常驻连接之外可临时增开的连接数")
+    db_pool_timeout: float = Field(default=30.0, gt=0, description="连接池已满时等待空闲连接的秒数，超时即报错")
     max_upload_bytes: int = 20 * 1024 * 1024
     max_uncompressed_bytes: int = 100 * 1024 * 1024
     max_paragraphs: int = 20_000

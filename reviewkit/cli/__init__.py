@@ -68,6 +68,7 @@ def _register(argv: list[str] | None = None) -> None:
         register,
         report,
         server,
+        store,
         user,
         worker,
     )

@@ -32,7 +32,7 @@ ACTION_NAMES = {
     "roster.refused": "名册操作被拒绝", "identity.refused": "身份验证失败", "identity.code_issued": "签发一次性审批码",
     "identity.code_used": "使用一次性审批码", "identity.token_issued": "签发脚本令牌", "identity.token_revoked": "撤销脚本令牌",
     "delegation.granted": "委托代理", "delegation.revoked": "撤销委托", "audit.exported": "导出审计记录",
-    "permission.refused": "越权操作被拒绝",
+    "permission.refused": "越权操作被拒绝", "store.gc": "清理文件库",
 }
 CHANNEL_NAMES = {"cli": "命令行", "prefect-ui": "Prefect 界面", "api": "程序接口", "demo": "演示", "system": "系统"}
 

@@ -84,7 +84,7 @@ def renew(case_id: int, token: str, ttl: float) -> bool:
     """Extend the lease; ``False`` when this process no longer holds it (another took it over)."""
     from sqlalchemy import update
 
-    with session_scope(write=True) as session:
+    with session_scope(write=True, lane="lease") as session:  # its own pool: never behind decisions
         result = session.execute(
             update(RunLease).where(RunLease.case_id == case_id, RunLease.token == token)  # type: ignore[arg-type]
             .values(expires_at=utcnow() + timedelta(seconds=ttl)))
@@ -97,7 +97,7 @@ def release(case_id: int, token: str, grace: float) -> None:
     run that is just suspending for a dead one; the next process of the case may take it at once."""
     from sqlalchemy import update
 
-    with session_scope(write=True) as session:
+    with session_scope(write=True, lane="lease") as session:
         session.execute(
             update(RunLease).where(RunLease.case_id == case_id, RunLease.token == token)  # type: ignore[arg-type]
             .values(released=True, expires_at=utcnow() + timedelta(seconds=grace)))

@@ -1,5 +1,12 @@
 """Engine and sessions. SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` for writers, so two
-processes queue for the write lock instead of failing with "database is locked"."""
+processes queue for the write lock instead of failing with "database is locked".
+
+Each process has two connection pools per database ("lanes"): ``work`` for everything, sized by
+``REVIEWKIT_DB_POOL_SIZE`` / ``_MAX_OVERFLOW`` / ``_POOL_TIMEOUT``, and a small ``lease`` pool for
+run-lease renewals (services/leases.py), so that renewals never wait behind decisions for a
+connection nor take one a decision needs: at 100 flows in one process the shared pool of 15 ran
+out, decisions timed out, and a renewal stuck behind them could let a live lease expire (issue #20).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from reviewkit.errors import StoreError
@@ -20,19 +28,30 @@ from reviewkit.settings import get_settings
 HEAD_REVISION = "0009"
 
 
-@lru_cache(maxsize=8)
-def get_engine(url: str | None = None) -> Engine:
+LANES = ("work", "lease")
+_LEASE_POOL = {"pool_size": 2, "max_overflow": 2}  # one short UPDATE per flow every ttl/4 seconds
+
+
+@lru_cache(maxsize=16)
+def get_engine(url: str | None = None, lane: str = "work") -> Engine:
     settings = get_settings()
     url = url or settings.resolved_database_url
+    if lane not in LANES:
+        raise ValueError(f"unknown connection lane {lane!r}")
+    pool: dict[str, Any] = (dict(_LEASE_POOL) if lane == "lease" else
+                            {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow})
+    pool["pool_timeout"] = settings.db_pool_timeout
     if url.startswith("sqlite"):
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        memory = url == "sqlite://" or url.startswith("sqlite:///:memory:")
+        if url.startswith("sqlite:///") and not memory:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
+        engine = create_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000},
+                               **({} if memory else pool))
         _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _tune_sqlite(engine: Engine, busy_ms: int) -> None:
@@ -57,10 +76,10 @@ def is_postgres(engine: Engine) -> bool:
 
 
 @contextmanager
-def session_scope(*, write: bool = False, url: str | None = None) -> Iterator[Session]:
+def session_scope(*, write: bool = False, url: str | None = None, lane: str = "work") -> Iterator[Session]:
     """One unit of work. ``write=True`` takes the write lock at the start (SQLite) and commits at the
-    end; any exception rolls everything back."""
-    engine = get_engine(url)
+    end; any exception rolls everything back. ``lane="lease"`` draws from the lease pool."""
+    engine = get_engine(url, lane)
     session = Session(engine, expire_on_commit=False)
     try:
         if write and engine.dialect.name == "sqlite":
@@ -71,11 +90,20 @@ def session_scope(*, write: bool = False, url: str | None = None) -> Iterator[Se
     except OperationalError as err:
         session.rollback()
         raise StoreError(f"数据库不可用：{_first_line(err)}") from err
+    except PoolTimeout as err:
+        session.rollback()
+        raise StoreError(pool_exhausted_message()) from err
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def pool_exhausted_message() -> str:
+    s = get_settings()
+    return (f"数据库连接池已满：等待 {s.db_pool_timeout:g} 秒仍无空闲连接（本进程上限 {s.db_pool_size} + "
+            f"{s.db_max_overflow} 个）；可调大 REVIEWKIT_DB_POOL_SIZE 或 REVIEWKIT_DB_POOL_TIMEOUT")
 
 
 def _first_line(err: Exception) -> str:

@@ -32,6 +32,7 @@ EXPECTED: dict[str, set[str]] = {
     "audit.read": {A, U, C, L, K},
     "audit.export": {A, U, C, L, K},
     "settings.change": {A},
+    "store.gc": {A},
 }
 PAIRS = [(role, action) for action in EXPECTED for role in sorted(HUMAN_ROLES)]
 
