@@ -10,13 +10,17 @@ from reviewkit.cli import app
 from reviewkit.cli.identity import AS_HELP, PIN_HELP, current_actor
 from reviewkit.cli.views import console, print_json
 
-store_app = typer.Typer(help="文件库（各版本文稿、材料按 SHA-256 存放）：清理无人引用的对象。", no_args_is_help=True)
+store_app = typer.Typer(
+    help="文件库（各版本文稿、材料按 SHA-256 存放）：清理无人引用的对象。", no_args_is_help=True
+)
 app.add_typer(store_app, name="store")
 
 
 @store_app.command("gc")
 def gc(
-    older_than_hours: float = typer.Option(24.0, "--older-than-hours", help="只清理超过该小时数未被写入、且无人引用的对象（不少于 1）"),
+    older_than_hours: float = typer.Option(
+        24.0, "--older-than-hours", help="只清理超过该小时数未被写入、且无人引用的对象（不少于 1）"
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="试运行：只列出将清理的对象，不改动文件，不记审计"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
     user: str | None = typer.Option(None, "--as", help=AS_HELP),

@@ -57,8 +57,9 @@ def referenced_digests(conn: Connection) -> set[str]:
     return {str(row[0]) for row in conn.exec_driver_sql(union)}
 
 
-def collect(by: Actor, *, older_than: timedelta = DEFAULT_OLDER_THAN, dry_run: bool = False,
-            now: float | None = None) -> GcReport:
+def collect(
+    by: Actor, *, older_than: timedelta = DEFAULT_OLDER_THAN, dry_run: bool = False, now: float | None = None
+) -> GcReport:
     """One sweep (admins only; a refusal is audited). ``now`` (epoch seconds) is for tests."""
     require_schema()
     if older_than < timedelta(hours=1):
@@ -75,8 +76,14 @@ def collect(by: Actor, *, older_than: timedelta = DEFAULT_OLDER_THAN, dry_run: b
             report.incoming_removed += 1
     if report.changed and not dry_run:
         with session_scope(write=True) as session:
-            audit.append(session, action="store.gc", actor=by.username, role=role, channel=by.channel,
-                         payload=_audit_payload(report))
+            audit.append(
+                session,
+                action="store.gc",
+                actor=by.username,
+                role=role,
+                channel=by.channel,
+                payload=_audit_payload(report),
+            )
     return report
 
 

@@ -32,10 +32,15 @@ LANES = ("work", "lease")
 _LEASE_POOL = {"pool_size": 2, "max_overflow": 2}  # one short UPDATE per flow every ttl/4 seconds
 
 
-@lru_cache(maxsize=16)
 def get_engine(url: str | None = None, lane: str = "work") -> Engine:
+    """The process's engine for ``url`` (default: the configured database) and ``lane``: one pool per
+    pair, whether the URL is given or defaulted."""
+    return _engine(url or get_settings().resolved_database_url, lane)
+
+
+@lru_cache(maxsize=16)
+def _engine(url: str, lane: str) -> Engine:
     settings = get_settings()
-    url = url or settings.resolved_database_url
     if lane not in LANES:
         raise ValueError(f"unknown connection lane {lane!r}")
     pool: dict[str, Any] = (dict(_LEASE_POOL) if lane == "lease" else
@@ -52,6 +57,9 @@ def get_engine(url: str | None = None, lane: str = "work") -> Engine:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, pool_pre_ping=True, **pool)
+
+
+get_engine.cache_clear = _engine.cache_clear  # type: ignore[attr-defined]  # tests reset settings
 
 
 def _tune_sqlite(engine: Engine, busy_ms: int) -> None:

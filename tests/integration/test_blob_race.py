@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from reviewkit.errors import PermissionDenied
 from reviewkit.services.attachments import attach
@@ -43,7 +43,9 @@ def _interleave(monkeypatch: pytest.MonkeyPatch, second_writer: Callable[[], Any
     return puts
 
 
-def _material_writers(case_id: int, path: Path) -> tuple[Callable[[], Any], Callable[[], Any], Callable[[], str]]:
+def _material_writers(
+    case_id: int, path: Path
+) -> tuple[Callable[[], Any], Callable[[], Any], Callable[[], str]]:
     def failing() -> Any:  # a counsel may not file the drafter's material at the drafting stage
         return attach(case_id, "起草说明", path, "counsel1")
 
@@ -57,7 +59,9 @@ def _material_writers(case_id: int, path: Path) -> tuple[Callable[[], Any], Call
     return failing, succeeding, committed
 
 
-def _version_writers(case_id: int, path: Path) -> tuple[Callable[[], Any], Callable[[], Any], Callable[[], str]]:
+def _version_writers(
+    case_id: int, path: Path
+) -> tuple[Callable[[], Any], Callable[[], Any], Callable[[], str]]:
     def failing() -> Any:  # a counsel may not submit a new version of the draft
         return submit_version(case_id, path, "counsel1")
 
@@ -66,15 +70,19 @@ def _version_writers(case_id: int, path: Path) -> tuple[Callable[[], Any], Calla
 
     def committed() -> str:
         with session_scope() as session:
-            return session.exec(select(DocumentVersion.sha256).where(DocumentVersion.case_id == case_id,
-                                                                    DocumentVersion.seq == 2)).one()
+            return session.exec(
+                select(DocumentVersion.sha256).where(
+                    DocumentVersion.case_id == case_id, DocumentVersion.seq == 2
+                )
+            ).one()
 
     return failing, succeeding, committed
 
 
 @pytest.mark.parametrize("writers", [_material_writers, _version_writers], ids=["attachment", "version"])
 def test_a_failed_writer_does_not_delete_what_a_concurrent_writer_of_the_same_bytes_committed(
-        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writers: Any) -> None:
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writers: Any
+) -> None:
     case_id = _start(tmp_path)
     path = build_docx(tmp_path / "same.docx", title="起草说明", articles=["两人同时提交的同一份文件。"])
     failing, succeeding, committed = writers(case_id, path)
@@ -89,8 +97,11 @@ def test_a_failed_writer_does_not_delete_what_a_concurrent_writer_of_the_same_by
     data_dir = get_settings().resolved_data_dir
     assert blobs.read_bytes(data_dir, first.sha256) == path.read_bytes()
     with session_scope() as session:
-        refusals = session.exec(select(AuditEvent.action).where(AuditEvent.case_id == case_id,
-                                                                AuditEvent.action.like("%refused"))).all()  # type: ignore[attr-defined]
+        refusals = session.exec(
+            select(AuditEvent.action).where(
+                AuditEvent.case_id == case_id, col(AuditEvent.action).like("%refused")
+            )
+        ).all()
     assert refusals  # the failing writer's attempt is on record
 
 
