@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
@@ -138,12 +139,95 @@ class VerifyReport:
     broken: Break | None
 
 
+def body_sql(dialect: str) -> str:
+    """SQL building, in the database, the bytes ``body_bytes`` builds in Python: the same keys in the
+    same order, each text field quoted by the database's JSON string quoting (SQLite ``json_quote``,
+    PostgreSQL ``to_json(text)``), the payload text embedded as stored, the integers as decimal text.
+
+    Verifying with these bytes is exactly as strict as rebuilding them in Python. Both quotings are
+    faithful JSON encodings of the field (decoding the output gives the field back), and on every
+    character they produce what Python's encoder produces (tests/integration/test_audit_fast_path.py
+    compares them over every ASCII character and a sample of the rest). A row is accepted only if
+    ``sha256(bytes) == hash``; the writer hashed Python's bytes of the original fields, so the bytes
+    equal those (SHA-256 being collision resistant), and decoding them gives the original fields: an
+    edited field cannot pass. A row whose database-built bytes do not match (or are empty: a NULL in a
+    field) is checked again in Python (``row_hash``), so a difference in quoting could only cost time,
+    never report a false break."""
+    if dialect == "sqlite":
+        q, num, wrap = "json_quote({})", "{}", "COALESCE(CAST({} AS BLOB), X'')"
+    elif dialect == "postgresql":
+        q, num, wrap = "to_json({}::text)::text", "{}::text", "COALESCE(convert_to({}, 'UTF8'), ''::bytea)"
+    else:
+        raise ValueError(f"no database-side body for {dialect}")
+    parts = [
+        "'{\"action\":'", q.format("action"), "',\"actor\":'", q.format("actor"),
+        "',\"case_id\":'", f"COALESCE({num.format('case_id')}, 'null')",
+        "',\"channel\":'", q.format("channel"), "',\"occurred_local\":'", q.format("occurred_local"),
+        "',\"occurred_utc\":'", q.format("occurred_utc"), "',\"payload\":'", "payload",
+        "',\"prev_hash\":'", q.format("prev_hash"), "',\"role\":'", q.format("role"),
+        "',\"seq\":'", num.format("id"), "'}'",
+    ]
+    return wrap.format(" || ".join(parts))
+
+
 def verify_chain(conn: Connection, *, anchor: tuple[int, str] | None = None, batch: int = 20_000) -> VerifyReport:
     """Walk the whole chain in order, streaming; stop at the first break and say what broke.
 
     ``anchor`` is a ``(seq, hash)`` recorded earlier (e.g. printed on a paper 全过程记录): it must
     still be in the chain, which also catches events deleted from, or forged onto, the tail.
+
+    On SQLite and PostgreSQL the database builds each event's canonical bytes (``body_sql``) and this
+    loop only hashes them and checks the links: per event one tuple of four values instead of eleven
+    Python strings re-serialised. Any row that does not pass is re-read whole and judged exactly as
+    before (``row_hash``, then ``_classify``).
     """
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        return _verify_rows(conn, anchor=anchor, batch=batch)
+    sql = f"SELECT id, prev_hash, hash, {body_sql(conn.dialect.name)} FROM audit_events ORDER BY id"
+    sha256 = hashlib.sha256
+    expect, prev_hash, count = 1, GENESIS, 0
+    anchor_seq, anchor_seen = (anchor[0], False) if anchor else (-1, True)
+    for rows in _raw_batches(conn, sql, batch):
+        for rid, link, digest, body in rows:
+            if rid != expect or link != prev_hash or sha256(body).hexdigest() != digest:
+                row = _one(conn, "id = :v", rid)
+                assert row is not None
+                if not (rid == expect and row[9] == prev_hash and row_hash(row) == row[10]):
+                    return VerifyReport(count, expect - 1, prev_hash, _classify(conn, row, expect - 1, prev_hash))
+            prev_hash, expect, count = digest, expect + 1, count + 1
+            if rid == anchor_seq:
+                anchor_seen = True
+                if digest != anchor[1]:  # type: ignore[index]
+                    return VerifyReport(count, rid, digest, Break(rid, "edited", (
+                        f"第 {rid} 号事件的哈希与先前记录的锚点不符：审计链自此处或更早被整体改写")))
+    return _finish(count, expect - 1, prev_hash, anchor, anchor_seen)
+
+
+def _raw_batches(conn: Connection, sql: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows straight from the driver's cursor (no SQLAlchemy row objects), ``batch`` at a time; on
+    PostgreSQL through a server-side cursor, so memory stays flat at any chain length."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    named = conn.dialect.name == "postgresql"
+    cursor = raw.cursor(name="reviewkit_audit_verify") if named else raw.cursor()  # type: ignore[call-arg]
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(batch):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _finish(count: int, head_seq: int, head_hash: str, anchor: tuple[int, str] | None, anchor_seen: bool) -> VerifyReport:
+    if not anchor_seen:
+        return VerifyReport(count, head_seq, head_hash, Break(head_seq + 1, "deleted", (
+            f"先前记录的第 {anchor[0]} 号事件已不存在：链尾事件被删除")))  # type: ignore[index]
+    return VerifyReport(count, head_seq, head_hash, None)
+
+
+def _verify_rows(conn: Connection, *, anchor: tuple[int, str] | None, batch: int) -> VerifyReport:
+    """The reference walk: every row read whole and its canonical JSON rebuilt in Python (any other
+    database, and the yardstick the tests hold ``verify_chain`` to)."""
     prev_id, prev_hash, count = 0, GENESIS, 0
     anchor_seen = anchor is None
     result = conn.execution_options(stream_results=True, yield_per=batch).exec_driver_sql(
@@ -161,10 +245,7 @@ def verify_chain(conn: Connection, *, anchor: tuple[int, str] | None = None, bat
             continue
         result.close()
         return VerifyReport(count, prev_id, prev_hash, _classify(conn, tuple(row), prev_id, prev_hash))
-    if not anchor_seen:
-        return VerifyReport(count, prev_id, prev_hash, Break(prev_id + 1, "deleted", (
-            f"先前记录的第 {anchor[0]} 号事件已不存在：链尾事件被删除")))  # type: ignore[index]
-    return VerifyReport(count, prev_id, prev_hash, None)
+    return _finish(count, prev_id, prev_hash, anchor, anchor_seen)
 
 
 def _one(conn: Connection, where: str, value: Any) -> tuple[Any, ...] | None:
