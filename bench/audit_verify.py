@@ -8,10 +8,12 @@ which must be empty and is migrated here), exports it with ``audit_trail.jsonl_l
 ``reviewkit audit export --format jsonl`` writes), then times, best of ``--rounds``:
 
 - baseline: ``sha256sum`` over the exported file (one SHA-256 over all the bytes, in C);
-- reviewkit: ``verify_chain`` streaming every row from the database, rebuilding each event's
-  canonical JSON, hashing it and checking the links (one SHA-256 per event, in Python).
+- reviewkit: ``verify_chain`` (what ``reviewkit audit verify`` runs): the database builds each event's
+  canonical bytes, Python hashes them and checks the links (one SHA-256 per event);
+- before #20, for comparison: ``audit._verify_rows``, every row read whole through SQLAlchemy and its
+  canonical JSON rebuilt in Python.
 
-Prints both times and the ratio reviewkit / baseline.
+Prints the times and the ratios to the baseline.
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def main() -> None:
         print(f"构造 {args.events:,} 个事件：{time.perf_counter() - t0:.1f} 秒（{url.split(':')[0]}）")
 
         from reviewkit.services.audit_trail import jsonl_lines
-        from reviewkit.store.audit import verify_chain
+        from reviewkit.store.audit import _verify_rows, verify_chain
         from reviewkit.store.db import get_engine
 
         out = Path(tmp) / "audit.jsonl"
@@ -128,12 +130,20 @@ def main() -> None:
             with get_engine(url).connect() as conn:
                 return verify_chain(conn)
 
+        def before() -> object:
+            with get_engine(url).connect() as conn:
+                return _verify_rows(conn, anchor=None, batch=20_000)
+
+        print(f"负载（uptime）：{os.getloadavg()}")
         base_t, _ = best(baseline, args.rounds)
         ours_t, report = best(reviewkit, args.rounds)
+        old_t, old = best(before, args.rounds)
         assert report.broken is None and report.count == args.events, report  # type: ignore[attr-defined]
+        assert old == report, (old, report)
+        print(f"#20 之前（逐行在 Python 中重建）：{old_t:.2f} 秒，比值 {old_t / base_t:.1f}")
         print(f"基线 sha256sum（导出文件）：{base_t:.2f} 秒（{size / 1e6 / base_t:.0f} MB/s）")
         print(f"reviewkit audit verify：{ours_t:.2f} 秒（{args.events / ours_t:,.0f} 个事件/秒）")
-        print(f"比值 reviewkit / sha256sum = {ours_t / base_t:.1f}")
+        print(f"比值 reviewkit / sha256sum = {ours_t / base_t:.2f}；负载（uptime）：{os.getloadavg()}")
 
 
 if __name__ == "__main__":
