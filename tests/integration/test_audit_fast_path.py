@@ -11,7 +11,7 @@ from sqlalchemy import text
 from reviewkit.store import audit
 from reviewkit.store.db import get_engine, session_scope
 from reviewkit.store.migrate import upgrade
-from tests.integration.test_audit_chain import _attack, _verify
+from tests.integration.test_audit_chain import _attack
 
 TRICKY = [chr(i) for i in range(0x80)] + [
     "\u2028",
@@ -24,6 +24,11 @@ TRICKY = [chr(i) for i in range(0x80)] + [
     "\ue000",
     "\uffff",
 ]
+
+
+def _verify() -> audit.VerifyReport:
+    with get_engine().connect() as conn:
+        return audit.verify_chain(conn, database_side=True)
 
 
 def _tricky_chain() -> None:
