@@ -1,6 +1,6 @@
 """Audit-chain verification against ``sha256sum`` of the same exported bytes, side by side.
 
-    /work/venv/bin/python bench/audit_verify.py [--events 1000000] [--database-url URL] [--rounds 2]
+    python bench/audit_verify.py [--events 1000000] [--database-url URL] [--rounds 2]
 
 Builds a chain of N realistic events (case created, versions, stage entries, decisions with Chinese
 opinions, refusals …) in a fresh database (SQLite file by default; ``--database-url`` for PostgreSQL,

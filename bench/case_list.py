@@ -1,6 +1,6 @@
 """``reviewkit case list --json`` over 10,000 cases against ``prefect flow-run ls --limit 3``, side by side.
 
-    /work/venv/bin/python bench/case_list.py [--cases 10000] [--rounds 7] [--database-url URL]
+    python bench/case_list.py [--cases 10000] [--rounds 7] [--database-url URL]
 
 Seeds N cases straight into a fresh store (SQLite file by default; ``--database-url`` for an empty
 PostgreSQL database, migrated here) with the real process snapshots, stages spread over the whole

@@ -1,6 +1,6 @@
 """100 concurrent cases on PostgreSQL against the same on SQLite: throughput and lock errors.
 
-    /work/venv/bin/python bench/concurrency.py [--cases 100] [--concurrency 8] [--backends postgres,sqlite]
+    python bench/concurrency.py [--cases 100] [--concurrency 8] [--backends postgres,sqlite]
                                                [--timeout 5400]
 
 For each backend the bench starts its own Prefect server on a free port with its own database (a

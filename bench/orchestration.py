@@ -1,6 +1,6 @@
 """Orchestration overhead of reviewkit against bare Prefect on the same server, side by side.
 
-    /work/venv/bin/python bench/orchestration.py [--rounds 3]
+    python bench/orchestration.py [--rounds 3]
 
 Starts its own Prefect server (SQLite, a fresh PREFECT_HOME) and a fresh reviewkit store, then, in one
 process and alternating round by round, runs:

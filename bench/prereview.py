@@ -1,6 +1,6 @@
 """Pre-review throughput against bare python-docx, measured side by side in the same run.
 
-    /work/venv/bin/python bench/prereview.py [--docs 50] [--paragraphs 200] [--rounds 5]
+    python bench/prereview.py [--docs 50] [--paragraphs 200] [--rounds 5]
 
 Generates N realistic drafts (.docx: 文号, title, chapters, 第X条 articles drawn from the labelled
 corpus — flagged and clean clauses alike —, a table, 附件 and a signature) into a temporary

@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, description="通用 webhook 地址（POST JSON）")
     webhook_token: str | None = Field(default=None, description="webhook 的 Bearer 令牌（可选）")
     case_link_template: str = Field(
-        default="{ui}/runs/flow-run/{flow_run_id}",
+        default="{ui}/v2/runs/flow-run/{flow_run_id}",  # the V2 run page (Resume in its ⋮ menu)
         description="通知中案件链接；可用 {number} {id} {flow_run_id} {ui}；无 flow run 时给出查看命令",
     )
 

@@ -20,17 +20,16 @@ def inbox(
     """我的待办：等待我决定的环节及期限；--codes 签发在 Prefect 界面作决定用的一次性审批码。"""
     from dataclasses import asdict
 
-    from reviewkit.orchestration.env import configured_api_url
+    from reviewkit.orchestration.env import flow_run_page, ui_url
     from reviewkit.services.identity import issue_approval_code
     from reviewkit.services.inbox import inbox as load
 
     actor = current_actor(user, pin)
     items = load(actor)
     issued = {i.case_id: issue_approval_code(actor.username, i.case_id, i.stage, i.round) for i in items} if codes else {}
-    ui = configured_api_url().removesuffix("/api")
     if as_json:
         print_json([{**asdict(i), "code": issued.get(i.case_id),
-                     "ui_url": f"{ui}/runs/flow-run/{i.flow_run_id}" if i.flow_run_id else None} for i in items])
+                     "ui_url": flow_run_page(i.flow_run_id) if i.flow_run_id else None} for i in items])
         return
     table = Table(title=f"{actor.label}的待办（{len(items)} 项）", show_lines=True)
     for col in ("案件", "环节", "期限", "可选决定", *(["一次性审批码"] if codes else [])):
@@ -47,5 +46,5 @@ def inbox(
         table.add_row(*row)
     console.print(table)
     if codes and items:
-        console.print(f"在 Prefect 界面（{ui}）打开案件的流程运行，点右上角 ⋮ → Resume，填写决定、用户名、审批码和意见。"
+        console.print(f"在 Prefect 界面（{ui_url()}）打开案件的流程运行，点右上角 ⋮ → Resume，填写决定、用户名、审批码和意见。"
                       "审批码只能使用一次，72 小时内有效。")

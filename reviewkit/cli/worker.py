@@ -12,7 +12,7 @@ from reviewkit.cli.views import console, err_console, print_json
 def worker(
     limit: int | None = typer.Option(None, "--limit", min=1, help="同时运行的流程进程数上限（默认 REVIEWKIT_WORKER_LIMIT=4）"),
 ) -> None:
-    """运行审核流程：托管 review_case 与 open_case 部署（flow.serve），启动时及每隔一段时间与数据库对账。"""
+    """运行审核流程：托管 review_case 部署（flow.serve），启动时及每隔一段时间与数据库对账。"""
     from reviewkit.orchestration import env, runs, server
     from reviewkit.settings import get_settings
 

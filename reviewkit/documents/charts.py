@@ -1,32 +1,68 @@
-"""Charts for the period report (matplotlib, Agg). Chinese needs a CJK font: Debian's fonts-noto-cjk
-or fonts-wqy-zenhei (see README); without one the labels would render as empty boxes, so we refuse."""
+"""Charts for the period report (matplotlib, Agg).
+
+Chinese labels need a CJK font. A system 黑体 or 仿宋 is preferred where the machine has one, then any
+other common CJK family the system offers; otherwise the Noto Sans CJK SC that reviewkit brings with it
+through pip (the `mplfonts` wheel ships it, SIL Open Font License 1.1), so a report never fails for want
+of a font on a fresh machine."""
 
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
 from reviewkit.errors import ConfigError
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-                "Source Han Sans SC", "SimHei", "Microsoft YaHei")
+# Preference order: the families of Chinese official documents first (黑体 reads best at chart sizes,
+# then 仿宋), then the CJK families Debian, macOS and Windows commonly have.
+PREFERRED_FAMILIES = ("SimHei", "黑体", "Heiti SC", "STHeiti", "FangSong", "仿宋", "FangSong_GB2312",
+                      "仿宋_GB2312", "STFangsong")
+SYSTEM_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Serif CJK SC", "Source Han Serif SC",
+                   "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
+CJK_FAMILIES = PREFERRED_FAMILIES + SYSTEM_FAMILIES
+BUNDLED_FONT = "NotoSansCJKsc-Regular.otf"  # in mplfonts/fonts/; its family is "Noto Sans CJK SC"
 
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
+    """The font family the charts are drawn in: a system one if present, else the bundled one."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import font_manager
 
     for attempt in range(2):
-        available = {f.name for f in font_manager.fontManager.ttflist}
+        # a cache may name files removed since it was written: count only fonts still on disk
+        available = {f.name for f in font_manager.fontManager.ttflist
+                     if f.name in CJK_FAMILIES and Path(f.fname).is_file()}
         for family in CJK_FAMILIES:
             if family in available:
                 return family
         if attempt == 0:
             _add_fonts_installed_since_the_cache(font_manager)
-    raise ConfigError("未找到中文字体，图表中的汉字无法显示：请安装 fonts-noto-cjk 或 fonts-wqy-zenhei")
+    return _bundled_family(font_manager)
+
+
+def bundled_font_path() -> Path | None:
+    """The CJK font file installed with reviewkit's dependencies (None if the install is broken).
+    Found without importing mplfonts, whose import pulls in more than a path."""
+    spec = importlib.util.find_spec("mplfonts")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "fonts" / BUNDLED_FONT
+        if path.is_file():
+            return path
+    return None
+
+
+def _bundled_family(font_manager) -> str:  # type: ignore[no-untyped-def]
+    path = bundled_font_path()
+    if path is None:
+        raise ConfigError("reviewkit 自带的中文字体缺失（mplfonts 包未安装完整），请重新执行 pip install -e .")
+    font_manager.fontManager.addfont(str(path))
+    for entry in font_manager.fontManager.ttflist:
+        if Path(entry.fname) == path:
+            return str(entry.name)
+    raise ConfigError(f"无法读取 reviewkit 自带的中文字体 {path.name}，请重新执行 pip install -e .")
 
 
 def _add_fonts_installed_since_the_cache(font_manager) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,17 @@ def configured_api_url() -> str:
     return settings.prefect_api_url or os.environ.get("PREFECT_API_URL") or local_api_url()
 
 
+def ui_url() -> str:
+    """The Prefect UI of the configured server."""
+    return configured_api_url().removesuffix("/api")
+
+
+def flow_run_page(flow_run_id: str, ui: str | None = None) -> str:
+    """A flow run's page in the Prefect UI. The V2 page: Resume sits in its ⋮ menu; the V1 page
+    (``/runs/flow-run/<id>``) puts a red Cancel right beside Resume, one slip from cancelling a case."""
+    return f"{ui or ui_url()}/v2/runs/flow-run/{flow_run_id}"
+
+
 def prefect_environment() -> dict[str, str]:
     settings = get_settings()
     home = settings.resolved_prefect_home

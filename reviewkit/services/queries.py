@@ -9,8 +9,11 @@ migrates or explains. Module-level imports stay light for the same reason.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from reviewkit.settings import get_settings
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -185,7 +188,19 @@ SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def progress_markdown(detail: CaseDetail) -> str:
-    """The case's timeline and its latest version's pre-review findings, for the Prefect UI."""
+    """The case's timeline and its latest version's pre-review findings, for the Prefect UI. Times are
+    the office's (REVIEWKIT_TIMEZONE, Beijing time by default), as on the command line."""
+    tz_name = get_settings().timezone
+    tz = ZoneInfo(tz_name)
+    tz_label = "北京时间" if tz_name in ("Asia/Shanghai", "Asia/Chongqing", "PRC") else tz_name
+
+    def local(iso: str | None) -> str:
+        if not iso:
+            return "办理中"
+        moment = datetime.fromisoformat(iso)
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment  # the store keeps UTC
+        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
     c = detail.case
     lines = [f"# {c.number} {c.title}", "",
              f"**{c.kind_name}** · 起草单位 {c.drafting_unit} · 当前环节 **{c.stage_name}**（第 {c.round} 轮）"
@@ -193,10 +208,11 @@ def progress_markdown(detail: CaseDetail) -> str:
     for t in detail.open_tasks:
         lines.append(f"> 待办：{t['stage_name']}，期限 {t['due_on'] or '无'}；在 reviewkit 中 `reviewkit decide`，"
                      "或在本页右上角 ⋮ → Resume 填写（须一次性审批码）")
-    lines += ["", "## 办理过程", "", "| 环节 | 轮次 | 决定 | 决定人 | 完成时间（UTC） | 期限 |", "|---|---|---|---|---|---|"]
+    lines += ["", "## 办理过程", "", f"| 环节 | 轮次 | 决定 | 决定人 | 完成时间（{tz_label}） | 期限 |",
+              "|---|---|---|---|---|---|"]
     for r in detail.timeline:
         lines.append(f"| {r.stage_name} | {r.round} | {r.outcome or ''} | {r.actor_name or ''} | "
-                     f"{(r.left_at or '办理中')[:19].replace('T', ' ')} | {r.due_on or ''} |")
+                     f"{local(r.left_at)} | {r.due_on or ''} |")
     latest = max((v["seq"] for v in detail.versions), default=0)
     current = [f for f in detail.findings if f["version_seq"] == latest]
     lines += ["", f"## 预审发现（第 {latest} 稿，{len(current)} 项）", ""]

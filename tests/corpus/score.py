@@ -1,6 +1,6 @@
 """Score the rules against the labelled corpus: precision and recall per category.
 
-Run directly to see every miss: ``/work/venv/bin/python -m tests.corpus.score``.
+Run directly to see every miss: ``python -m tests.corpus.score``.
 """
 
 from __future__ import annotations
