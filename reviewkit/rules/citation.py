@@ -96,7 +96,7 @@ REVISED = Rule(
 )  # fmt: skip
 CITED_NUMBER = Rule(
     RuleInfo("CITE-DOC-NUMBER", "引用文件的发文字号不规范", "citation", "info",
-             "GB/T 9704-2012《党政机关公文格式》第7.2.4条；《党政机关公文处理工作条例》第九条"),
+             "GB/T 9704-2012《党政机关公文格式》第7.2.5条；《党政机关公文处理工作条例》第九条"),
     check_cited_numbers,
 )  # fmt: skip
 

@@ -159,7 +159,7 @@ NONLOCAL_CONDITION = Pattern(
 
 EXIT = Pattern(
     RuleInfo(
-        "COMP-EXIT", "设置退出或迁移障碍", "competition", "error", f"{REG}第八条第（四）项、第九条第（二）项"
+        "COMP-EXIT", "设置退出或迁移障碍", "competition", "error", f"{REG}第八条第（四）项、第九条第（一）项"
     ),
     message="该条款以退还补贴、承诺不迁出或审批同意等方式限制经营者迁出、退出市场",
     suggestion="删除限制迁出、注销的条件；奖补资金按照事先公开的绩效条件管理，不与是否迁出挂钩。",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from reviewkit.rules.authority import basis_covers, cites_authority, has_hedge
 from reviewkit.rules.document import Paragraph, ParsedDocument
 from reviewkit.rules.model import Context, Finding, Rule, RuleInfo
 
@@ -121,7 +122,7 @@ class Pattern:
             if not text or not self._prefilter.search(text):
                 continue
             for sent in sentences(text):
-                hit = self.first_hit(sent.text, doc, para)
+                hit = self.first_hit(sent.text, doc, para, ctx)
                 if hit is None:
                     continue
                 m_start, m_text = hit
@@ -129,7 +130,9 @@ class Pattern:
                     para.index, m_text, self.message, suggestion=self.suggestion, start=sent.start + m_start
                 )
 
-    def first_hit(self, sentence: str, doc: ParsedDocument, para: Paragraph) -> tuple[int, str] | None:
+    def first_hit(
+        self, sentence: str, doc: ParsedDocument, para: Paragraph, ctx: Context
+    ) -> tuple[int, str] | None:
         if self.exclude is not None and self.exclude.search(sentence):
             return None
         required = self.require is None or bool(self.require.search(sentence))
@@ -137,12 +140,14 @@ class Pattern:
             if not required and (self.require_only is None or k in self.require_only):
                 continue
             for m in regex.finditer(sentence):
-                if self.cleared(sentence, m, doc, para):
+                if self.cleared(sentence, m, doc, para, ctx):
                     continue
                 return m.start(), m.group(0)
         return None
 
-    def cleared(self, sentence: str, m: re.Match[str], doc: ParsedDocument, para: Paragraph) -> bool:
+    def cleared(
+        self, sentence: str, m: re.Match[str], doc: ParsedDocument, para: Paragraph, ctx: Context
+    ) -> bool:
         before = clause_before(sentence, m.start())
         if self.negation is not None and self.negation.search(before):
             return True
@@ -154,8 +159,11 @@ class Pattern:
         if self.authority == "none":
             return False
         scope = sentence + lead_in(doc, para)
+        category = self.info.category
+        if cites_authority(scope, category, ctx.catalog):
+            return True
         weak = self.authority == "weak" and not (self.amount_defeats_weak and _AMOUNT.search(sentence))
-        return has_authority(scope, allow_weak=weak)
+        return weak and has_hedge(scope) and basis_covers(doc, category, ctx.catalog)
 
 
 def compile_all(*patterns: str) -> tuple[re.Pattern[str], ...]:
