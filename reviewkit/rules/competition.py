@@ -7,15 +7,21 @@ Plainly prohibited types are errors; types that a 第12条 exception may justify
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from reviewkit.rules.context import DEFAULT_NEGATION, Pattern, as_rules, compile_all
-from reviewkit.rules.model import RuleInfo
+from reviewkit.rules.document import ParsedDocument
+from reviewkit.rules.model import Context, Finding, Rule, RuleInfo
 
 REG = "《公平竞争审查条例》"
 _LOCAL = r"(?:本地|本市|本县|本区|本省|当地|辖区内|本地区|我市|我县|我区|我省|本辖区)"
 _NONLOCAL = r"(?:外地|外省|外市|外县|外埠|非本地|域外|市外|县外|省外|区外|进口)"
 _FIRM = r"(?:有限责任公司|股份有限公司|有限公司|集团公司|集团|公司)"
 _NEG = re.compile(DEFAULT_NEGATION.pattern + r"|违规|违法|擅自|以任何|变相")
+_ENTITY = (
+    r"(?:有限责任公司|股份有限公司|有限公司|集团公司|集团|公司|设计院|研究院|规划院|医院|银行|保险公司|"
+    r"检测站|检测中心|检测公司|事务所|驾校|供水厂|水厂)"
+)
 
 DESIGNATED = Pattern(
     RuleInfo(
@@ -36,8 +42,15 @@ DESIGNATED = Pattern(
         r"(?:统一|一律|只能|必须|须|应当)(?:使用|购买|采购|选用|安装|委托)[\u4e00-\u9fa5]{2,16}"
         + _FIRM
         + r"(?:的|生产|提供|开发)",
+        # exclusivity without 指定: 由X公司/设计院/医院承担、负责、提供
+        r"由[\u4e00-\u9fa5A-Za-z（）()]{2,24}?" + _ENTITY + r"(?:统一|独家|全权|具体|集中)?"
+        r"(?:承担|负责|提供|实施|供应|经营|建设|运营|承办|代理|出具|检测|配送|收运|收集|处置)",
+        r"不再(?:引进|引入|准入|审批|新增)[^。；，]{0,8}?(?:其他|新的|同类)?(?:品牌|企业|经营者|供应商|网点|项目)",
+        r"(?:禁止|不准|不得)[^。；，]{0,16}?以外的(?:其他)?(?:单位|企业|经营者|机构|个人)[^。；，]{0,8}?(?:从事|经营|进入|参与|提供|承接)",
+        r"签订率[^。；，]{0,4}?(?:达到?|须达|不低于|实现)100[%％]",
+        r"(?:须|应当|必须|需)?挂靠[^。；，]{0,16}?(?:方可|才能|才可|审查意见|资质)",
     ),
-    keywords=("指定", "定点", "限定", "推荐", "统一", "只能", "必须", "公司", "集团"),
+    keywords=("指定", "定点", "限定", "推荐", "统一", "只能", "必须", "公司", "集团", "由", "不再", "以外", "签订率", "挂靠"),
     negation=_NEG,
     exclude=re.compile(r"自主选择|自行选择|自愿选择|公务|公开招标|竞争性|政府采购法"),
     encourage_clears=True,
@@ -49,6 +62,7 @@ EXCLUSIVE = Pattern(
     suggestion="删除独家、排他安排；确属特许经营的，依照《基础设施和公用事业特许经营管理办法》等通过竞争方式选择经营者。",
     patterns=compile_all(
         r"(?:独家|排他性?|唯一)(?:经营|供应|代理|提供|承接|授权|运营)",
+        r"唯一(?:合法|指定)?的?(?:经营|服务|供应|运营|建设|实施)?(?:主体|单位|企业|平台|机构|供应商)",
         r"(?:授予|给予)[^。；，]{0,12}?(?:特许经营权|专营权)",
     ),
     keywords=("独家", "排他", "唯一", "特许经营", "专营"),
@@ -90,7 +104,10 @@ LOCAL_FIRST = Pattern(
         + r"[^。；，]{0,12}?(?:不得|禁止|不准|一律不)[^。；，]{0,6}?(?:进入|销售|经营|参与|参加|投标|流入)",
         _LOCAL
         + r"[^。；，]{0,10}?(?:产品|商品|企业)[^。；，]{0,6}?(?:比例|份额)[^。；，]{0,4}?(?:不低于|不少于|达到)",
+        r"(?:设在|位于|注册在|在)" + _LOCAL + r"[^。；，]{0,6}?(?:内|境内)?的?[^。；，]{0,8}?(?:得|加|计)[0-9０-９.]+分",
+        _LOCAL + r"(?:企业|经营者|供应商|施工企业|产品|商品)[^。；，]{0,10}?(?:得|加|计)[0-9０-９.]+分",
     ),
+    localise=True,
     keywords=(
         "优先",
         "首先",
@@ -109,6 +126,7 @@ LOCAL_FIRST = Pattern(
         "进口",
         "比例",
         "份额",
+        "分",
     ),
     negation=_NEG,
     encourage_clears=True,
@@ -129,7 +147,13 @@ NONLOCAL_CONDITION = Pattern(
         _LOCAL
         + r"[^。；，]{0,6}?(?:业绩|纳税|缴纳社保|社保缴纳|纳税记录|获奖)[^。；，]{0,10}?(?:作为|列为|方可|加分|条件|门槛)",
         r"(?:具有|具备|提供)" + _LOCAL + r"[^。；，]{0,6}?(?:业绩|纳税证明|社保证明|经营场所|注册)",
+        r"(?:在|于)" + _LOCAL + r"[^。；，]{0,6}?(?:注册|设立|登记|纳税|缴纳税|落户)[^。；]{0,30}?"
+        r"(?:给予|奖励|补贴|补助|扶持|方可|才能|才可|加分|得分|优先|享受|作为|条件|为限)",
+        r"注册地(?:址)?(?:须|应|必须|应当)?(?:在|为|位于|设在)" + _LOCAL,
+        r"驻" + _LOCAL + r"(?:办公|经营|设点)",
+        r"(?:须|应当|必须|需)[^。；，]{0,6}?(?:在|于)" + _LOCAL + r"[^。；，]{0,6}?(?:注册|设立|登记|纳税)",
     ),
+    localise=True,
     keywords=(
         "外地",
         "外省",
@@ -153,8 +177,12 @@ NONLOCAL_CONDITION = Pattern(
         "我县",
         "我区",
         "我省",
+        "注册",
+        "纳税",
+        "驻",
     ),
     negation=_NEG,
+    exclude=re.compile(r"统一公布的条件|普惠性|不设数量限制|不得以|不以"),
 )
 
 EXIT = Pattern(
@@ -165,7 +193,8 @@ EXIT = Pattern(
     suggestion="删除限制迁出、注销的条件；奖补资金按照事先公开的绩效条件管理，不与是否迁出挂钩。",
     patterns=compile_all(
         r"(?:迁出|迁离|搬离|外迁|迁往|变更注册地|注册地迁移|撤离|转移)[^。；]{0,24}?(?:退还|返还|收回|追回|退回|缴回)[^。；，]{0,16}?(?:补贴|奖励|扶持|资金|优惠|奖补|款项|减免)",
-        r"(?:[0-9]+|[一二三四五六七八九十]+)年内(?:不得|不)(?:迁出|迁离|搬离|外迁|变更注册地|转移注册地|减少注册资本)",
+        r"(?:[0-9]+|[一二三四五六七八九十]+)年内(?:不得|不)[^。；，]{0,10}?(?:迁出|迁离|迁址|搬离|外迁|变更注册地|转移注册地|减少注册资本|迁移)",
+        r"(?:承诺|保证)[^。；，]{0,10}?(?:不迁出|不迁离|不外迁|不变更注册地|不搬离)",
         r"(?:注销|迁出|退出)[^。；，]{0,10}?(?:须|应当|必须|需)(?:经|报经|征得)[^。；，]{0,10}?(?:同意|批准)",
     ),
     keywords=("迁", "搬离", "变更注册地", "撤离", "转移", "年内", "注销", "退出"),
@@ -256,14 +285,51 @@ MONOPOLY = Pattern(
     negation=_NEG,
 )
 
-COMPETITION_RULES = as_rules(
+_BENEFIT = re.compile(r"奖励|补贴|补助|奖补|扶持资金|扶持|优惠|减免|返还|贴息")
+_STAY = re.compile(
+    r"(?:[0-9]+|[一二三四五六七八九十]+)年内[^。；]{0,16}?(?:不得|不|禁止)[^。；]{0,16}?(?:迁出|迁离|迁址|搬离|外迁|变更注册地|迁移|注销|撤资)"
+    r"|(?:不得|不|禁止)[^。；，]{0,8}?(?:通过迁址|迁址|迁出|迁离|外迁|搬离|变更注册地)"
+)
+_CLAWBACK = re.compile(r"(?:退回|退还|返还|收回|追回|缴回|追缴)[^。；，]{0,10}?(?:全部|已享受|已拨付|已兑现|所获)?[^。；，]{0,6}?(?:奖补|奖励|补贴|补助|资金|优惠|款项)")
+
+
+def check_exit_across_sentences(doc: ParsedDocument, ctx: Context) -> Iterator[Finding]:
+    """Benefit, stay condition and clawback in different sentences of one article (or paragraph)."""
+    for para in doc.paragraphs:
+        text = para.text
+        if not text or "年内" not in text and "迁" not in text:
+            continue
+        article = next((a for a in doc.articles if a.number == para.article), None)
+        scope = article.text if article is not None else text
+        stay = _STAY.search(text)
+        if stay is None or _NEG.search(text[max(0, stay.start() - 6) : stay.start()]):
+            continue
+        if _BENEFIT.search(scope) and _CLAWBACK.search(scope):
+            yield EXIT_ARTICLE.finding(
+                para.index,
+                stay.group(0),
+                "该条款以享受奖补为条件要求经营者在一定期限内不得迁出，并约定迁出须退回奖补，设置了退出障碍",
+                suggestion="删除不得迁出及迁出退回奖补的约定；奖补按事先公开的绩效条件管理，不与迁出挂钩。",
+                start=stay.start(),
+            )
+
+
+def check_exit(doc: ParsedDocument, ctx: Context) -> Iterator[Finding]:
+    found = list(EXIT.check(doc, ctx))
+    seen = {f.paragraph for f in found}
+    yield from found
+    yield from (f for f in check_exit_across_sentences(doc, ctx) if f.paragraph not in seen)
+
+
+EXIT_ARTICLE = Rule(EXIT.info, check_exit)
+
+COMPETITION_RULES = [EXIT_ARTICLE] + as_rules(
     [
         DESIGNATED,
         EXCLUSIVE,
         NAMELIST,
         LOCAL_FIRST,
         NONLOCAL_CONDITION,
-        EXIT,
         TAX_SUBSIDY,
         SELECTIVE,
         PRICE,

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from reviewkit.rules.authority import basis_covers, cites_authority, has_hedge
 from reviewkit.rules.document import Paragraph, ParsedDocument
 from reviewkit.rules.model import Context, Finding, Rule, RuleInfo
+from reviewkit.rules.places import localise
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
@@ -34,6 +35,7 @@ STRONG_AUTHORITY = re.compile(
 WEAK_AUTHORITY = re.compile(
     r"(?<![未不非])(?:依法(?!律)|依规|依照规定|按规定|按照规定|按国家规定|按有关规定)|法律、法规另有规定|法定(?:程序|条件|标准)"
 )
+_PLACE_TRIGGER = re.compile(r"注册|纳税|驻|设在|设立|落户|企业|优先|得分|加分|分支|办公|生产|供应商|经营者|施工")
 _AMOUNT = re.compile(r"[\d０-９一二三四五六七八九十百千万]+(?:元|万元)")
 _LIST_ITEM = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、]|\(\d+\))")
 
@@ -110,6 +112,7 @@ class Pattern:
     authority: str = "weak"  # "weak": 依法 etc. clears; "strong": only a cited law clears; "none"
     amount_defeats_weak: bool = False  # a weak 依法 does not clear a clause that fixes an amount
     encourage_clears: bool = False  # 鼓励/支持… in the clause clears unless a hard obligation is there
+    localise: bool = False  # read named places (萧山区, 桐庐县) as 本地 (reviewkit/rules/places.py)
     _prefilter: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -118,7 +121,8 @@ class Pattern:
     def check(self, doc: ParsedDocument, ctx: Context) -> Iterator[Finding]:
         rule = Rule(self.info, self.check)
         for para in doc.paragraphs:
-            text = para.text
+            original = para.text
+            text = localise(original) if self.localise and original and _PLACE_TRIGGER.search(original) else original
             if not text or not self._prefilter.search(text):
                 continue
             for sent in sentences(text):
@@ -126,8 +130,13 @@ class Pattern:
                 if hit is None:
                     continue
                 m_start, m_text = hit
+                start = sent.start + m_start
                 yield rule.finding(
-                    para.index, m_text, self.message, suggestion=self.suggestion, start=sent.start + m_start
+                    para.index,
+                    original[start : start + len(m_text)],
+                    self.message,
+                    suggestion=self.suggestion,
+                    start=start,
                 )
 
     def first_hit(
