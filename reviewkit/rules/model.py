@@ -48,9 +48,13 @@ class Finding:
     basis: str
     suggestion: str = ""
     start: int = -1  # offset of ``text`` in the paragraph, -1 when not applicable
+    similar: str = ""  # statistical findings: the labelled case the clause most resembles
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.similar:
+            del data["similar"]  # optional in the JSON shape
+        return data
 
 
 @dataclass(frozen=True)
