@@ -191,12 +191,12 @@ def _render(results: list[dict[str, Any]], catalog_label: str) -> None:
         ):
             table.add_column(header, ratio=ratio, overflow="fold")
         for f in findings:
-            if f.paragraph is None:
-                where = "全文"
+            if f.paragraph is None or f.paragraph >= len(doc.paragraphs):
+                where = f.cell or "全文"
             else:
                 para = doc.paragraphs[f.paragraph]
                 article = next((a.label for a in doc.articles if a.number == para.article), "")
-                where = f"第{f.paragraph + 1}段" + (f"\n{article}" if article else "")
+                where = f.cell or (f"第{f.paragraph + 1}段" + (f"\n{article}" if article else ""))
             detail = Text(f.message)
             detail.append(f"\n依据：{f.basis}", style="dim")
             if f.similar:

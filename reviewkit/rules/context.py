@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -80,7 +80,7 @@ def has_authority(sentence: str, *, allow_weak: bool = True) -> bool:
 
 def lead_in(doc: ParsedDocument, para: Paragraph) -> str:
     """For a list item (（一）…), the article text before it: its lead-in may cite the authority."""
-    if not _LIST_ITEM.match(para.text):
+    if para.locator or not _LIST_ITEM.match(para.text):
         return ""
     parts: list[str] = []
     for k in range(para.index - 1, max(-1, para.index - 12), -1):
@@ -120,7 +120,7 @@ class Pattern:
 
     def check(self, doc: ParsedDocument, ctx: Context) -> Iterator[Finding]:
         rule = Rule(self.info, self.check)
-        for para in doc.paragraphs:
+        for para in doc.all_paragraphs:
             original = para.text
             text = localise(original) if self.localise and original and _PLACE_TRIGGER.search(original) else original
             if not text or not self._prefilter.search(text):
@@ -131,13 +131,14 @@ class Pattern:
                     continue
                 m_start, m_text = hit
                 start = sent.start + m_start
-                yield rule.finding(
+                finding = rule.finding(
                     para.index,
                     original[start : start + len(m_text)],
                     self.message,
                     suggestion=self.suggestion,
                     start=start,
                 )
+                yield replace(finding, cell=para.locator) if para.locator else finding
 
     def first_hit(
         self, sentence: str, doc: ParsedDocument, para: Paragraph, ctx: Context

@@ -66,7 +66,7 @@ def run_rules(
         extra = statistical_findings(doc, ctx, findings, model)
         findings.extend(f for f in extra if wanted_ids is None or f.rule_id in wanted_ids)
     # one finding per rule and place: overlapping patterns of one rule report once
-    unique: dict[tuple[str, int | None, int], Finding] = {}
+    unique: dict[tuple[str, int | None, str, int], Finding] = {}
     for f in findings:
-        unique.setdefault((f.rule_id, f.paragraph, f.start), f)
+        unique.setdefault((f.rule_id, f.paragraph, f.cell, f.start), f)
     return sorted(unique.values(), key=_order)

@@ -133,13 +133,13 @@ def statistical_findings(
     model = model or load_model()
     if model is None:
         return
-    seen = {(f.paragraph, f.category) for f in found}
-    for para in doc.paragraphs:
+    seen = {(f.paragraph, f.cell, f.category) for f in found}
+    for para in doc.all_paragraphs:
         text = para.text
-        if len(text) < 12 or para.index == doc.title_paragraph:
+        if len(text) < 12 or (para.index == doc.title_paragraph and not para.locator):
             continue
         for category, _margin in model.predict(text):
-            if (para.index, category) in seen:
+            if (para.index, para.locator, category) in seen:
                 continue
             case = model.nearest(text, category)
             finding = STAT_RULES[category].finding(
@@ -149,7 +149,7 @@ def statistical_findings(
                 suggestion="对照所列类似案例核查该条款；确无问题的，可忽略本提示。",
                 start=0,
             )
-            yield replace(finding, similar=explain(case) if case else "")
+            yield replace(finding, similar=explain(case) if case else "", cell=para.locator)
 
 
 STAT_RULES: dict[str, Rule] = {
