@@ -164,7 +164,7 @@ class Pattern:
         if self.after_exclude is not None and self.after_exclude.search(sentence[m.end() : m.end() + 12]):
             return True
         if self.encourage_clears and ENCOURAGE.search(before + m.group(0)):
-            if not re.search(r"须|必须|只能|一律|应当|仅限|方可", before + m.group(0)):
+            if not re.search(r"须|必须|只能|一律|应当|仅限|方可|统一(?:销售|出售|交售|卖)给", before + m.group(0)):
                 return True
         if self.authority == "none":
             return False
