@@ -10,6 +10,16 @@ directory, then times, over the same files and interleaved round by round:
 - reviewkit: ``parse_file`` (safety checks + parse + structure) and ``run_rules`` (all rules).
 
 Prints the best round of each and the ratio reviewkit / baseline (target ≤ 1.5).
+
+    /work/venv/bin/python bench/prereview.py --accuracy [--folds 5]
+
+Accuracy instead of speed: k-fold cross-validation BY SOURCE over the labelled corpus
+(tests/corpus/*.toml; no source's clauses in both training and test). For each fold the statistical
+layer is retrained on the training folds only; the held-out clauses are pre-reviewed by the signal
+rules alone and by signals + the fold's model. Prints per-category recall and clean specificity on
+held-out folds, and, separately and labelled as such, the training figure (model trained on all).
+The signal rules are hand-written, not trained: see bench/README-prereview.md for what their
+held-out figures do and do not mean.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ sys.path.insert(0, str(REPO))
 
 from docx import Document  # noqa: E402
 
-from reviewkit.documents import parse_file  # noqa: E402
+from reviewkit.documents import parse_file, parse_text  # noqa: E402
 from reviewkit.rules import default_catalog, run_rules  # noqa: E402
 from reviewkit.rules.numerals import cn_to_int  # noqa: E402, F401  (warm import)
 
@@ -133,6 +143,63 @@ def interleaved(files: list[Path]) -> tuple[float, float, int]:
     return base, rk, findings
 
 
+SUBSTANTIVE = ("citation", "permit", "penalty", "coercion", "fee", "rights", "power", "competition")
+
+
+def predicted(text: str, model: object | None, statistical: bool) -> set[str]:
+    doc = parse_text(text, "clause.txt")
+    found = run_rules(
+        doc, today=date(2026, 12, 5), scopes=("clause",), statistical=statistical, model=model  # type: ignore[arg-type]
+    )
+    return {f.category for f in found} & set(SUBSTANTIVE)
+
+
+def table(rows: list[tuple[set[str], set[str]]], title: str) -> None:
+    print(f"\n{title}")
+    print(f"{'category':<12} {'found':>6} {'items':>6} {'recall':>7}")
+    flagged = [(exp, got) for exp, got in rows if exp]
+    for cat in SUBSTANTIVE:
+        items = [(exp, got) for exp, got in flagged if cat in exp]
+        if items:
+            hit = sum(1 for _, got in items if cat in got)
+            print(f"{cat:<12} {hit:>6} {len(items):>6} {hit / len(items):>7.2f}")
+    any_hit = sum(1 for exp, got in flagged if exp & got)
+    print(f"{'ALL (clause)':<12} {any_hit:>6} {len(flagged):>6} {any_hit / len(flagged):>7.2f}   (a flagged clause counts when one of its categories is found)")
+    clean = [got for exp, got in rows if not exp]
+    ok = sum(1 for got in clean if not got)
+    print(f"{'clean spec.':<12} {ok:>6} {len(clean):>6} {ok / len(clean):>7.2f}   (clean clauses with no substantive finding)")
+
+
+def accuracy(folds: int) -> None:
+    from sklearn.model_selection import GroupKFold
+
+    from reviewkit.rules.corpus import load_corpus
+    from reviewkit.rules.training import train
+
+    items = load_corpus()
+    sources = sorted({i.source for i in items})
+    print(f"{len(items)} labelled clauses from {len(sources)} sources; {folds}-fold cross-validation by source")
+    signals: list[tuple[set[str], set[str]]] = []
+    combined: list[tuple[set[str], set[str]]] = []
+    alone: list[tuple[set[str], set[str]]] = []
+    splitter = GroupKFold(n_splits=folds)
+    for k, (train_idx, test_idx) in enumerate(splitter.split(items, groups=[i.source for i in items])):
+        model = train([items[i] for i in train_idx])
+        held = sorted({items[i].source for i in test_idx})
+        print(f"fold {k + 1}: {len(test_idx)} held-out clauses from {', '.join(held)}")
+        for i in test_idx:
+            expected = set(items[i].categories) & set(SUBSTANTIVE)
+            signals.append((expected, predicted(items[i].text, None, False)))
+            combined.append((expected, predicted(items[i].text, model, True)))
+            alone.append((expected, {c for c, _ in model.predict(items[i].text)}))
+    table(signals, "HELD-OUT, signal rules only")
+    table(combined, "HELD-OUT, signal rules + statistical layer (model retrained without the held-out sources)")
+    table(alone, "HELD-OUT, statistical layer alone (what the model generalises to; no citation model)")
+    full = train(items)
+    training = [(set(i.categories) & set(SUBSTANTIVE), predicted(i.text, full, True)) for i in items]
+    table(training, "TRAINING FIGURE (model trained on every clause it is scored on; not a quality figure)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -140,7 +207,12 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=50)
     parser.add_argument("--paragraphs", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--accuracy", action="store_true", help="cross-validated accuracy instead of speed")
+    parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
+    if args.accuracy:
+        accuracy(args.folds)
+        return
     default_catalog()  # load the law-status catalog once, outside the timings
     with tempfile.TemporaryDirectory(prefix="rk-bench-") as tmp:
         files = generate(Path(tmp), args.docs, args.paragraphs)

@@ -48,7 +48,7 @@ def _annotated_name(directory: Path, src: Path, used: set[Path]) -> Path:
 @app.command("prereview")
 def prereview(
     paths: list[Path] = typer.Argument(
-        ..., metavar="PATH...", help="文稿（.docx、.txt、.md）或包含文稿的目录"
+        None, metavar="PATH...", help="文稿（.docx、.txt、.md）或包含文稿的目录"
     ),
     as_json: bool = typer.Option(
         False, "--json", help="输出 JSON 数组：每个文件一个 {file, findings} 对象（段落序号从 0 起）"
@@ -70,12 +70,23 @@ def prereview(
         dir_okay=False,
         help="补充的法律状态目录（TOML，可多次指定）",
     ),
+    retrain: bool = typer.Option(
+        False, "--retrain", help="用已标注语料重新训练统计模型（需要 scikit-learn），写入随包模型文件后退出"
+    ),
+    corpus_dir: Path | None = typer.Option(
+        None, "--corpus", metavar="DIR", file_okay=False, help="与 --retrain 合用：语料目录（默认 tests/corpus）"
+    ),
 ) -> None:
     """自动预审：形式规范、许可/处罚/强制/收费红线、权利义务、职权、公平竞争、已废止法律引用。
 
     退出码：0 预审已完成（无论发现多少问题）；1 有文件无法读取（其余文件照常预审）；2 用法错误；
     3 使用 --fail-on 且发现该级别及以上的问题。表格中的段落序号从 1 起，JSON 中从 0 起。
     """
+    if retrain:
+        _retrain(corpus_dir)
+        return
+    if not paths:
+        raise typer.BadParameter("缺少要预审的文稿", param_hint="PATH")
     from reviewkit.documents import parse_file
     from reviewkit.documents.annotate import annotate_docx
     from reviewkit.rules import SEVERITY_RANK, load_catalog, run_rules
@@ -125,6 +136,26 @@ def prereview(
         raise typer.Exit(EXIT_FAIL_ON)
 
 
+def _retrain(corpus_dir: Path | None) -> None:
+    """Retrain the statistical layer from the labelled corpus and write the shipped model file."""
+    from reviewkit.rules.corpus import CORPUS_DIR, load_corpus
+
+    try:
+        from reviewkit.rules.training import save, train
+    except ImportError:
+        typer.secho("错误：重新训练需要 scikit-learn（pip install 'reviewkit[train]'）", fg="red", err=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    try:
+        items = load_corpus(corpus_dir or CORPUS_DIR)
+    except ReviewkitError as err:
+        typer.secho(f"错误：{err}", fg="red", err=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    model = train(items)
+    path = save(model)
+    cats = "、".join(model.categories)
+    typer.echo(f"已用 {len(items)} 条标注条款训练统计模型（类别：{cats}），写入 {path}")
+
+
 def _render(results: list[dict[str, Any]], catalog_label: str) -> None:
     """One rich table per file on stdout (renderables only; no logic)."""
     from rich import box
@@ -160,14 +191,16 @@ def _render(results: list[dict[str, Any]], catalog_label: str) -> None:
         ):
             table.add_column(header, ratio=ratio, overflow="fold")
         for f in findings:
-            if f.paragraph is None:
-                where = "全文"
+            if f.paragraph is None or f.paragraph >= len(doc.paragraphs):
+                where = f.cell or "全文"
             else:
                 para = doc.paragraphs[f.paragraph]
                 article = next((a.label for a in doc.articles if a.number == para.article), "")
-                where = f"第{f.paragraph + 1}段" + (f"\n{article}" if article else "")
+                where = f.cell or (f"第{f.paragraph + 1}段" + (f"\n{article}" if article else ""))
             detail = Text(f.message)
             detail.append(f"\n依据：{f.basis}", style="dim")
+            if f.similar:
+                detail.append(f"\n{f.similar}", style="magenta")
             if f.suggestion:
                 detail.append(f"\n建议：{f.suggestion}", style="green")
             table.add_row(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ def comment_lines(finding: Finding) -> list[str]:
         f"{CATEGORY_LABELS.get(finding.category, finding.category)}】{finding.rule_id} {finding.title}"
     )
     lines = [head, finding.message, f"依据：{finding.basis}"]
+    if finding.similar:
+        lines.append(finding.similar)
     if finding.suggestion:
         lines.append(f"建议：{finding.suggestion}")
     return lines
@@ -72,7 +75,8 @@ def annotate_docx(
         if not paragraphs:
             paragraphs = [document.add_paragraph("")]
         index = min(max(index, 0), len(paragraphs) - 1)
-        runs = _runs_for(paragraphs[index], finding)
+        target = _located(document, finding.cell) if finding.cell else None
+        runs = _runs_for(target if target is not None else paragraphs[index], finding)
         lines = comment_lines(finding)
         comment = document.add_comment(runs, text=lines[0], author=author, initials=initials)
         for line in lines[1:]:
@@ -86,6 +90,31 @@ def annotate_docx(
         tmp.unlink(missing_ok=True)
         raise InvalidInput(f"无法写入批注副本《{dest.name}》（{err.strerror or err}）") from None
     return dest
+
+
+_CELL = re.compile(r"^表(\d+)第(\d+)行第(\d+)列(?:第(\d+)段)?$")
+_BLOCK_SDT = re.compile(r"^内容控件(\d+)(?:第(\d+)段)?$")
+
+
+def _located(document: Any, locator: str) -> Any | None:
+    """The python-docx paragraph a table-cell or content-control locator names (see parse.py)."""
+    from docx.text.paragraph import Paragraph
+
+    body = document.element.body
+    try:
+        if m := _CELL.match(locator):
+            table = list(body.iterchildren(f"{_W}tbl"))[int(m.group(1)) - 1]
+            row = list(table.iterchildren(f"{_W}tr"))[int(m.group(2)) - 1]
+            cell = list(row.iterchildren(f"{_W}tc"))[int(m.group(3)) - 1]
+            p = list(cell.iter(f"{_W}p"))[int(m.group(4) or 1) - 1]
+        elif m := _BLOCK_SDT.match(locator):
+            sdt = list(body.iterchildren(f"{_W}sdt"))[int(m.group(1)) - 1]
+            p = list(sdt.iter(f"{_W}p"))[int(m.group(2) or 1) - 1]
+        else:
+            return None  # an inline content control: the comment goes on its body paragraph
+    except IndexError:
+        return None
+    return Paragraph(p, document._body)
 
 
 def _docx_from_text(data: bytes, name: str, max_paragraphs: int) -> Any:

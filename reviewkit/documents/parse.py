@@ -12,12 +12,13 @@ import io
 import posixpath
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reviewkit.documents.safety import DOCX_SUFFIXES, main_document_part, read_checked, xml_parser
 from reviewkit.errors import DocumentError
-from reviewkit.rules.document import ParsedDocument
+from reviewkit.rules.document import Paragraph, ParsedDocument
 from reviewkit.rules.structure import RawParagraph, assemble
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -33,6 +34,7 @@ W_VAL = f"{_W}val"
 W_STYLE_ID = f"{_W}styleId"
 _STYLE_NAME = re.compile(rb'<w:name w:val="([^"]*)"')
 W_R, W_HYPERLINK = f"{_W}r", f"{_W}hyperlink"
+W_SDT, W_SDT_CONTENT = f"{_W}sdt", f"{_W}sdtContent"
 
 
 def resolve_limits(
@@ -75,8 +77,9 @@ def parse_bytes(data: bytes, name: str, *, max_paragraphs: int | None = None) ->
     digest = hashlib.sha256(data).hexdigest()
     suffix = Path(name).suffix.lower()
     if suffix in DOCX_SUFFIXES:
-        raws, tables = _extract_docx(data, name, max_paragraphs)
-        return assemble(name, digest, "docx", raws, tables)
+        raws, tables, extra = _extract_docx(data, name, max_paragraphs)
+        doc = assemble(name, digest, "docx", raws, tables)
+        return replace(doc, extra=tuple(extra)) if extra else doc
     text = decode_text(data, name)
     return parse_text(text, name, sha256=digest, source_format="md" if suffix == ".md" else "txt")
 
@@ -175,12 +178,17 @@ def _style_names(archive: zipfile.ZipFile, part: str | None, used: set[str]) -> 
     return names
 
 
-def _extract_docx(data: bytes, name: str, max_paragraphs: int) -> tuple[list[RawParagraph], list[Any]]:
-    """Paragraphs and tables of the main document part, read with a hardened lxml parser.
+def _extract_docx(
+    data: bytes, name: str, max_paragraphs: int
+) -> tuple[list[RawParagraph], list[Any], list[Paragraph]]:
+    """Body paragraphs, tables, and the paragraphs of table cells and content controls.
 
-    python-docx's ``Document()`` would also load every other part (numbering, settings, theme…)
-    that pre-review never reads; the body is the same: direct ``w:p`` children of ``w:body``, in the
-    order of ``Document.paragraphs``, with the text ``Paragraph.text`` gives (see the tests).
+    The body is what python-docx's ``Document.paragraphs`` gives: direct ``w:p`` children of
+    ``w:body``, with the text ``Paragraph.text`` gives (see the tests), so finding indices map to
+    Word paragraphs. Table cells (``w:tbl``) and content controls (``w:sdt``, at body level or
+    inline in a paragraph) are not in that list; they come back as ``extra`` paragraphs in document
+    order, each anchored to the body paragraph before it and located (表1第2行第3列, 内容控件1,
+    第5段内容控件). python-docx's ``Document()`` is not used: it would also load every other part.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -192,15 +200,28 @@ def _extract_docx(data: bytes, name: str, max_paragraphs: int) -> tuple[list[Raw
             raws: list[RawParagraph] = []
             style_ids: list[str | None] = []
             tables: list[tuple[int, tuple[tuple[str, ...], ...]]] = []
-            for child in body.iterchildren(W_P, W_TBL):
+            extra: list[Paragraph] = []
+            sdt_count = 0
+            for child in body.iterchildren(W_P, W_TBL, W_SDT):
+                anchor = max(len(raws) - 1, 0)
                 if child.tag == W_P:
                     style_el = child.find(f"{W_PPR}/{W_PSTYLE}")
                     style_ids.append(style_el.get(W_VAL) if style_el is not None else None)
                     raws.append(RawParagraph(_paragraph_text(child).strip(), ""))
                     if len(raws) > max_paragraphs:
                         raise DocumentError(f"文件《{name}》段落过多（超过上限 {max_paragraphs}）")
-                else:
+                    for inline in child.iterchildren(W_SDT):
+                        text = "".join(_paragraph_text(r) for r in inline.iter(W_SDT_CONTENT)).strip()
+                        if text:
+                            extra.append(Paragraph(len(raws) - 1, text, locator=f"第{len(raws)}段内容控件"))
+                elif child.tag == W_TBL:
                     tables.append((len(raws) - 1, _table_rows(child)))
+                    extra.extend(_cell_paragraphs(child, len(tables), anchor))
+                else:
+                    sdt_count += 1
+                    extra.extend(_sdt_paragraphs(child, sdt_count, anchor))
+                if len(extra) > max_paragraphs:
+                    raise DocumentError(f"文件《{name}》表格和内容控件段落过多（超过上限 {max_paragraphs}）")
             used = {sid for sid in style_ids if sid}
             styles = _style_names(archive, _styles_part(archive, main), used)
     except DocumentError:
@@ -212,7 +233,36 @@ def _extract_docx(data: bytes, name: str, max_paragraphs: int) -> tuple[list[Raw
             RawParagraph(raw.text, styles.get(sid, sid)) if sid else raw
             for raw, sid in zip(raws, style_ids, strict=True)
         ]
-    return raws, tables
+    return raws, tables, extra
+
+
+def cell_locator(table: int, row: int, column: int, paragraph: int) -> str:
+    """表1第2行第3列 (1-based), with 第k段 when the cell has several paragraphs and k > 1."""
+    return f"表{table}第{row}行第{column}列" + (f"第{paragraph}段" if paragraph > 1 else "")
+
+
+def _cell_paragraphs(table: Any, number: int, anchor: int) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for r, tr in enumerate(table.iterchildren(W_TR), start=1):
+        for c, tc in enumerate(tr.iterchildren(W_TC), start=1):
+            k = 0
+            for p in tc.iter(W_P):
+                k += 1
+                text = _paragraph_text(p).strip()
+                if text:
+                    out.append(Paragraph(anchor, text, locator=cell_locator(number, r, c, k)))
+    return out
+
+
+def _sdt_paragraphs(sdt: Any, number: int, anchor: int) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    k = 0
+    for p in sdt.iter(W_P):
+        k += 1
+        text = _paragraph_text(p).strip()
+        if text:
+            out.append(Paragraph(anchor, text, locator=f"内容控件{number}" + (f"第{k}段" if k > 1 else "")))
+    return out
 
 
 _RUN_CHARS = {

@@ -39,6 +39,11 @@ class LawStatus:
     source: str = ""
     note: str = ""
     aliases: tuple[str, ...] = ()
+    covers: tuple[str, ...] = ()  # kinds of measure the law itself provides for (permit, penalty…)
+
+    @property
+    def current(self) -> bool:
+        return self.status in ("in_force", "revised")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,11 @@ class LawCatalog:
 
     def lookup(self, cited: str) -> LawStatus | None:
         return self.laws.get(normalize_law_name(cited))
+
+    def covers(self, cited: str, category: str) -> bool:
+        """Whether the cited law is current and provides for measures of ``category``."""
+        law = self.lookup(cited)
+        return law is not None and law.current and category in law.covers
 
     @property
     def as_of_label(self) -> str:
@@ -76,6 +86,7 @@ def _entry(raw: Mapping[str, Any], where: str) -> LawStatus:
         source=str(raw.get("source", "")),
         note=str(raw.get("note", "")),
         aliases=tuple(str(a) for a in raw.get("aliases", ())),
+        covers=tuple(str(c) for c in raw.get("covers", ())),
     )
 
 

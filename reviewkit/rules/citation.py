@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 from reviewkit.rules.document import ParsedDocument
@@ -28,7 +29,7 @@ def _date(d: date) -> str:
 
 def check_repealed(doc: ParsedDocument, ctx: Context) -> Iterator[Finding]:
     catalog = ctx.catalog
-    for para in doc.paragraphs:
+    for para in doc.all_paragraphs:
         if "《" not in para.text:
             continue
         text = para.text
@@ -43,15 +44,18 @@ def check_repealed(doc: ParsedDocument, ctx: Context) -> Iterator[Finding]:
             if law.status in ("repealed", "superseded") and law.date <= ctx.today:
                 verb = "废止" if law.status == "repealed" else "被取代"
                 instead = f"，由《{law.replaced_by}》取代" if law.replaced_by else ""
-                yield REPEALED.finding(
-                    para.index,
-                    m.group(0),
-                    f"引用的《{m.group(1)}》已于{_date(law.date)}{verb}{instead}{stamp}",
-                    suggestion=f"改为引用《{law.replaced_by}》的相应条款。"
-                    if law.replaced_by
-                    else "删除或更换该依据。",
-                    basis=law.source or REPEALED.info.basis,
-                    start=m.start(),
+                yield replace(
+                    REPEALED.finding(
+                        para.index,
+                        m.group(0),
+                        f"引用的《{m.group(1)}》已于{_date(law.date)}{verb}{instead}{stamp}",
+                        suggestion=f"改为引用《{law.replaced_by}》的相应条款。"
+                        if law.replaced_by
+                        else "删除或更换该依据。",
+                        basis=law.source or REPEALED.info.basis,
+                        start=m.start(),
+                    ),
+                    cell=para.locator,
                 )
             elif law.status == "revised":
                 version = _VERSION_YEAR.search(m.group(1)) or _VERSION_YEAR.match(after)
@@ -96,7 +100,7 @@ REVISED = Rule(
 )  # fmt: skip
 CITED_NUMBER = Rule(
     RuleInfo("CITE-DOC-NUMBER", "引用文件的发文字号不规范", "citation", "info",
-             "GB/T 9704-2012《党政机关公文格式》第7.2.4条；《党政机关公文处理工作条例》第九条"),
+             "GB/T 9704-2012《党政机关公文格式》第7.2.5条；《党政机关公文处理工作条例》第九条"),
     check_cited_numbers,
 )  # fmt: skip
 

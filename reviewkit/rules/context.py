@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
+from reviewkit.rules.authority import basis_covers, cites_authority, has_hedge
 from reviewkit.rules.document import Paragraph, ParsedDocument
 from reviewkit.rules.model import Context, Finding, Rule, RuleInfo
+from reviewkit.rules.places import localise
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
@@ -33,6 +35,7 @@ STRONG_AUTHORITY = re.compile(
 WEAK_AUTHORITY = re.compile(
     r"(?<![未不非])(?:依法(?!律)|依规|依照规定|按规定|按照规定|按国家规定|按有关规定)|法律、法规另有规定|法定(?:程序|条件|标准)"
 )
+_PLACE_TRIGGER = re.compile(r"注册|纳税|驻|设在|设立|落户|企业|优先|得分|加分|分支|办公|生产|供应商|经营者|施工")
 _AMOUNT = re.compile(r"[\d０-９一二三四五六七八九十百千万]+(?:元|万元)")
 _LIST_ITEM = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、]|\(\d+\))")
 
@@ -77,7 +80,7 @@ def has_authority(sentence: str, *, allow_weak: bool = True) -> bool:
 
 def lead_in(doc: ParsedDocument, para: Paragraph) -> str:
     """For a list item (（一）…), the article text before it: its lead-in may cite the authority."""
-    if not _LIST_ITEM.match(para.text):
+    if para.locator or not _LIST_ITEM.match(para.text):
         return ""
     parts: list[str] = []
     for k in range(para.index - 1, max(-1, para.index - 12), -1):
@@ -109,6 +112,7 @@ class Pattern:
     authority: str = "weak"  # "weak": 依法 etc. clears; "strong": only a cited law clears; "none"
     amount_defeats_weak: bool = False  # a weak 依法 does not clear a clause that fixes an amount
     encourage_clears: bool = False  # 鼓励/支持… in the clause clears unless a hard obligation is there
+    localise: bool = False  # read named places (萧山区, 桐庐县) as 本地 (reviewkit/rules/places.py)
     _prefilter: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -116,20 +120,29 @@ class Pattern:
 
     def check(self, doc: ParsedDocument, ctx: Context) -> Iterator[Finding]:
         rule = Rule(self.info, self.check)
-        for para in doc.paragraphs:
-            text = para.text
+        for para in doc.all_paragraphs:
+            original = para.text
+            text = localise(original) if self.localise and original and _PLACE_TRIGGER.search(original) else original
             if not text or not self._prefilter.search(text):
                 continue
             for sent in sentences(text):
-                hit = self.first_hit(sent.text, doc, para)
+                hit = self.first_hit(sent.text, doc, para, ctx)
                 if hit is None:
                     continue
                 m_start, m_text = hit
-                yield rule.finding(
-                    para.index, m_text, self.message, suggestion=self.suggestion, start=sent.start + m_start
+                start = sent.start + m_start
+                finding = rule.finding(
+                    para.index,
+                    original[start : start + len(m_text)],
+                    self.message,
+                    suggestion=self.suggestion,
+                    start=start,
                 )
+                yield replace(finding, cell=para.locator) if para.locator else finding
 
-    def first_hit(self, sentence: str, doc: ParsedDocument, para: Paragraph) -> tuple[int, str] | None:
+    def first_hit(
+        self, sentence: str, doc: ParsedDocument, para: Paragraph, ctx: Context
+    ) -> tuple[int, str] | None:
         if self.exclude is not None and self.exclude.search(sentence):
             return None
         required = self.require is None or bool(self.require.search(sentence))
@@ -137,25 +150,30 @@ class Pattern:
             if not required and (self.require_only is None or k in self.require_only):
                 continue
             for m in regex.finditer(sentence):
-                if self.cleared(sentence, m, doc, para):
+                if self.cleared(sentence, m, doc, para, ctx):
                     continue
                 return m.start(), m.group(0)
         return None
 
-    def cleared(self, sentence: str, m: re.Match[str], doc: ParsedDocument, para: Paragraph) -> bool:
+    def cleared(
+        self, sentence: str, m: re.Match[str], doc: ParsedDocument, para: Paragraph, ctx: Context
+    ) -> bool:
         before = clause_before(sentence, m.start())
         if self.negation is not None and self.negation.search(before):
             return True
         if self.after_exclude is not None and self.after_exclude.search(sentence[m.end() : m.end() + 12]):
             return True
         if self.encourage_clears and ENCOURAGE.search(before + m.group(0)):
-            if not re.search(r"须|必须|只能|一律|应当|仅限|方可", before + m.group(0)):
+            if not re.search(r"须|必须|只能|一律|应当|仅限|方可|统一(?:销售|出售|交售|卖)给", before + m.group(0)):
                 return True
         if self.authority == "none":
             return False
         scope = sentence + lead_in(doc, para)
+        category = self.info.category
+        if cites_authority(scope, category, ctx.catalog):
+            return True
         weak = self.authority == "weak" and not (self.amount_defeats_weak and _AMOUNT.search(sentence))
-        return has_authority(scope, allow_weak=weak)
+        return weak and has_hedge(scope) and basis_covers(doc, category, ctx.catalog)
 
 
 def compile_all(*patterns: str) -> tuple[re.Pattern[str], ...]:

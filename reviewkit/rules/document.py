@@ -19,6 +19,10 @@ class Paragraph:
     style: str = ""
     article: int | None = None  # number of the 第X条 this paragraph belongs to
     chapter: int | None = None  # number of the 第X章 this paragraph belongs to
+    # for a paragraph in a table cell or a content control (ParsedDocument.extra): where it is, as
+    # a reader says it (表1第2行第3列, 内容控件1, 第5段内容控件); ``index`` is then the body paragraph
+    # it follows, so findings keep pointing at a body paragraph every consumer can show
+    locator: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,13 @@ class ParsedDocument:
     tables: tuple[Table, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     dates: tuple[DateMention, ...] = field(default=())
+    # paragraphs of table cells and content controls (w:sdt), in document order, each with a locator
+    extra: tuple[Paragraph, ...] = ()
+
+    @property
+    def all_paragraphs(self) -> tuple[Paragraph, ...]:
+        """Body paragraphs, then the table-cell and content-control paragraphs (``extra``)."""
+        return self.paragraphs + self.extra if self.extra else self.paragraphs
 
     @property
     def text(self) -> str:

@@ -13,6 +13,7 @@ from reviewkit.rules.form import FORM_RULES
 from reviewkit.rules.model import CATEGORIES, Context, Finding, Rule, RuleConfig, RuleInfo, Scope
 from reviewkit.rules.procedure import PROCEDURE_RULES
 from reviewkit.rules.rights import POWER_RULES, RIGHTS_RULES
+from reviewkit.rules.statistical import STAT_RULES, Model, statistical_findings
 from reviewkit.rules.substantive import SUBSTANTIVE_RULES
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -24,7 +25,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *COMPETITION_RULES,
     *PROCEDURE_RULES,
 )
-RULES: tuple[RuleInfo, ...] = tuple(rule.info for rule in ALL_RULES)
+RULES: tuple[RuleInfo, ...] = tuple(rule.info for rule in (*ALL_RULES, *STAT_RULES.values()))
 RULES_BY_ID: dict[str, RuleInfo] = {info.id: info for info in RULES}
 
 
@@ -40,11 +41,14 @@ def run_rules(
     config: RuleConfig | None = None,
     scopes: Iterable[Scope] = ("clause", "document"),
     rule_ids: Iterable[str] | None = None,
+    statistical: bool = True,
+    model: Model | None = None,
 ) -> list[Finding]:
     """Every finding for ``doc``, in document order (document-level findings first).
 
     ``today`` decides whether a repeal has taken effect (default: the real date); ``catalog`` the
     law-status data (default: the bundled ``templates/laws``); ``scopes``/``rule_ids`` narrow the run.
+    ``statistical`` adds the n-gram layer's findings (``model``: default the shipped one, read lazily).
     """
     ctx = Context(
         today=today or date.today(),
@@ -58,8 +62,11 @@ def run_rules(
         if rule.info.scope not in wanted_scopes:
             continue
         findings.extend(f for f in rule.check(doc, ctx) if wanted_ids is None or f.rule_id in wanted_ids)
+    if statistical and "clause" in wanted_scopes:
+        extra = statistical_findings(doc, ctx, findings, model)
+        findings.extend(f for f in extra if wanted_ids is None or f.rule_id in wanted_ids)
     # one finding per rule and place: overlapping patterns of one rule report once
-    unique: dict[tuple[str, int | None, int], Finding] = {}
+    unique: dict[tuple[str, int | None, str, int], Finding] = {}
     for f in findings:
-        unique.setdefault((f.rule_id, f.paragraph, f.start), f)
+        unique.setdefault((f.rule_id, f.paragraph, f.cell, f.start), f)
     return sorted(unique.values(), key=_order)

@@ -11,7 +11,7 @@ from reviewkit.rules.model import Context, Finding, Rule, RuleInfo
 from reviewkit.rules.numerals import cn_to_int
 from reviewkit.rules.structure import DOC_TYPE_SUFFIXES, find_dates
 
-GBT9704_NUMBER = "GB/T 9704-2012《党政机关公文格式》第7.2.4条（发文字号）"
+GBT9704_NUMBER = "GB/T 9704-2012《党政机关公文格式》第7.2.5条（发文字号）"
 GBT9704_DATE = (
     "GB/T 9704-2012《党政机关公文格式》第7.3.5条（成文日期用阿拉伯数字标全年、月、日，月、日不编虚位）"
 )
@@ -262,7 +262,7 @@ DOC_NUMBER = Rule(
 DATE_FORMAT = Rule(RuleInfo("FORM-DATE", "日期写法不规范", "form", "info", GBT9704_DATE), check_dates)
 TITLE_TYPE = Rule(
     RuleInfo("FORM-TITLE-TYPE", "标题缺少文种", "form", "warning",
-             "《党政机关公文处理工作条例》第九条第（六）项（标题由发文机关名称、事由和文种组成）", "document"),
+             "《党政机关公文处理工作条例》第九条第（七）项（标题由发文机关名称、事由和文种组成）", "document"),
     check_title,
 )  # fmt: skip
 LAW_NAME = Rule(

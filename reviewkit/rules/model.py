@@ -48,9 +48,16 @@ class Finding:
     basis: str
     suggestion: str = ""
     start: int = -1  # offset of ``text`` in the paragraph, -1 when not applicable
+    similar: str = ""  # statistical findings: the labelled case the clause most resembles
+    cell: str = ""  # in a table cell or content control: its locator (表1第2行第3列); paragraph is
+    # then the body paragraph before it
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        for optional in ("similar", "cell"):  # optional in the JSON shape
+            if not data[optional]:
+                del data[optional]
+        return data
 
 
 @dataclass(frozen=True)

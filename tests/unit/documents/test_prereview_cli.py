@@ -96,12 +96,12 @@ def test_directory_argument_and_extra_catalog(tmp_path: Path) -> None:
     (folder / "a.txt").write_text("第十条　依照《某省旧条例》办理。", encoding="utf-8")
     extra = tmp_path / "local.toml"
     extra.write_text(
-        'as_of = 2025-03-01\n[[law]]\nname = "某省旧条例"\nstatus = "repealed"\ndate = 2024-01-01\n'
+        'as_of = 2027-03-01\n[[law]]\nname = "某省旧条例"\nstatus = "repealed"\ndate = 2024-01-01\n'
         'replaced_by = "某省新条例"\n',
         encoding="utf-8",
     )
     result = runner.invoke(app, ["prereview", "--json", "--catalog", str(extra), str(folder)])
     assert result.exit_code == 0, result.output
     (entry,) = json.loads(result.stdout)
-    assert entry["catalog_as_of"] == "2025-03-01"
+    assert entry["catalog_as_of"] == "2027-03-01"
     assert [f["rule_id"] for f in entry["findings"]] == ["CITE-REPEALED"]

@@ -98,6 +98,14 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         "第二十一条　辖区内餐饮经营者必须参加区餐饮行业协会组织的培训。",
         "第二十一条　鼓励餐饮经营者自愿参加食品安全培训。",
     ),
+    "RIGHTS-PRESUMPTION": (
+        "第十五条　未接种疫苗的从业人员，一律不允许上岗。",
+        "第十五条　不得以未接种疫苗为由限制从业人员上岗。",
+    ),
+    "RIGHTS-NEW-DUTY": (
+        "第七条　所有经营主体应当每月向街道报送员工花名册和经营数据。",
+        "第七条　经营主体可以自愿向街道报送用工需求信息。",
+    ),
     "POWER-EXPAND": (
         "第二十二条　执法人员可以随时进入经营者住所进行检查。",
         "第二十二条　执法人员应当出示执法证件。",
@@ -166,7 +174,8 @@ def rule_ids(text: str) -> set[str]:
 
 
 def test_every_rule_has_examples() -> None:
-    assert set(EXAMPLES) == set(RULES_BY_ID)
+    # STAT-* findings come from the trained model: tests/unit/rules/test_statistical.py
+    assert set(EXAMPLES) == {r for r in RULES_BY_ID if not r.startswith("STAT-")}
 
 
 @pytest.mark.parametrize("rule_id", sorted(EXAMPLES))
