@@ -200,7 +200,9 @@ def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, 
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     text += "\n".join(c.text for t in Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)
     for expected in ("李某：", "2026年9月14日", "2026年11月13日", exemption, "部分公开", "延长20个工作日",
-                     "某县财政局", "2026年11月4日"):
+                     "某县财政局", "2026年11月4日",
+                     # P16: the refused part is 复议前置 (行政复议法 第二十三条第一款第（四）项、第二款)
+                     "对本答复中不予公开的部分不服", "第二十三条第一款第（四）项、第二款", "应当先"):
         assert expected in text, expected
     clock.set(date(2026, 11, 5))
     decide(cid, "已答复", "clerk1")  # the generated letter is the stage's required material
