@@ -38,8 +38,8 @@ roles = ["unit_head"]
 
 [[users]]
 username = "counsel1"
-name = "法律顾问丙"
-roles = ["counsel"]
+name = "审核员丙"
+roles = ["legality_reviewer", "counsel"]
 
 [[users]]
 username = "fcr1"

@@ -35,6 +35,19 @@ class DeadlineSpec(BaseModel):
     basis: str = ""
 
 
+class MinimumSpec(BaseModel):
+    """A minimum time the law guarantees the person acting at the stage (e.g. the reviewer):
+    "一般不少于5个工作日" (国办发〔2018〕115号), "一般不少于7个工作日" (国务院令第713号 第26条). It is not a
+    deadline: nobody is overdue when it runs out. It gives the earliest day a submitter may press for
+    the decision, shown next to the deadline; the maximum, where the law sets one, is ``deadline``."""
+
+    model_config = _FROZEN
+
+    days: int = Field(gt=0, le=MAX_DEADLINE_DAYS)
+    unit: Unit = "working"
+    basis: str = ""
+
+
 class Precondition(BaseModel):
     """A statutory precondition, checked before entering a stage (``stages.requires``) or before
     a decision (``decisions.requires``). Exactly one test: ``event``, ``fact`` or ``span``.
@@ -102,6 +115,7 @@ class StageSpec(BaseModel):
     condition: str | None = None
     evidence: tuple[str, ...] = ()
     deadline: DeadlineSpec | None = None
+    minimum: MinimumSpec | None = None
     assigns_number: bool = False
     approval: ApprovalPolicy = ApprovalPolicy()
     requires: tuple[Precondition, ...] = ()

@@ -37,10 +37,17 @@ def plain(doc: Any, text: str, **kw: Any) -> Any:
 
 
 def signature(doc: Any, *lines: str) -> None:
-    doc.add_paragraph()
-    for line in lines:
+    """The 署名 and date, right-aligned, kept on the page of the paragraph before them (never an orphan
+    signature page: the preceding paragraph and the blank line keep with the next)."""
+    body = doc.paragraphs
+    if body:
+        body[-1].paragraph_format.keep_with_next = True
+    blank = doc.add_paragraph()
+    blank.paragraph_format.keep_with_next = True
+    for i, line in enumerate(lines):
         p = plain(doc, line, indent=False, align=RIGHT)
         p.paragraph_format.right_indent = Pt(64)
+        p.paragraph_format.keep_with_next = i < len(lines) - 1
 
 
 def table(doc: Any, head: list[str] | None, rows: list[list[str]], widths: list[float] | None = None) -> None:
@@ -65,23 +72,27 @@ def table(doc: Any, head: list[str] | None, rows: list[list[str]], widths: list[
 
 
 def opinion() -> Any:
+    """合法性审核意见书 issued by the 审核机构 in its own name and number (国办发〔2018〕115号; legal review 2026-12,
+    D3/P4/P6): 文号 of the 机构, 收文日期, the materials received, findings under 主体/权限/内容/程序, the 机构's
+    signature and seal. No case number or SHA-256 in the body: they are in the file's properties and the audit trail."""
     doc = new("合法性审核意见书")
-    plain(doc, "审核编号：{{意见.审核编号}}", indent=False, align=CENTER)
+    plain(doc, "{{意见.文号}}", indent=False, align=CENTER)
     plain(doc, "{{案件.起草单位}}：", indent=False)
-    plain(doc, "你单位报送的《{{案件.标题}}》（第{{意见.稿次}}稿，文稿SHA-256 {{意见.文稿指纹}}）收悉。"
-               "经对制定主体、权限、内容和程序进行审核，现提出如下意见：")
+    plain(doc, "你单位于{{意见.收文日期}}报送的《{{案件.标题}}》（送审稿）及相关材料收悉。收到的材料：{{意见.材料}}。"
+               "本机构依照{{意见.审核依据}}，对该文件的制定主体、制定权限、内容和制定程序进行了合法性审核，现提出审核意见如下：")
     heading(doc, "一、审核结论")
     plain(doc, "{{意见.勾选}}")
     plain(doc, "{{意见.结论说明}}")
-    heading(doc, "二、审核意见")
-    plain(doc, "{{意见.意见}}")
+    heading(doc, "二、审核情况")
+    table(doc, ["审核事项", "审核情况"], [["{{审核.事项}}", "{{审核.情况}}"]], [90, 360])
     heading(doc, "三、具体问题、依据及修改建议")
     table(doc, ["序号", "条款", "问题", "依据", "修改建议"],
           [["{{发现.序号}}", "{{发现.条款}}", "{{发现.问题}}", "{{发现.依据}}", "{{发现.建议}}"]],
           [30, 55, 150, 120, 100])
-    heading(doc, "四、审核依据")
-    plain(doc, "{{意见.审核依据}}")
-    signature(doc, "审核人：{{意见.审核人}}", "{{机关.审核机构}}", "{{意见.日期}}")
+    heading(doc, "四、其他意见")
+    plain(doc, "{{意见.意见}}")
+    signature(doc, "{{机关.审核机构}}（盖章）", "{{意见.日期}}")
+    plain(doc, "（经办人：{{意见.审核人}}　　联系电话：{{机关.联系电话}}）")
     return doc
 
 
@@ -212,8 +223,11 @@ TEMPLATES = {
 }
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Build the named templates (all when none is named)."""
     for name, build in TEMPLATES.items():
+        if names and name not in names:
+            continue
         doc = build()
         doc.core_properties.title = f"{name}（模板）"
         doc.core_properties.author = "reviewkit"
@@ -222,4 +236,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -74,21 +75,38 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     assert failures == []
     assert doc_number is not None and re.fullmatch(r"某财规〔\d{4}〕1号", doc_number)
 
-    # Round 1: counsel returns the draft; the opinion ticks 应当予以修改 and lists the findings by article.
+    # Round 1: the 审核机构 returns the draft; the opinion ticks 应当予以修改 and lists the findings by article.
+    # Legal review 2026-12 D3/P4/P6 (国办发〔2018〕115号): the 机构's own 文号, 收文日期, materials received, findings
+    # under 主体/权限/内容/程序, signed and sealed by the 审核机构 (not by an outside lawyer); no case number or
+    # SHA-256 in the body; 应当予以修改 no longer says "未经修改的，不得提交集体审议" (only 不合法 bars 审议, 37号(六)).
     item, data = on_file(case_id, "审核意见书", 1)
     assert item.generated and item.stage == "legality_review"
     paras, rows = text_of(data)
+    year = date.today().year
+    assert paras[1] == f"某财法审〔{year}〕1号"
     assert "☐合法　☑应当予以修改　☐不合法" in paras
     assert any("第四条限定本地注册纳税的代理机构" in p for p in paras)
-    assert paras[-3:-1] == ["审核人：王芳", "某县财政局法规股"] and OFFICIAL_DATE.match(paras[-1])
-    assert any(r[1] == "第十二条" and "行政处罚法" in r[3] for r in rows[1:])
-    assert any(r[1] == "第六条" and "合同法" in r[2] and "民法典" in r[4] for r in rows[1:])
-    props = Document(io.BytesIO(data)).core_properties
-    assert props.title == f"《{demo.DEMO_TITLE}》合法性审核意见书" and props.author == "王芳" and props.created
+    assert re.search(r"你单位于\d{4}年\d{1,2}月\d{1,2}日报送的", paras[3]) and "起草说明、风险评估报告" in paras[3]
+    assert "制定依据（《中华人民共和国政府采购法》" in paras[3]
+    assert not any("SHA-256" in p or number in p for p in paras)
+    assert not any("不得提交集体审议" in p for p in paras)
+    assert paras[-3] == "某县财政局法规股（盖章）" and OFFICIAL_DATE.match(paras[-2])
+    assert paras[-1].startswith("（经办人：孙丽")
+    assert [r[0] for r in rows[1:5]] == ["制定主体", "制定权限", "内容", "制定程序"]
+    assert "行政许可" in field(rows, "制定权限") and "已公开征求意见" in field(rows, "制定程序")
+    assert any(r[1] == "第十二条" and "行政处罚法" in r[3] for r in rows[5:])
+    assert any(r[1] == "第六条" and "合同法" in r[2] and "民法典" in r[4] for r in rows[5:])
+    doc = Document(io.BytesIO(data))
+    props = doc.core_properties
+    assert props.title == f"《{demo.DEMO_TITLE}》合法性审核意见书" and props.author == "孙丽" and props.created
+    assert props.subject == number  # the case number lives in the file's properties, not in the body
+    signature = [p for p in doc.paragraphs if p.text.strip()][-3:]
+    assert all(p.paragraph_format.keep_with_next for p in signature[:-2])  # no orphan signature page
 
-    # Round 2: 合法.
+    # Round 2: 合法, the next number of the 机构's series.
     paras, rows = text_of(on_file(case_id, "审核意见书", 2)[1])
-    assert "☑合法　☐应当予以修改　☐不合法" in paras and "（第2稿" in paras[3]
+    assert "☑合法　☐应当予以修改　☐不合法" in paras and "送审稿（第2稿）" in paras[3]
+    assert paras[1] == f"某财法审〔{year}〕2号"
 
     # The comments received, per article, with how each was handled.
     paras, rows = text_of(on_file(case_id, "征求意见采纳情况")[1])
@@ -100,9 +118,9 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     paras, rows = text_of(on_file(case_id, "公平竞争审查结论", 2)[1])
     assert field(rows, "审查结论") == "☑符合　☐不符合" and field(rows, "审查人") == "赵敏"
     paras, rows = text_of(on_file(case_id, "风险评估报告")[1])
-    assert "风险可控。可以提交集体审议。" in paras and "评估人：李华" in paras
+    assert "评估完成。风险可控，评估报告随送审材料报送合法性审核。" in paras and "评估人：李华" in paras
     paras, rows = text_of(on_file(case_id, "集体审议记录")[1])
-    assert field(rows, "会议名称") == "局党组会议" and field(rows, "审议结论") == "通过"
+    assert field(rows, "会议名称") == "局务会议" and field(rows, "审议结论") == "通过"
     assert field(rows, "合法性审核意见").startswith("合法（")
 
     # Publication: number, register, official text, filing report.
@@ -145,8 +163,8 @@ def test_redline_after_return_keeps_counsels_comments(demo_case: int) -> None:
     assert "自主择优选择采购代理机构" in inserted and "民法典" in inserted
     assert "在本县注册登记并缴纳税收" in deleted and "合同法" in deleted
     comments = [(c.author, c.text) for c in doc.comments]
-    assert any(a == "王芳" and t.startswith("审核意见（应当予以修改）") for a, t in comments)
-    assert any(a == "王芳" and t.startswith("第四条限定本地注册纳税") for a, t in comments)
+    assert any(a == "孙丽" and t.startswith("审核意见（应当予以修改）") for a, t in comments)
+    assert any(a == "孙丽" and t.startswith("第四条限定本地注册纳税") for a, t in comments)
     assert any(a == "reviewkit 预审" and "行政处罚" in t for a, t in comments)
     assert "第1稿" in doc.paragraphs[1].text and "第2稿" in doc.paragraphs[1].text
 
@@ -197,7 +215,7 @@ def _edit_like_word(path: Path) -> None:
     p = next(p for p in doc.paragraphs if "{{意见.审核人}}" in p.text)
     for r in list(p.runs):
         r._r.getparent().remove(r._r)
-    for i, piece in enumerate(["审核人：{{意", "见.审核", "人}}"]):
+    for i, piece in enumerate(["（经办人：{{意", "见.审核", "人}}）"]):
         run = p.add_run(piece)
         run.bold = i == 1
         if i == 0:
@@ -226,15 +244,15 @@ def test_templates_edited_in_word_still_render_and_a_broken_one_never_blocks_a_d
     case_id = demo.prepare()
     while workflow.stage_kind(case_id) == "auto" or _stage(case_id) != "legality_review":
         workflow.run_auto_stage(case_id) if workflow.stage_kind(case_id) == "auto" else demo.decide_scripted(case_id)
-    rendered = render_document(case_id, "合法性审核意见书", pending=Pending("应当予以修改", "第四条限定本地机构", "wangfang"))
+    rendered = render_document(case_id, "合法性审核意见书", pending=Pending("应当予以修改", "第四条限定本地机构", "sunli"))
     paras, _ = text_of(rendered.data)
-    assert "审核人：王芳" in paras
+    assert any(p.startswith("（经办人：孙丽") for p in paras)
 
     doc = Document(str(opinion))
     doc.add_paragraph("联系人：{{意见.审核人姓名}}")  # a typo a clerk might make
     doc.save(str(opinion))
-    attach(case_id, "审核意见书", build_docx(tmp_path / "意见.docx", title="审核意见书", articles=["应当修改。"]), "wangfang")
-    result = workflow.decide(case_id, "应当予以修改", "wangfang", opinion="第四条限定本地机构")
+    attach(case_id, "审核意见书", build_docx(tmp_path / "意见.docx", title="审核意见书", articles=["应当修改。"]), "sunli")
+    result = workflow.decide(case_id, "应当予以修改", "sunli", opinion="第四条限定本地机构")
     assert result.to_stage == "revision"  # the decision stands
     with session_scope() as session:
         failed = session.exec(select(AuditEvent).where(AuditEvent.action == "document.failed")).all()

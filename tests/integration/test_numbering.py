@@ -22,7 +22,8 @@ from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, Case, IssuedNumber, NumberSequence
 from tests.builders import build_docx, write_roster
 
-CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09"}
+CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
+                "legal_basis": "《中华人民共和国政府采购法》第十三条"}  # 送审材料: 制定依据 (37号 三(六))
 
 
 def _new_case(draft: Path, title: str = "某县财政专项资金管理办法") -> int:
