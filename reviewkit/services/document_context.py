@@ -18,6 +18,7 @@ from reviewkit.documents.layout import official_date
 from reviewkit.documents.parse import parse_bytes
 from reviewkit.errors import ConfigError
 from reviewkit.rules.document import ParsedDocument
+from reviewkit.services.register import terms_of
 from reviewkit.services.workflow import current_version, definition_of, local_today
 from reviewkit.settings import get_settings
 from reviewkit.store import blobs
@@ -363,7 +364,11 @@ def _effective(doc: ParsedDocument, published: date | None) -> tuple[str, str]:
 def register(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
     ctx = base(session, case, pending)
     version = current_version(session, case)
-    when, term = _effective(parsed(version), case.published_on)
+    doc = parsed(version)
+    when, term = _effective(doc, case.published_on)
+    if case.published_on is not None and term.endswith("年"):
+        expires = terms_of(doc.text, case.title, case.published_on).expires_on
+        term = f"{term}（至{official_date(expires)}）"  # D6: the day before the anniversary (民法典第二百零二条)
     publication = decision_at(session, case, "publication")
     due = official_date(case.published_on + timedelta(days=30)) if case.published_on else "（公布后30日内）"
     ctx["登记"] = {"成文日期": ctx["案件"]["成文日期"], "施行日期": when, "有效期": term,

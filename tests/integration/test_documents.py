@@ -126,7 +126,8 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     # Publication: number, register, official text, filing report.
     paras, rows = text_of(on_file(case_id, "规范性文件登记表")[1])
     assert field(rows, "发文字号") == doc_number and field(rows, "施行日期") == "2027年1月1日"
-    assert field(rows, "有效期") == "2年" and OFFICIAL_DATE.match(field(rows, "公布日期"))
+    assert field(rows, "有效期") == "2年（至2028年12月31日）"  # D6: 自2027年1月1日起施行，有效期2年
+    assert OFFICIAL_DATE.match(field(rows, "公布日期"))
     item, data = on_file(case_id, "正式文本")
     paras, _ = text_of(data)
     assert paras[:3] == ["某县财政局文件", doc_number, demo.DEMO_TITLE]
