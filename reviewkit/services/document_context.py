@@ -55,6 +55,7 @@ REVIEW_POINTS = (("制定主体", lambda f: f.rule_id == "POWER-ISSUER"),
 # Materials the 审核机构 receives with the draft (送审材料: 国办发〔2018〕37号 三(六); 115号, secondary copies).
 RECEIVED = ("起草说明", "评估论证报告", "风险评估报告", "征求意见采纳情况", "公平竞争审查结论", "法律意见书")
 OPINION_LABELS = ("合法", "应当予以修改", "不合法")
+CHAPTER = re.compile(r"^第[一二三四五六七八九十百]+[章节]\s")
 # 风险评估 is the drafting unit's assessment, seen by the reviewer (国办发〔2018〕37号 三(三)); it does not itself
 # clear the document for 审议.
 RISK_NOTES = {"评估完成": "风险可控，评估报告随送审材料报送合法性审核。",
@@ -387,11 +388,13 @@ def official_text(session: Session, case: Case, pending: Pending | None = None) 
     skip = {doc.title_paragraph, doc.doc_number_paragraph}
     body = [p.text for p in doc.paragraphs
             if p.index not in skip and p.text.strip() and not re.fullmatch(r"[（(](送审稿|修改稿|征求意见稿|草案)[）)]", p.text)]
-    ctx["正文"] = [{"段落": text} for text in body]
+    # 章 headings centred (GB/T 9704-2012 and common practice for 规范性文件 正文); articles keep their indent.
+    ctx["正文"] = [{"段落": text, "对齐": "居中" if CHAPTER.match(text) else ""} for text in body]
     return ctx
 
 
-MATERIALS = ("备案报告", "正式文本", "起草说明", "合法性审核意见书", "集体审议记录（摘录）", "征求意见采纳情况表",
+# The 备案 materials (local practice; DOMAIN.md 8): the report itself is not one of its own attachments (D4).
+MATERIALS = ("正式文本", "起草说明", "合法性审核意见书", "集体审议记录（摘录）", "征求意见采纳情况表",
              "公平竞争审查表", "风险评估报告", "全过程记录")
 
 
@@ -403,9 +406,28 @@ def filing_report(session: Session, case: Case, pending: Pending | None = None) 
     flags = set(case.flags)
     materials = [m for m in MATERIALS if not ((m == "公平竞争审查表" and "touches_business" not in flags)
                                              or (m == "风险评估报告" and "risk_flagged" not in flags))]
-    ctx["材料"] = [{"序号": str(i), "名称": m} for i, m in enumerate(materials, 1)]
+    ctx["材料"] = [{"前缀": "附件：" if i == 1 else "　　　", "序号": str(i), "名称": m}
+                   for i, m in enumerate(materials, 1)]
+    office_values = ctx["机关"]
     ctx["备案"] = {"审议日期": official_date(deliberation_view.on) if deliberation_view else "（未审议）",
                    "会议": _meeting(deliberation_view.opinion) if deliberation_view else "集体审议会议",
                    "施行": f"自{when}起施行" if when else "自公布之日起施行",
-                   "联系人": publication.actor_name if publication else "", "日期": official_date(local_today())}
+                   "联系人": publication.actor_name if publication else "", "日期": official_date(local_today()),
+                   "文号": _report_number(session, case, office_values),
+                   # 签发人: the 机关's head (office.toml), else the leader who chaired the 审议
+                   "签发人": office_values.get("签发人") or (deliberation_view.actor_name if deliberation_view else "")}
     return ctx
+
+
+def _report_number(session: Session, case: Case, office_values: dict[str, str]) -> str:
+    """The 备案报告's own 发文字号 (an upward document, GB/T 9704-2012 7.2.4/7.2.6): 上行文代字〔year〕N号, N the
+    place of this document among the normative documents published that year (one 备案报告 each)."""
+    code = office_values.get("上行文代字", "")
+    if not code or case.published_on is None:
+        return "（未编号）"
+    year = case.published_on.year
+    rows = session.exec(select(col(Case.id), col(Case.published_on)).where(Case.kind == case.kind,
+                                                                 col(Case.published_on).is_not(None))).all()
+    ordered = sorted((r for r in rows if r[1] is not None and r[1].year == year), key=lambda r: (r[1], r[0]))
+    serial = next(i for i, r in enumerate(ordered, 1) if r[0] == case.id)
+    return f"{code}〔{year}〕{serial}号"

@@ -10,10 +10,10 @@ from typing import Any
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from reviewkit.documents.layout import TITLE_FONT, apply_page_and_styles, body_paragraph, set_font
 
@@ -160,6 +160,9 @@ def register() -> Any:
 
 
 def official_text() -> Any:
+    """The issuable 正式文本: a 印发通知 (党政机关公文处理工作条例 第八条: "办法" is not a 文种) with its 主送机关,
+    the 办法 after it, and the 版记 (抄送, 印发机关, 印发日期) at the foot of the last page (GB/T 9704-2012 7.4):
+    a floating table anchored to the bottom margin, so it stays there however long the text is."""
     doc = Document()
     apply_page_and_styles(doc)
     mark = doc.add_paragraph()
@@ -171,14 +174,56 @@ def official_text() -> Any:
     number = plain(doc, "{{案件.文号}}", indent=False, align=CENTER)
     _red_rule(number)
     doc.add_paragraph()
-    doc.add_paragraph("{{案件.标题}}", style="Title")
-    plain(doc, "{{正文.段落}}")
+    doc.add_paragraph("{{机关.名称}}关于印发《{{案件.标题}}》的通知", style="Title")
+    plain(doc, "{{机关.主送机关}}：", indent=False)
+    plain(doc, "现将《{{案件.标题}}》印发给你们，请认真贯彻执行。")
     signature(doc, "{{机关.名称}}", "{{案件.成文日期}}")
     plain(doc, "（此件公开发布）")
-    doc.add_paragraph()
-    colophon = plain(doc, "{{机关.印发机关}}　　　　　　　　{{案件.公布日期}}印发", indent=False)  # 版记
-    _rules(colophon, ("top", "bottom"), "000000")
+    title = doc.add_paragraph("{{案件.标题}}", style="Title")
+    title.paragraph_format.page_break_before = True
+    plain(doc, "{{正文.段落}}")
+    _colophon(doc)
     return doc
+
+
+def _colophon(doc: Any) -> None:
+    """版记 (GB/T 9704-2012 7.4): 抄送 and 印发机关/印发日期 in 4号仿宋, between a thick first and last rule
+    and a thin rule between them, at the foot of the last page."""
+    t = doc.add_table(rows=2, cols=2)
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    first = t.rows[0].cells[0].merge(t.rows[0].cells[1])
+    first.text = "抄送：{{机关.抄送}}。"
+    t.rows[1].cells[0].text = "{{机关.印发机关}}"
+    t.rows[1].cells[1].text = "{{案件.公布日期}}印发"
+    for row in t.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.first_line_indent = Pt(0)
+                p.paragraph_format.left_indent = Pt(14)
+                p.paragraph_format.right_indent = Pt(14)
+                for r in p.runs:
+                    set_font(r, "仿宋_GB2312", Pt(14))
+    t.rows[1].cells[1].paragraphs[0].alignment = RIGHT
+    tbl_pr = t._tbl.tblPr
+    floating = OxmlElement("w:tblpPr")
+    for key, value in (("leftFromText", "0"), ("rightFromText", "0"), ("vertAnchor", "margin"),
+                       ("horzAnchor", "margin"), ("tblpXSpec", "center"), ("tblpYSpec", "bottom")):
+        floating.set(qn(f"w:{key}"), value)
+    tbl_pr.insert(1 if tbl_pr.find(qn("w:tblStyle")) is not None else 0, floating)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    floating.addnext(overlap)
+    borders = OxmlElement("w:tblBorders")
+    for side, size in (("top", "8"), ("bottom", "8"), ("insideH", "4"), ("left", "0"), ("right", "0"),
+                       ("insideV", "0")):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "single" if size != "0" else "nil")
+        if size != "0":
+            line.set(qn("w:sz"), size)
+            line.set(qn("w:space"), "0")
+            line.set(qn("w:color"), "000000")
+        borders.append(line)
+    tbl_pr.append(borders)
 
 
 def _rules(p: Any, sides: tuple[str, ...], color: str) -> None:
@@ -204,15 +249,30 @@ def _red_rule(p: Any) -> None:
 
 
 def filing_report() -> Any:
-    doc = new("关于报送《{{案件.标题}}》备案的报告")
+    """备案报告, an upward document (上行文): 版头 with the 发文字号 on the left and 签发人 on the right of one line
+    (GB/T 9704-2012 7.2.6), the materials as its 附件 (the report is not its own attachment), 联系人 in the 附注."""
+    doc = Document()
+    apply_page_and_styles(doc)
+    mark = doc.add_paragraph()
+    mark.alignment = CENTER
+    run = mark.add_run("{{机关.名称}}文件")
+    set_font(run, TITLE_FONT, Pt(48))
+    run.font.color.rgb = RGBColor(0xE6, 0x00, 0x12)
+    doc.add_paragraph()
+    line = plain(doc, "{{备案.文号}}\t签发人：{{备案.签发人}}", indent=False)
+    line.paragraph_format.left_indent = Pt(16)
+    line.paragraph_format.right_indent = Pt(16)
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(16), WD_TAB_ALIGNMENT.RIGHT)  # 版心 156 mm
+    _red_rule(line)
+    doc.add_paragraph()
+    doc.add_paragraph("{{机关.名称}}关于报送《{{案件.标题}}》备案的报告", style="Title")
     plain(doc, "{{机关.备案机关}}：", indent=False)
     plain(doc, "《{{案件.标题}}》（{{案件.文号}}）已于{{备案.审议日期}}经{{备案.会议}}审议通过，于{{案件.公布日期}}公布，"
                "{{备案.施行}}。根据《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）"
                "的规定，现将该文件报送备案，请予审查。")
-    plain(doc, "报送材料：")
-    plain(doc, "{{材料.序号}}．{{材料.名称}}")
-    plain(doc, "联系人：{{备案.联系人}}　　联系电话：{{机关.联系电话}}")
+    plain(doc, "{{材料.前缀}}{{材料.序号}}．{{材料.名称}}")  # 附件说明 (GB/T 9704-2012 7.3.4)
     signature(doc, "{{机关.名称}}", "{{备案.日期}}")
+    plain(doc, "（联系人：{{备案.联系人}}，联系电话：{{机关.联系电话}}）")
     return doc
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from sqlmodel import col, select
 
@@ -128,18 +129,40 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     assert field(rows, "发文字号") == doc_number and field(rows, "施行日期") == "2027年1月1日"
     assert field(rows, "有效期") == "2年（至2028年12月31日）"  # D6: 自2027年1月1日起施行，有效期2年
     assert OFFICIAL_DATE.match(field(rows, "公布日期"))
+    # D1/D2 (legal review 2026-12): the 正式文本 is a 印发通知 with 主送机关 (党政机关公文处理工作条例 第八条: "办法"
+    # is not a 文种), the 办法 after it with its 章 headings centred, and the 版记 with 抄送 at the foot of the last page
+    # (GB/T 9704-2012 7.4: a table floating at the bottom margin).
     item, data = on_file(case_id, "正式文本")
-    paras, _ = text_of(data)
-    assert paras[:3] == ["某县财政局文件", doc_number, demo.DEMO_TITLE]
-    assert "第四条　采购人应当根据项目特点" in paras[5] or any(p.startswith("第四条　采购人应当根据项目特点") for p in paras)
-    assert "（修改稿）" not in paras and OFFICIAL_DATE.match(paras[-3]) and paras[-2] == "（此件公开发布）"
-    assert paras[-1].startswith("某县财政局办公室") and paras[-1].endswith("日印发")  # 版记
-    fonts = Document(io.BytesIO(data)).styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    paras, rows = text_of(data)
+    notice = f"某县财政局关于印发《{demo.DEMO_TITLE}》的通知"
+    assert paras[:5] == ["某县财政局文件", doc_number, notice, "局机关各股室，局属各单位，各乡镇财政所：",
+                         f"现将《{demo.DEMO_TITLE}》印发给你们，请认真贯彻执行。"]
+    assert paras[5] == "某县财政局" and OFFICIAL_DATE.match(paras[6]) and paras[7] == "（此件公开发布）"
+    assert paras[8] == demo.DEMO_TITLE and any(p.startswith("第四条　采购人应当根据项目特点") for p in paras)
+    assert "（修改稿）" not in paras
+    doc = Document(io.BytesIO(data))
+    chapter = next(p for p in doc.paragraphs if p.text.startswith("第一章"))
+    article = next(p for p in doc.paragraphs if p.text.startswith("第一条"))
+    assert chapter.alignment == WD_ALIGN_PARAGRAPH.CENTER and article.alignment is None
+    assert next(p for p in doc.paragraphs if p.text == demo.DEMO_TITLE).paragraph_format.page_break_before
+    assert rows[0][0] == "抄送：某县人民政府办公室，某县司法局。"
+    assert rows[1][0] == "某县财政局办公室" and rows[1][1].endswith("日印发")  # 版记
+    colophon = doc.tables[-1]._tbl
+    floating = colophon.tblPr.find(qn("w:tblpPr"))
+    assert floating is not None and floating.get(qn("w:tblpYSpec")) == "bottom"
+    assert doc.element.body.index(colophon) > doc.element.body.index(article._p)  # after the text, on its last page
+    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+    # D4: the 备案报告 is an upward document with its own 文号 and 签发人; it does not list itself; 联系人 in the 附注.
     paras, _ = text_of(on_file(case_id, "备案报告")[1])
-    assert paras[0] == f"关于报送《{demo.DEMO_TITLE}》备案的报告" and paras[1] == "某县人民政府："
-    assert f"（{doc_number}）" in paras[2] and "自2027年1月1日起施行" in paras[2]
-    assert "4．合法性审核意见书" in paras
+    year = doc_number[doc_number.index("〔") + 1:doc_number.index("〕")]
+    assert paras[0] == "某县财政局文件" and paras[1] == f"某财报〔{year}〕1号\t签发人：陈军"
+    assert paras[2] == f"某县财政局关于报送《{demo.DEMO_TITLE}》备案的报告" and paras[3] == "某县人民政府："
+    assert f"（{doc_number}）" in paras[4] and "自2027年1月1日起施行" in paras[4]
+    assert paras[5] == "附件：1．正式文本" and paras[6] == "　　　2．起草说明" and "3．合法性审核意见书" in paras[7]
+    assert not any(p.endswith("备案报告") for p in paras[5:])
+    assert paras[-1] == "（联系人：刘洋，联系电话：0000-12345678）" and OFFICIAL_DATE.match(paras[-2])
 
     # The 备案 package: a zip whose manifest holds the SHA-256 of each file, with the 全过程记录.
     item, data = on_file(case_id, "备案材料包")
