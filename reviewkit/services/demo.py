@@ -62,7 +62,11 @@ SCRIPT: dict[tuple[str, int], ScriptedStep] = {
     ("legality_review", 2): ScriptedStep("sunli", "合法", "修改稿制定主体、权限、内容和程序合法，同意提交审议。",
                                          materials=("审核意见书",)),
     ("deliberation", 2): ScriptedStep("chenjun", "通过", "经局务会议集体审议通过。", materials=("集体审议记录",)),
-    ("publication", 2): ScriptedStep("liuyang", "印发", "统一登记、统一编号、统一印发，并在县政府门户网站公布。"),
+    ("publication", 2): ScriptedStep("liuyang", "印发", "统一登记、统一编号、统一印发，并在县政府门户网站公布。",
+                                     materials=("政策解读材料",),
+                                     facts={"effective_date": "2027-01-01",
+                                            "immediate_effect_reason": "与2027年度政府采购预算执行同步，"
+                                                                       "公布后不立即施行将有碍施行"}),
     ("filing", 2): ScriptedStep("liuyang", "已报备", "已按规定报县司法局备案，报送备案报告、正式文本、起草说明和审核意见。",
                                 materials=("备案报告", "正式文本")),
 }

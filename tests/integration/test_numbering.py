@@ -43,6 +43,7 @@ def _to_publication(case_id: int, material: Path) -> None:
     decide(case_id, "合法", "counsel1")
     attach(case_id, "集体审议记录", material, "leader1")
     decide(case_id, "通过", "leader1")
+    attach(case_id, "政策解读材料", material, "clerk1")  # 政策解读 with publication (P9)
 
 
 def _assign(case_id: int, on: date, code: str | None = None) -> str:
@@ -138,7 +139,7 @@ def test_fifty_parallel_publications_get_fifty_consecutive_numbers(setup: tuple[
 
     def publish(case_id: int) -> str:
         gate.wait()
-        return decide(case_id, "印发", "clerk1").to_stage
+        return decide(case_id, "印发", "clerk1", facts={"effective_date": "2099-01-01"}).to_stage
 
     with ThreadPoolExecutor(len(ids)) as pool:
         assert set(pool.map(publish, ids)) == {"filing"}

@@ -29,6 +29,8 @@ def _start(tmp_path: Path, flags: frozenset[str] = frozenset({"touches_business"
 CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
                 "market_players_consulted": "书面征求5家企业和县工商联意见",
                "legal_basis": "《中华人民共和国政府采购法》第十三条"}  # 送审材料: 制定依据 (37号 三(六))
+# P9: 施行 at least 30 days after 公布 (here: far ahead of any test date)
+EFFECTIVE = {"effective_date": "2099-01-01"}
 
 
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
@@ -66,7 +68,8 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
     decide(case_id, "合法", "counsel1")
     _file(case_id, "集体审议记录", "leader1", tmp_path)
     decide(case_id, "通过", "leader1")  # risk assessment skipped: not flagged
-    decide(case_id, "印发", "clerk1")
+    _file(case_id, "政策解读材料", "clerk1", tmp_path)
+    decide(case_id, "印发", "clerk1", facts=EFFECTIVE)
     _file(case_id, "备案报告", "clerk1", tmp_path)
     _file(case_id, "正式文本", "clerk1", tmp_path)
     result = decide(case_id, "已报备", "clerk1")
@@ -120,7 +123,8 @@ def test_preconditions_and_evidence_are_enforced(db_url: str, tmp_path: Path) ->
     decide(case_id, "合法", "counsel1")
     _file(case_id, "集体审议记录", "leader1", tmp_path)
     decide(case_id, "通过", "leader1")
-    decide(case_id, "印发", "clerk1")
+    _file(case_id, "政策解读材料", "clerk1", tmp_path)
+    decide(case_id, "印发", "clerk1", facts=EFFECTIVE)
     with session_scope() as session:
         refused = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.refused")).all()
     assert len(refused) == 4

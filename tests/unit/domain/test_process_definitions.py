@@ -34,7 +34,8 @@ ALL_ROLES = frozenset(
     {"drafter", "unit_head", "legality_reviewer", "counsel", "fair_competition_reviewer", "leader", "filing_clerk"}
 )
 LONG_CONSULTATION = {"consultation_start": date(2026, 3, 2), "consultation_end": date(2026, 4, 10),
-                     "market_players_consulted": "座谈会2次", "legal_basis": "政府采购法第十三条"}  # fmt: skip
+                     "market_players_consulted": "座谈会2次", "legal_basis": "政府采购法第十三条",
+                     "effective_date": date(2099, 1, 1)}  # fmt: skip
 
 
 def test_the_shipped_definitions() -> None:

@@ -109,3 +109,21 @@ def test_p3_normative_review_five_days_minimum_fifteen_maximum() -> None:
     assert d is not None and d.minimum_until == date(2026, 11, 9) and d.due_on == date(2026, 11, 23)
     assert status(d, date(2026, 11, 10), CAL) != "overdue"
     assert status(d, date(2026, 11, 24), CAL) == "overdue"
+
+
+def test_p9_entry_into_force_thirty_days_after_publication_unless_reasoned() -> None:
+    """优化营商环境条例 第65条 (适应调整期) and local rules (公布之日起30日后施行): checked when the document is issued;
+    政策解读 material goes with it (国办发〔2016〕80号, from memory)."""
+    events = {"deliberation_passed": EventRecord(date(2026, 12, 1), None)}
+    at = CaseState(stage="publication", facts={**FACTS, "effective_date": date(2027, 1, 1)}, events=events,
+                   evidence=frozenset({"政策解读材料"}))
+    with pytest.raises(TransitionNotAllowed, match="PRE-PUBLISH-EFFECTIVE-30"):  # 12-05 → 01-01: 27 days
+        transition(ND, at, "印发", {"filing_clerk"}, on=date(2026, 12, 5))
+    ok = transition(ND, at, "印发", {"filing_clerk"}, on=date(2026, 12, 2))  # 30 days
+    assert ok.state.stage == "filing"
+    reasoned = transition(ND, at, "印发", {"filing_clerk"}, on=date(2026, 12, 5),
+                          facts={"immediate_effect_reason": "公布后不立即施行将有碍施行"})
+    assert reasoned.state.stage == "filing"
+    with pytest.raises(TransitionNotAllowed, match="政策解读材料"):
+        transition(ND, CaseState(stage="publication", facts=dict(at.facts), events=events, evidence=frozenset()),
+                   "印发", {"filing_clerk"}, on=date(2026, 12, 2))
