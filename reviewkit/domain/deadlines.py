@@ -100,8 +100,12 @@ def stage_deadline(
         return StageDeadline(stage, spec.name, round, "stage_entered", entered_on, None, "", minimum_until,
                              minimum_basis, has_maximum=False)
     trigger = entered_on if rule.counted_from == "stage_entered" else _event_date(events, rule.counted_from)
+    restart = _event_date(events, rule.restarted_by) if rule.restarted_by else None
+    counted_from = rule.counted_from
+    if restart is not None and (trigger is None or restart > trigger):
+        trigger, counted_from = restart, rule.restarted_by or counted_from
     due = calendar.add(trigger, rule.days, rule.unit) if trigger is not None else None
-    return StageDeadline(stage, spec.name, round, rule.counted_from, trigger, due, rule.basis, minimum_until,
+    return StageDeadline(stage, spec.name, round, counted_from, trigger, due, rule.basis, minimum_until,
                          minimum_basis)
 
 

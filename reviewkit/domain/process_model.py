@@ -32,6 +32,9 @@ class DeadlineSpec(BaseModel):
     days: int = Field(gt=0, le=MAX_DEADLINE_DAYS)
     unit: Unit = "working"
     counted_from: str = "stage_entered"
+    #: An event that, once recorded, restarts the count from its own date (政府信息公开条例 第30条: after a
+    #: 补正 the time to answer runs from the day the corrected request is received).
+    restarted_by: str | None = None
     basis: str = ""
 
 

@@ -48,14 +48,21 @@ def values(session: Session, case: Case, pending: ctx.Pending | None = None) -> 
     received = local_date(case.created_at)
     extended = any(d.decision == "同意延期" for d in session.exec(
         select(Decision).where(Decision.case_id == case.id, Decision.stage == "extension_approval")).all())
-    due = work_calendar().add(received, LIMIT_DAYS * (2 if extended else 1), "working").due
+    # 补正: the time to answer runs from the day the corrected request was received (条例第30条)
+    corrected = session.exec(select(Decision).where(Decision.case_id == case.id, Decision.stage == "awaiting_correction",
+                                                    Decision.decision == "已补正", col(Decision.voided_at).is_(None))
+                             .order_by(col(Decision.id).desc())).first()
+    counted_from = local_date(corrected.created_at) if corrected else received
+    due = work_calendar().add(counted_from, LIMIT_DAYS * (2 if extended else 1), "working").due
     answer = answer_of(session, case)
     label = answer.decision if answer else "（尚未答复）"
     text = TEXTS.get(label, "").format(route=facts.get("access_route", "（未写明）"),
                                        exemption=facts.get("exemption", "（未写明）"))
     office = ctx.office()
     out["申请"] = {"申请人": facts.get("applicant", "申请人"), "内容": facts.get("requested_info", case.title),
-                   "收到日期": official_date(received), "答复期限": official_date(due),
+                   "收到日期": official_date(received) + (f"（{official_date(counted_from)}收到补正后的申请）"
+                                                          if corrected else ""),
+                   "答复期限": official_date(due),
                    "延期": f"经本机关政府信息公开工作机构负责人同意，答复期限延长20个工作日（理由：{facts.get('extension_reason', '')}）。"
                    if extended else "未延长答复期限。"}
     review_body = office.get("行政复议机关", office.get("备案机关", "（行政复议机关）"))
