@@ -61,3 +61,29 @@ def test_p15_correction_restarts_the_twenty_working_days() -> None:
     assert unchanged is not None and unchanged.due_on == date(2026, 11, 30)
     gone = transition(OD, state, "逾期未补正，视为放弃申请", {"unit_head"})
     assert gone.state.stage == "abandoned"
+
+
+EN = DEFS["enforcement_review"]
+
+
+def test_p17_penalty_needs_prior_notice_and_hearing_on_request() -> None:
+    """行政处罚法 第44条 (告知), 第45条 (陈述申辩), 第62条 (未告知不得作出), 第63–65条 (听证)."""
+    flags = frozenset({"penalty_case"})
+    reviewed = CaseState(stage="legal_review", flags=flags, facts={"officers": "a,b"}, events={},
+                         evidence=frozenset({"法制审核意见书", "行政处罚事先告知书"}))
+    at_notice = transition(EN, reviewed, "同意", {"legality_reviewer"}).state
+    assert at_notice.stage == "prior_notice"
+    with pytest.raises(TransitionNotAllowed, match="PRE-EN-STATEMENT"):
+        transition(EN, at_notice, "已听取陈述申辩", {"unit_head"})
+    heard = transition(EN, at_notice, "当事人要求听证", {"unit_head"}).state
+    assert heard.stage == "penalty_hearing"
+    skipped = CaseState(stage="head_decision", flags=flags, events={"legal_review_passed": EventRecord(None, None)})
+    with pytest.raises(TransitionNotAllowed, match="PRE-EN-NOTIFIED"):
+        transition(EN, skipped, "作出决定", {"leader"})
+
+
+def test_p17_publicity_within_seven_working_days_of_the_decision() -> None:
+    """国办发〔2018〕118号: 行政许可、行政处罚 decisions published within 7 working days."""
+    spec = EN.stage("disclosure")
+    assert spec.deadline is not None and spec.deadline.days == 7 and "118号" in spec.deadline.basis
+    assert "地方做法" not in spec.deadline.basis
