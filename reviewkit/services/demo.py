@@ -61,7 +61,11 @@ SCRIPT: dict[tuple[str, int], ScriptedStep] = {
         materials=("公平竞争审查结论",)),
     ("legality_review", 2): ScriptedStep("sunli", "合法", "修改稿制定主体、权限、内容和程序合法，同意提交审议。",
                                          materials=("审核意见书",)),
-    ("deliberation", 2): ScriptedStep("chenjun", "通过", "经局务会议集体审议通过。", materials=("集体审议记录",)),
+    ("deliberation", 2): ScriptedStep("chenjun", "通过", "经局务会议集体审议通过。", materials=("集体审议记录",),
+                                      facts={"meeting": "局务会议",
+                                             "attendees": "陈军（局长，主持）、副局长二人、法规股孙丽、政府采购股李华（列席）",
+                                             "dissent": "一名副局长提出第十条考核结果公开范围宜进一步明确，"
+                                                        "会议决定由起草单位在实施细则中予以明确"}),
     ("publication", 2): ScriptedStep("liuyang", "印发", "统一登记、统一编号、统一印发，并在县政府门户网站公布。",
                                      materials=("政策解读材料",),
                                      facts={"effective_date": "2027-01-01",

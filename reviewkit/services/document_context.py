@@ -342,7 +342,10 @@ def _meeting(opinion: str) -> str:
 def deliberation(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
     view = decision_at(session, case, "deliberation", pending)
     ctx = base(session, case, pending)
-    ctx["审议"] = {"会议": _meeting(view.opinion if view else ""), "日期": official_date(view.on) if view else "",
+    facts = {**(case.facts or {}), **dict(pending.facts if pending else ())}
+    ctx["审议"] = {"会议": facts.get("meeting") or _meeting(view.opinion if view else ""),
+                   "出席人员": facts.get("attendees", "（未记录）"), "不同意见": facts.get("dissent", "（未记录）"),
+                   "日期": official_date(view.on) if view else "",
                    "主持人": view.actor_name if view else "", "稿次": _seq(view) or ctx["案件"]["稿次"],
                    "合法性审核": _conclusion(decision_at(session, case, "legality_review"), "（未审核）"),
                    "公平竞争审查": _conclusion(decision_at(session, case, "fair_competition"), "不涉及"),

@@ -122,6 +122,7 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     assert "评估完成。风险可控，评估报告随送审材料报送合法性审核。" in paras and "评估人：李华" in paras
     paras, rows = text_of(on_file(case_id, "集体审议记录")[1])
     assert field(rows, "会议名称") == "局务会议" and field(rows, "审议结论") == "通过"
+    assert field(rows, "出席人员").startswith("陈军（局长，主持）") and "第十条" in field(rows, "不同意见")  # P8, 37号 三(七)
     assert field(rows, "合法性审核意见").startswith("合法（")
 
     # Publication: number, register, official text, filing report.

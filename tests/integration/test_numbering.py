@@ -42,7 +42,7 @@ def _to_publication(case_id: int, material: Path) -> None:
     attach(case_id, "审核意见书", material, "counsel1")
     decide(case_id, "合法", "counsel1")
     attach(case_id, "集体审议记录", material, "leader1")
-    decide(case_id, "通过", "leader1")
+    decide(case_id, "通过", "leader1", facts={"meeting": "局务会议", "attendees": "局长、副局长、法规股", "dissent": "无"})
     attach(case_id, "政策解读材料", material, "clerk1")  # 政策解读 with publication (P9)
 
 

@@ -31,6 +31,8 @@ CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10
                "legal_basis": "《中华人民共和国政府采购法》第十三条"}  # 送审材料: 制定依据 (37号 三(六))
 # P9: 施行 at least 30 days after 公布 (here: far ahead of any test date)
 EFFECTIVE = {"effective_date": "2099-01-01"}
+# P8: the 集体审议 record (37号 三(七))
+MEETING = {"meeting": "局务会议", "attendees": "局长、副局长、法规股", "dissent": "无"}
 
 
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
@@ -67,7 +69,7 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
     assert run_auto_stage(case_id) == "legality_review"
     decide(case_id, "合法", "counsel1")
     _file(case_id, "集体审议记录", "leader1", tmp_path)
-    decide(case_id, "通过", "leader1")  # risk assessment skipped: not flagged
+    decide(case_id, "通过", "leader1", facts=MEETING)  # risk assessment skipped: not flagged
     _file(case_id, "政策解读材料", "clerk1", tmp_path)
     decide(case_id, "印发", "clerk1", facts=EFFECTIVE)
     _file(case_id, "备案报告", "clerk1", tmp_path)
@@ -122,7 +124,7 @@ def test_preconditions_and_evidence_are_enforced(db_url: str, tmp_path: Path) ->
     _file(case_id, "审核意见书", "counsel1", tmp_path)
     decide(case_id, "合法", "counsel1")
     _file(case_id, "集体审议记录", "leader1", tmp_path)
-    decide(case_id, "通过", "leader1")
+    decide(case_id, "通过", "leader1", facts=MEETING)
     _file(case_id, "政策解读材料", "clerk1", tmp_path)
     decide(case_id, "印发", "clerk1", facts=EFFECTIVE)
     with session_scope() as session:

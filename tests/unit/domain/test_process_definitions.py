@@ -35,7 +35,7 @@ ALL_ROLES = frozenset(
 )
 LONG_CONSULTATION = {"consultation_start": date(2026, 3, 2), "consultation_end": date(2026, 4, 10),
                      "market_players_consulted": "座谈会2次", "legal_basis": "政府采购法第十三条",
-                     "effective_date": date(2099, 1, 1)}  # fmt: skip
+                     "effective_date": date(2099, 1, 1), "meeting": "局务会议", "attendees": "局领导", "dissent": "无"}  # fmt: skip
 
 
 def test_the_shipped_definitions() -> None:
@@ -213,7 +213,8 @@ def test_no_filing_before_publication() -> None:
             )
         }
     )
-    st = CaseState(stage="deliberation", events={"legality_passed": EventRecord(None, None)})
+    st = CaseState(stage="deliberation", events={"legality_passed": EventRecord(None, None)},
+                   facts={"meeting": "局务会议", "attendees": "局领导", "dissent": "无"})
     with pytest.raises(TransitionNotAllowed, match="PRE-FILING-PUBLISHED"):
         transition(bad, st, "通过", L)
 

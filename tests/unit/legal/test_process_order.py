@@ -19,7 +19,8 @@ DEFS = {d.kind: d for d in list_definitions(ROOT / "templates" / "processes")}
 CAL = WorkCalendar(ROOT / "templates" / "calendar")
 ND, MD = DEFS["normative_document"], DEFS["major_decision"]
 FACTS = {"consultation_start": date(2026, 3, 2), "consultation_end": date(2026, 4, 10),
-         "market_players_consulted": "座谈会", "legal_basis": "政府采购法第十三条"}  # fmt: skip
+         "market_players_consulted": "座谈会", "legal_basis": "政府采购法第十三条",
+         "meeting": "局务会议", "attendees": "局领导", "dissent": "无"}  # fmt: skip
 
 
 def _order(kind: str) -> list[str]:
@@ -127,3 +128,16 @@ def test_p9_entry_into_force_thirty_days_after_publication_unless_reasoned() -> 
     with pytest.raises(TransitionNotAllowed, match="政策解读材料"):
         transition(ND, CaseState(stage="publication", facts=dict(at.facts), events=events, evidence=frozenset()),
                    "印发", {"filing_clerk"}, on=date(2026, 12, 2))
+
+
+def test_p8_deliberation_record_names_meeting_attendees_and_dissent() -> None:
+    """国办发〔2018〕37号 三(七): 集体审议 by the 部门办公会议, 不同意见如实载明."""
+    events = {"legality_passed": EventRecord(date(2026, 11, 1), "v1")}
+    bare = CaseState(stage="deliberation", facts={k: v for k, v in FACTS.items() if k != "dissent"}, version="v1",
+                     events=events)
+    with pytest.raises(TransitionNotAllowed, match="PRE-DELIB-RECORD-DISSENT"):
+        transition(ND, bare, "通过", {"leader"})
+    with pytest.raises(TransitionNotAllowed, match="PRE-DELIB-RECORD-DISSENT"):
+        transition(ND, bare, "不予通过", {"leader"})
+    moved = transition(ND, bare, "通过", {"leader"}, facts={"dissent": "无"})
+    assert moved.state.stage == "publication"
