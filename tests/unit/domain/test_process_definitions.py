@@ -40,7 +40,8 @@ LONG_CONSULTATION = {"consultation_start": date(2026, 3, 2), "consultation_end":
 
 def test_the_shipped_definitions() -> None:
     assert set(DEFS) == {"normative_document", "major_decision", "major_contract", "enforcement_review",
-                         "administrative_reconsideration", "administrative_litigation", "information_disclosure"}
+                         "administrative_reconsideration", "administrative_litigation", "information_disclosure",
+                         "incidental_review"}
     assert DEFS["normative_document"].name == "行政规范性文件"
 
 

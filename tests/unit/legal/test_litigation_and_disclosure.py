@@ -87,3 +87,23 @@ def test_p17_publicity_within_seven_working_days_of_the_decision() -> None:
     spec = EN.stage("disclosure")
     assert spec.deadline is not None and spec.deadline.days == 7 and "118号" in spec.deadline.basis
     assert "地方做法" not in spec.deadline.basis
+
+
+IR = DEFS["incidental_review"]
+
+
+def test_p13_incidental_review_answer_in_ten_working_days() -> None:
+    """行政复议法 (2023): the 制定机关 answers the 附带审查 notice within 10 days (第58条, from memory), and "十日"
+    means working days (第88条)."""
+    # Notice received Fri 2026-09-25 (中秋): 9-28, 9-29, 9-30 (3), 国庆 10-1..10-7, 10-8, 10-9 (5), Sat 10-10
+    # make-up (6), 10-12..10-15 (10) → 2026-10-15
+    for stage in ("answer_drafting", "answer_review", "answer_approval", "answer_submission"):
+        d = stage_deadline(IR, stage, entered_on=date(2026, 10, 9),
+                           events={"case_started": EventRecord(date(2026, 9, 25), None)}, calendar=CAL)
+        assert d is not None and d.due_on == date(2026, 10, 15), stage
+    state = start_state(IR, (), on=date(2026, 9, 25), version="v1", evidence=["审查通知", "书面答复", "制定依据及相关材料"])
+    with pytest.raises(TransitionNotAllowed, match="PRE-IR-DOCUMENT"):
+        transition(IR, state, "送审", {"drafter"})
+    at_result = CaseState(stage="awaiting_result", events={}, evidence=frozenset({"审查结果文书"}))
+    moved = transition(IR, at_result, "责令纠正", {"legality_reviewer"}, facts={"result_document": "某复决字〔2026〕9号"})
+    assert moved.state.stage == "rectification"
