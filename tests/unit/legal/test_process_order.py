@@ -141,3 +141,22 @@ def test_p8_deliberation_record_names_meeting_attendees_and_dissent() -> None:
         transition(ND, bare, "不予通过", {"leader"})
     moved = transition(ND, bare, "通过", {"leader"}, facts={"dissent": "无"})
     assert moved.state.stage == "publication"
+
+
+def test_p12_major_decision_hearing_fair_competition_and_party_report() -> None:
+    """713号 第18、19条 (听证), 第31条 (党委请示报告), from memory; 公平竞争审查条例 第18条."""
+    order = _order("major_decision")
+    assert order.index("hearing") < order.index("fair_competition") < order.index("legality_review")
+    assert order.index("collective_decision") < order.index("party_report") < order.index("publication")
+    flags = frozenset({"needs_hearing", "touches_business"})
+    events = {"legality_passed": EventRecord(date(2026, 6, 1), "v1")}
+    at = CaseState(stage="collective_decision", flags=flags, version="v1", events=events,
+                   evidence=frozenset({"集体讨论记录（含不同意见）"}))
+    with pytest.raises(TransitionNotAllowed, match="PRE-MD-HEARING"):
+        transition(MD, at, "通过", {"leader"})
+    done = {**events, "hearing_held": EventRecord(date(2026, 5, 1), None),
+            "fair_competition_passed": EventRecord(date(2026, 5, 2), None)}
+    decided = transition(MD, CaseState(**{**at.__dict__, "events": done}), "通过", {"leader"}).state
+    assert decided.stage == "party_report"
+    with pytest.raises(TransitionNotAllowed, match="请示报告材料"):
+        transition(MD, CaseState(**{**decided.__dict__, "evidence": frozenset()}), "已请示报告", {"leader"})
