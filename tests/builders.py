@@ -42,6 +42,11 @@ name = "审核员丙"
 roles = ["legality_reviewer", "counsel"]
 
 [[users]]
+username = "odhead1"
+name = "公开办主任庚"
+roles = ["disclosure_head"]
+
+[[users]]
 username = "fcr1"
 name = "审查员丁"
 roles = ["fair_competition_reviewer"]

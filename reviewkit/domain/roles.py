@@ -9,6 +9,9 @@ ROLE_NAMES: dict[str, str] = {
     # the 法律顾问/公职律师, who give a separate 法律意见 (国办发〔2018〕115号; 国务院令第713号 第28条).
     "legality_reviewer": "合法性审核机构审核人员",
     "counsel": "法律顾问/公职律师",
+    # 政府信息公开条例 第33条第2款: an extension of the time to answer needs the consent of the 负责人 of the
+    # 政府信息公开工作机构 (legal review P15), not of any 分管领导.
+    "disclosure_head": "政府信息公开工作机构负责人",
     "fair_competition_reviewer": "公平竞争审查员",
     "leader": "分管领导/负责人",
     "filing_clerk": "备案员",

@@ -176,9 +176,11 @@ def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, 
     decide(cid, "申请延期", "drafter1", facts={"extension_reason": "涉及第三方权益，需书面征求第三方意见"})
     assert (_stage(cid), _due(cid)) == ("extension_approval", first_due)
     with pytest.raises(TransitionNotAllowed, match="延期答复告知书"):
+        decide(cid, "同意延期", "odhead1")
+    _file(cid, "延期答复告知书", "odhead1", tmp_path)
+    with pytest.raises(TransitionNotAllowed, match="只能由政府信息公开工作机构负责人"):  # 条例第33条第2款 (P15)
         decide(cid, "同意延期", "leader1")
-    _file(cid, "延期答复告知书", "leader1", tmp_path)
-    decide(cid, "同意延期", "leader1")
+    decide(cid, "同意延期", "odhead1")
     assert (_stage(cid), _due(cid)) == ("answering_ext", extended_due)
     with pytest.raises(TransitionNotAllowed, match="不接受决定"):
         decide(cid, "申请延期", "drafter1")  # extendable once only

@@ -31,7 +31,8 @@ from reviewkit.errors import ConfigError, NotFound, TransitionNotAllowed
 PROCESSES = Path(__file__).resolve().parents[3] / "templates" / "processes"
 DEFS = {d.kind: d for d in list_definitions(PROCESSES)}
 ALL_ROLES = frozenset(
-    {"drafter", "unit_head", "legality_reviewer", "counsel", "fair_competition_reviewer", "leader", "filing_clerk"}
+    {"drafter", "unit_head", "legality_reviewer", "counsel", "disclosure_head", "fair_competition_reviewer", "leader",
+     "filing_clerk"}
 )
 LONG_CONSULTATION = {"consultation_start": date(2026, 3, 2), "consultation_end": date(2026, 4, 10),
                      "market_players_consulted": "座谈会2次", "legal_basis": "政府采购法第十三条",
