@@ -38,8 +38,13 @@ roles = ["unit_head"]
 
 [[users]]
 username = "counsel1"
-name = "法律顾问丙"
-roles = ["counsel"]
+name = "审核员丙"
+roles = ["legality_reviewer", "counsel"]
+
+[[users]]
+username = "odhead1"
+name = "公开办主任庚"
+roles = ["disclosure_head"]
 
 [[users]]
 username = "fcr1"

@@ -35,7 +35,8 @@ AUTHORING = {"drafter", "unit_head"}
 PEOPLE = {
     "drafter": ["d_wang", "d_li", "d_zhao", "d_sun"],
     "unit_head": ["h_qian", "h_zhou"],
-    "counsel": ["c_wu", "c_zheng", "c_feng"],
+    "legality_reviewer": ["c_wu", "c_zheng", "c_feng"],  # the 审核机构 (legal review 2026-12, P4)
+    "counsel": ["o_he"],
     "fair_competition_reviewer": ["f_chen"],
     "leader": ["l_chu", "l_wei"],
     "filing_clerk": ["k_jiang", "k_shen"],
@@ -47,6 +48,7 @@ REASONS = {
     "不符合": ["限定经营、购买特定经营者的商品"],
     "退回修改": ["审议意见：条款表述需进一步完善"],
     "需要修改": ["风险防控措施不足"],
+    "风险较高，调整草案": ["风险防控措施不足"],
 }
 TOPICS = ["财政专项资金", "政府采购代理机构", "行政事业单位国有资产", "乡镇财政资金", "财政投资评审",
           "农村综合改革资金", "政府购买服务", "会计人员继续教育", "非税收入", "惠民惠农补贴"]

@@ -28,7 +28,8 @@ def work_calendar() -> WorkCalendar:
 def _incomplete_note(years: tuple[int, ...]) -> None:
     listed = "、".join(str(y) for y in years)
     typer.secho(
-        f"注意：没有 {listed} 年的节假日安排数据，已按周一至周五推定；"
+        f"注意：没有 {listed} 年的放假安排数据，已按《全国年节及纪念日放假办法》第二条计入法定节日，"
+        f"调休上班日和补假日未知，其余按周一至周五推定；"
         f"公布后请补录 templates/calendar/<年份>.toml",
         fg="yellow",
         err=True,

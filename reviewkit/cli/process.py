@@ -81,6 +81,10 @@ def _describe(definition: ProcessDefinition) -> None:
             lines.append(
                 f"期限：{_deadline(s, definition)}" + (f"（{s.deadline.basis}）" if s.deadline.basis else "")
             )
+        if s.minimum:
+            unit = "个工作日" if s.minimum.unit == "working" else "日"
+            lines.append(f"最短审查时间：进入本环节后不少于 {s.minimum.days} {unit}（不是期限，届满不算超期）"
+                         + (f"（{s.minimum.basis}）" if s.minimum.basis else ""))
         if s.evidence:
             lines.append(f"须提交材料：{'、'.join(s.evidence)}")
         lines += [f"进入前提〔{p.id}〕：{p.title}" for p in s.requires]

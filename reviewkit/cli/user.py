@@ -38,7 +38,7 @@ def import_(path: Path = typer.Argument(..., help="名册文件（TOML，[[users
 def add(
     username: str = typer.Argument(..., help="用户名（字母、数字、_ - .）"),
     name: str = typer.Option(..., "--name", help="姓名"),
-    role: list[str] = typer.Option(..., "--role", help="角色，可重复：drafter unit_head counsel fair_competition_reviewer leader filing_clerk admin"),
+    role: list[str] = typer.Option(..., "--role", help="角色，可重复：drafter unit_head legality_reviewer counsel disclosure_head fair_competition_reviewer leader filing_clerk admin"),
     unit: str = typer.Option("", "--unit", help="单位/科室"),
     pin_new: str | None = typer.Option(None, "--new-pin", help="新用户的 PIN（也可用 REVIEWKIT_NEW_PIN；管理员必须设置）"),
     user: str | None = AS, pin: str | None = PIN,

@@ -8,7 +8,8 @@ The rules a clerk editing a template in Word needs (also in the README):
   does no harm. The replacement takes the formatting of the placeholder's first character.
 - A table row that uses a list (``{{发现.条款}}``, ``{{意见.内容}}`` …) is repeated once per item; a
   paragraph outside a table that uses a list is repeated the same way. An empty list leaves one row
-  reading “（无）”.
+  reading “（无）”. An item carrying ``"对齐": "居中"`` is centred without first-line indent (the 章
+  headings of a 正式文本).
 - An unknown placeholder stops the rendering with a message naming it and the template, so a typo
   is found at once instead of being printed.
 - Everything else (fonts, margins, the 文号 line, headers, footers, logos) is the template's own.
@@ -155,9 +156,26 @@ def _repeat(element: Any, context: Mapping[str, Any], template: str) -> None:
         first = next(clone.iter(W_T), None)
         if item is None and first is not None and not _text(clone).strip():
             first.text = EMPTY_ROW
+        if isinstance(item, Mapping) and item.get("对齐") == "居中":
+            for p in clone.iter(W_P):
+                _centre(p)
         anchor.addnext(clone)
         anchor = clone
     element.getparent().remove(element)
+
+
+def _centre(p: Any) -> None:
+    """Centre a paragraph and drop its first-line indent."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    for tag in ("w:jc", "w:ind"):
+        for old in ppr.findall(qn(tag)):
+            ppr.remove(old)
+    jc = OxmlElement("w:jc")
+    jc.set(qn("w:val"), "center")
+    ppr.append(jc)
 
 
 def _fill(p: Any, context: Mapping[str, Any], template: str, *, empty_head: str | None = None) -> None:

@@ -8,8 +8,11 @@ Data, in order of precedence:
 1. ``<dir>/<year>.toml`` files (the official arrangement published by 国务院办公厅, or a local
    amendment); the format is documented in ``templates/calendar/example-2027.toml.sample``;
 2. the ``chinese-calendar`` package (covers 2004–2026 in version 1.11);
-3. nothing: Monday–Friday are taken as working days, the result says ``calendar_complete=False``
-   and a ``CalendarIncompleteWarning`` is issued once per year. It never raises for a missing year.
+3. nothing: the fixed statutory holidays of 《全国年节及纪念日放假办法》第二条 (元旦, 春节 除夕–初三, 清明,
+   劳动节 5/1–2, 端午, 中秋, 国庆 10/1–3; lunar dates computed, ``statutory_holidays``) are rest days, other
+   Monday–Friday are working days; the 调休 make-up working days and the 补假 of 第六条 are unknown, so the
+   result says ``calendar_complete=False`` and a ``CalendarIncompleteWarning`` is issued once per year.
+   It never raises for a missing year.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any, Literal
 
 import chinese_calendar
 
+from reviewkit.domain.statutory_holidays import statutory_holidays
 from reviewkit.errors import ConfigError, InvalidInput
 
 Unit = Literal["working", "calendar"]
@@ -87,7 +91,7 @@ class DayInfo:
             kind = f"工作日（{self.name}调休上班）" if self.name and self.day.weekday() >= 5 else "工作日"
         else:
             kind = f"休息日（{self.name}）" if self.name else "休息日"
-        note = "" if self.covered else "（无该年节假日数据，按周一至周五推定）"
+        note = "" if self.covered else "（无该年放假安排，按法定节日和周一至周五推定，调休未知）"
         return f"{self.day.isoformat()} {week} {kind}{note}"
 
 
@@ -227,6 +231,9 @@ class WorkCalendar:
             zh = _HOLIDAY_ZH.get(name, name) if name else None
             return DayInfo(d, not rest, zh, True)
         self._warn(d.year)
+        statutory = statutory_holidays(d.year).get(d)
+        if statutory is not None:
+            return DayInfo(d, False, statutory, False)
         return DayInfo(d, d.weekday() < 5, None, False)
 
     def is_workday(self, d: date) -> bool:
@@ -238,7 +245,8 @@ class WorkCalendar:
         self._warned.add(year)
         warnings.warn(
             CalendarIncompleteWarning(
-                f"没有 {year} 年的节假日安排数据，按周一至周五推定工作日；"
+                f"没有 {year} 年的放假安排数据：已按《全国年节及纪念日放假办法》第二条计入法定节日，"
+                f"调休上班日和补假日未知，其余按周一至周五推定；"
                 f"请在 templates/calendar/{year}.toml 补录国务院办公厅公布的安排"
             ),
             stacklevel=3,

@@ -56,6 +56,11 @@ class StageDeadline:
     trigger_on: date | None
     due: DueDate | None
     basis: str = ""
+    #: The end of the stage's guaranteed minimum time (``minimum``), counted from the stage's entry; not a deadline.
+    minimum_until: date | None = None
+    minimum_basis: str = ""
+    #: False when the stage has only a minimum time and no maximum (713号 第26条): never overdue.
+    has_maximum: bool = True
 
     @property
     def due_on(self) -> date | None:
@@ -85,12 +90,23 @@ def stage_deadline(
 ) -> StageDeadline | None:
     """The deadline of ``stage`` entered on ``entered_on``; ``None`` when the stage has none."""
     spec = definition.stage(stage)
-    if spec.deadline is None:
+    if spec.deadline is None and spec.minimum is None:
         return None
+    least = spec.minimum
+    minimum_until = calendar.add(entered_on, least.days, least.unit).due if least is not None else None
+    minimum_basis = least.basis if least is not None else ""
     rule = spec.deadline
+    if rule is None:  # a minimum only (713号 第26条): no maximum, so never overdue
+        return StageDeadline(stage, spec.name, round, "stage_entered", entered_on, None, "", minimum_until,
+                             minimum_basis, has_maximum=False)
     trigger = entered_on if rule.counted_from == "stage_entered" else _event_date(events, rule.counted_from)
+    restart = _event_date(events, rule.restarted_by) if rule.restarted_by else None
+    counted_from = rule.counted_from
+    if restart is not None and (trigger is None or restart > trigger):
+        trigger, counted_from = restart, rule.restarted_by or counted_from
     due = calendar.add(trigger, rule.days, rule.unit) if trigger is not None else None
-    return StageDeadline(stage, spec.name, round, rule.counted_from, trigger, due, rule.basis)
+    return StageDeadline(stage, spec.name, round, counted_from, trigger, due, rule.basis, minimum_until,
+                         minimum_basis)
 
 
 def open_deadlines(
@@ -121,7 +137,7 @@ def status(
     deadline: StageDeadline | None, today: date, calendar: WorkCalendar, warn_within: int = 3
 ) -> Status:
     """Where ``today`` stands against ``deadline``; ``due_soon`` within ``warn_within`` working days."""
-    if deadline is None:
+    if deadline is None or not deadline.has_maximum:
         return "no_deadline"
     due = deadline.due_on
     if due is None:

@@ -92,6 +92,8 @@ def _check_stage(
             add(f"{key}.condition", "条件环节须有“通过”方向的决定或 next，以便不适用时跳过")
     if stage.deadline is not None and stage.deadline.counted_from not in events:
         add(f"{key}.deadline.counted_from", f"未知事件 {stage.deadline.counted_from}")
+    if stage.deadline is not None and stage.deadline.restarted_by not in (None, *events):
+        add(f"{key}.deadline.restarted_by", f"未知事件 {stage.deadline.restarted_by}")
     _check_policy(stage, key, add)
     for i, pre in enumerate(stage.requires):
         _check_precondition(definition, pre, f"{key}.requires[{i}]", events, add)

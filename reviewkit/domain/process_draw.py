@@ -22,6 +22,9 @@ def _node(stage: StageSpec) -> str:
     if stage.deadline is not None:
         unit = "个工作日" if stage.deadline.unit == "working" else "日"
         name += f"<br/>{stage.deadline.days}{unit}"
+    if stage.minimum is not None:
+        unit = "个工作日" if stage.minimum.unit == "working" else "日"
+        name += f"<br/>不少于{stage.minimum.days}{unit}"
     if stage.kind == "end":
         return f'{sid}(["{name}"])'
     if stage.kind == "auto":

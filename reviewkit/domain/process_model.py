@@ -32,6 +32,22 @@ class DeadlineSpec(BaseModel):
     days: int = Field(gt=0, le=MAX_DEADLINE_DAYS)
     unit: Unit = "working"
     counted_from: str = "stage_entered"
+    #: An event that, once recorded, restarts the count from its own date (政府信息公开条例 第30条: after a
+    #: 补正 the time to answer runs from the day the corrected request is received).
+    restarted_by: str | None = None
+    basis: str = ""
+
+
+class MinimumSpec(BaseModel):
+    """A minimum time the law guarantees the person acting at the stage (e.g. the reviewer):
+    "一般不少于5个工作日" (国办发〔2018〕115号), "一般不少于7个工作日" (国务院令第713号 第26条). It is not a
+    deadline: nobody is overdue when it runs out. It gives the earliest day a submitter may press for
+    the decision, shown next to the deadline; the maximum, where the law sets one, is ``deadline``."""
+
+    model_config = _FROZEN
+
+    days: int = Field(gt=0, le=MAX_DEADLINE_DAYS)
+    unit: Unit = "working"
     basis: str = ""
 
 
@@ -102,6 +118,7 @@ class StageSpec(BaseModel):
     condition: str | None = None
     evidence: tuple[str, ...] = ()
     deadline: DeadlineSpec | None = None
+    minimum: MinimumSpec | None = None
     assigns_number: bool = False
     approval: ApprovalPolicy = ApprovalPolicy()
     requires: tuple[Precondition, ...] = ()

@@ -36,7 +36,12 @@ def _consultation() -> dict[str, str]:
 # (stage, round) → who decides what, with the materials they put on file first.
 # Round 1 of the legality review returns the draft for revision.
 SCRIPT: dict[tuple[str, int], ScriptedStep] = {
-    ("drafting", 1): ScriptedStep("zhangwei", "提交", "送审稿及起草说明已齐备，提请审核。", materials=("起草说明",)),
+    ("drafting", 1): ScriptedStep("zhangwei", "提交", "送审稿及起草说明已齐备，提请审核。", materials=("起草说明",),
+                                  facts={"legal_basis": "《中华人民共和国政府采购法》第十三条、第十九条；"
+                                                        "《中华人民共和国政府采购法实施条例》第十二条"}),
+    # 风险评估 is the drafting unit's work, before consultation and review (国办发〔2018〕37号 三(三)).
+    ("risk_assessment", 1): ScriptedStep("lihua", "评估完成", "实施风险低，已制定舆情应对预案。",
+                                         materials=("风险评估报告",)),
     ("consultation", 1): ScriptedStep(
         "lihua", "征求意见完成",
         "已在县政府门户网站公开征求意见30日以上，并书面征求市场主体和行业协会意见，采纳情况见说明。",
@@ -45,7 +50,7 @@ SCRIPT: dict[tuple[str, int], ScriptedStep] = {
         "zhaomin", "符合", "经对照公平竞争审查条例第八条至第十一条逐项审查，送审稿未发现排除、限制竞争的情形。",
         materials=("公平竞争审查结论",)),
     ("legality_review", 1): ScriptedStep(
-        "wangfang", "应当予以修改",
+        "sunli", "应当予以修改",
         "第四条限定本地注册纳税的代理机构，违反公平竞争审查条例第八条、第九条；第五条以备案作为从业前置条件，"
         "属变相设定行政许可；第十二条设定罚款和黑名单，规范性文件无权设定行政处罚；第六条引用已废止的合同法。",
         materials=("审核意见书",)),
@@ -54,12 +59,18 @@ SCRIPT: dict[tuple[str, int], ScriptedStep] = {
     ("fair_competition", 2): ScriptedStep(
         "zhaomin", "符合", "修改稿删除了限定本地代理机构的条款，不含排除、限制竞争的内容。",
         materials=("公平竞争审查结论",)),
-    ("legality_review", 2): ScriptedStep("wangfang", "合法", "修改稿制定主体、权限、内容和程序合法，同意提交审议。",
+    ("legality_review", 2): ScriptedStep("sunli", "合法", "修改稿制定主体、权限、内容和程序合法，同意提交审议。",
                                          materials=("审核意见书",)),
-    ("risk_assessment", 2): ScriptedStep("lihua", "风险可控", "实施风险低，已制定舆情应对预案。",
-                                         materials=("风险评估报告",)),
-    ("deliberation", 2): ScriptedStep("chenjun", "通过", "经局党组会议集体审议通过。", materials=("集体审议记录",)),
-    ("publication", 2): ScriptedStep("liuyang", "印发", "统一登记、统一编号、统一印发，并在县政府门户网站公布。"),
+    ("deliberation", 2): ScriptedStep("chenjun", "通过", "经局务会议集体审议通过。", materials=("集体审议记录",),
+                                      facts={"meeting": "局务会议",
+                                             "attendees": "陈军（局长，主持）、副局长二人、法规股孙丽、政府采购股李华（列席）",
+                                             "dissent": "一名副局长提出第十条考核结果公开范围宜进一步明确，"
+                                                        "会议决定由起草单位在实施细则中予以明确"}),
+    ("publication", 2): ScriptedStep("liuyang", "印发", "统一登记、统一编号、统一印发，并在县政府门户网站公布。",
+                                     materials=("政策解读材料",),
+                                     facts={"effective_date": "2027-01-01",
+                                            "immediate_effect_reason": "与2027年度政府采购预算执行同步，"
+                                                                       "公布后不立即施行将有碍施行"}),
     ("filing", 2): ScriptedStep("liuyang", "已报备", "已按规定报县司法局备案，报送备案报告、正式文本、起草说明和审核意见。",
                                 materials=("备案报告", "正式文本")),
 }

@@ -1,6 +1,7 @@
 """The values of the 政府信息公开申请答复书 (``templates/docx/政府信息公开申请答复书.docx``), read from an
 information-disclosure case: who applied for what, when it was received, the answer chosen at 承办答复,
-its reasons and legal basis (政府信息公开条例第36、37条) and the remedies open to the applicant."""
+its reasons and legal basis (政府信息公开条例第36、37条) and the remedy the law gives that answer type
+(``reviewkit.domain.remedies``: 不予公开 is 复议前置, 行政复议法 第二十三条)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from reviewkit.documents.layout import official_date
+from reviewkit.domain.remedies import remedy_for
 from reviewkit.services import document_context as ctx
 from reviewkit.services.case_state import local_date
 from reviewkit.services.deadlines import work_calendar
@@ -46,16 +48,24 @@ def values(session: Session, case: Case, pending: ctx.Pending | None = None) -> 
     received = local_date(case.created_at)
     extended = any(d.decision == "同意延期" for d in session.exec(
         select(Decision).where(Decision.case_id == case.id, Decision.stage == "extension_approval")).all())
-    due = work_calendar().add(received, LIMIT_DAYS * (2 if extended else 1), "working").due
+    # 补正: the time to answer runs from the day the corrected request was received (条例第30条)
+    corrected = session.exec(select(Decision).where(Decision.case_id == case.id, Decision.stage == "awaiting_correction",
+                                                    Decision.decision == "已补正", col(Decision.voided_at).is_(None))
+                             .order_by(col(Decision.id).desc())).first()
+    counted_from = local_date(corrected.created_at) if corrected else received
+    due = work_calendar().add(counted_from, LIMIT_DAYS * (2 if extended else 1), "working").due
     answer = answer_of(session, case)
     label = answer.decision if answer else "（尚未答复）"
     text = TEXTS.get(label, "").format(route=facts.get("access_route", "（未写明）"),
                                        exemption=facts.get("exemption", "（未写明）"))
     office = ctx.office()
     out["申请"] = {"申请人": facts.get("applicant", "申请人"), "内容": facts.get("requested_info", case.title),
-                   "收到日期": official_date(received), "答复期限": official_date(due),
+                   "收到日期": official_date(received) + (f"（{official_date(counted_from)}收到补正后的申请）"
+                                                          if corrected else ""),
+                   "答复期限": official_date(due),
                    "延期": f"经本机关政府信息公开工作机构负责人同意，答复期限延长20个工作日（理由：{facts.get('extension_reason', '')}）。"
                    if extended else "未延长答复期限。"}
-    out["答复"] = {"类型": label, "正文": text, "日期": official_date(local_today()),
-                   "复议机关": office.get("行政复议机关", office.get("备案机关", "（行政复议机关）"))}
+    review_body = office.get("行政复议机关", office.get("备案机关", "（行政复议机关）"))
+    out["答复"] = {"类型": label, "正文": text, "日期": official_date(local_today()), "复议机关": review_body,
+                   "救济": remedy_for(label, review_body).text if answer else ""}
     return out

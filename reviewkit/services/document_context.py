@@ -18,21 +18,49 @@ from reviewkit.documents.layout import official_date
 from reviewkit.documents.parse import parse_bytes
 from reviewkit.errors import ConfigError
 from reviewkit.rules.document import ParsedDocument
+from reviewkit.services.register import terms_of
 from reviewkit.services.workflow import current_version, definition_of, local_today
 from reviewkit.settings import get_settings
 from reviewkit.store import blobs
-from reviewkit.store.models import Case, ConsultationComment, Decision, DocumentVersion, Finding, User
+from reviewkit.store.models import (
+    Attachment,
+    Case,
+    ConsultationComment,
+    Decision,
+    DocumentVersion,
+    Finding,
+    StageEntry,
+    User,
+)
 
 CONCLUSIONS = {
     "legality_review": ("合法", "应当予以修改", "不合法"),
     "fair_competition": ("符合", "不符合"),
 }
+# Only 未经审核 or 经审核不合法 bars 集体审议 (国办发〔2018〕37号 三(六)); 115号 lets the drafter adopt an opinion in
+# part, with reasons (legal review 2026-12, P6: the old 应当予以修改 note overstated it).
 CONCLUSION_NOTES = {
-    "合法": "该文件制定主体、权限、内容和程序合法，可以提交集体审议。",
-    "应当予以修改": "该文件存在下列问题，应当按照审核意见修改后重新报送审核；未经修改的，不得提交集体审议。",
+    "合法": "该文件制定主体、权限、内容和程序合法，可以按程序提请集体审议。",
+    "应当予以修改": "该文件存在下列问题，请你单位研究修改；对审核意见未予采纳的，应当书面说明理由，"
+                    "并将修改稿及采纳情况说明重新报送审核。",
     "不合法": "该文件经审核不合法，依照国办发〔2018〕37号的规定，不得提交集体审议。",
     "材料不全，退回补充": "报送材料不齐全，请补充后重新报送审核。",
 }
+# The findings of the pre-review grouped under the four review points of 115号 (制定主体、制定权限、内容、程序).
+REVIEW_POINTS = (("制定主体", lambda f: f.rule_id == "POWER-ISSUER"),
+                 ("制定权限", lambda f: f.category in ("permit", "penalty", "coercion", "fee", "power")
+                  and f.rule_id != "POWER-ISSUER"),
+                 ("内容", lambda f: f.category in ("rights", "competition", "citation", "form")),
+                 ("制定程序", lambda f: f.category == "procedure"))
+# Materials the 审核机构 receives with the draft (送审材料: 国办发〔2018〕37号 三(六); 115号, secondary copies).
+RECEIVED = ("起草说明", "评估论证报告", "风险评估报告", "征求意见采纳情况", "公平竞争审查结论", "法律意见书")
+OPINION_LABELS = ("合法", "应当予以修改", "不合法")
+CHAPTER = re.compile(r"^第[一二三四五六七八九十百]+[章节]\s")
+# 风险评估 is the drafting unit's assessment, seen by the reviewer (国办发〔2018〕37号 三(三)); it does not itself
+# clear the document for 审议.
+RISK_NOTES = {"评估完成": "风险可控，评估报告随送审材料报送合法性审核。",
+              "风险可控": "风险可控，评估报告随送审材料报送合法性审核。",
+              "风险较高，调整草案": "风险较高，应当调整草案后重新评估。"}
 DISPOSITIONS = {"adopted": "采纳", "partly": "部分采纳", "not_adopted": "不予采纳", "pending": "待研究"}
 STANDARDS = [("市场准入和退出标准（第八条）", ("第八条", "第8条")),
              ("商品和要素自由流动标准（第九条）", ("第九条", "第9条")),
@@ -155,16 +183,98 @@ def opinion(session: Session, case: Case, pending: Pending | None = None) -> dic
     view = decision_at(session, case, "legality_review", pending)
     label = view.label if view else "（尚未审核）"
     ctx = base(session, case, pending)
+    round_ = view.round if view else case.round
+    received = _review_entered(session, case, round_)
     ctx["意见"] = {
-        "审核编号": f"{case.number}-{view.round if view else case.round}", "结论": label,
+        "文号": _opinion_number(session, case, ctx["机关"], view, pending), "结论": label,
+        "收文日期": official_date(received) if received else "（未记录）",
+        "材料": _materials_received(session, case, view, received),
         "勾选": _ticks("legality_review", label), "结论说明": CONCLUSION_NOTES.get(label, ""),
         "意见": view.opinion if view and view.opinion else "（无）", "审核人": view.actor_name if view else "",
         "日期": official_date(view.on) if view else "", "稿次": _seq(view),
-        "文稿指纹": _fingerprint(view.version if view else None), "审核依据": ctx["机关"].get("审核依据", ""),
-        "轮次": str(view.round if view else case.round),
+        "审核依据": ctx["机关"].get("审核依据", ""), "轮次": str(round_),
     }
     ctx["发现"] = findings(session, view.version if view else None)
+    ctx["审核"] = _review_points(session, case, view, pending)
     return ctx
+
+
+def _review_entered(session: Session, case: Case, round_: int) -> date | None:
+    """收文日期: the day the draft reached the 审核机构 in this round."""
+    from reviewkit.services.case_state import local_date
+
+    entry = session.exec(select(StageEntry).where(StageEntry.case_id == case.id, StageEntry.stage == "legality_review",
+                                                  StageEntry.round == round_)
+                         .order_by(col(StageEntry.id).desc())).first()
+    return local_date(entry.entered_at) if entry else None
+
+
+def _opinion_number(session: Session, case: Case, office_values: dict[str, str], view: DecisionView | None,
+                    pending: Pending | None) -> str:
+    """The 审核机构's own 文号 (e.g. 某财法审〔2026〕3号): its opinions of the year numbered in the order given,
+    counted from the decisions recorded (a voided one keeps its number; a 退回补充 issues no opinion)."""
+    code = office_values.get("审核文号代字", "")
+    if not code or view is None:
+        return ""
+    from reviewkit.services.case_state import local_date
+
+    rows = session.exec(select(Decision.id, Decision.created_at, Decision.case_id, Decision.round)
+                        .where(Decision.stage == "legality_review", col(Decision.decision).in_(OPINION_LABELS))
+                        .order_by(col(Decision.id))).all()
+    year = view.on.year
+    same_year = [r for r in rows if local_date(r[1]).year == year]
+    if pending is not None:
+        serial = len(same_year) + 1
+    else:
+        mine = [i for i, r in enumerate(same_year, 1) if r[2] == case.id and r[3] == view.round]
+        serial = mine[-1] if mine else len(same_year) + 1
+    return f"{code}〔{year}〕{serial}号"
+
+
+def _materials_received(session: Session, case: Case, view: DecisionView | None, received: date | None) -> str:
+    names = [f"送审稿（第{_seq(view) or current_version(session, case).seq}稿）"]
+    on_file = session.exec(select(Attachment.name).where(Attachment.case_id == case.id)
+                           .order_by(col(Attachment.id))).all()
+    names += [n for n in RECEIVED if n in set(on_file)]
+    basis = (case.facts or {}).get("legal_basis")
+    if basis:
+        names.append(f"制定依据（{basis}）")
+    return "、".join(names)
+
+
+def _review_points(session: Session, case: Case, view: DecisionView | None,
+                   pending: Pending | None) -> list[dict[str, str]]:
+    rows = []
+    found = []
+    if view is not None and view.version is not None:
+        found = list(session.exec(select(Finding).where(Finding.version_id == view.version.id,
+                                                        col(Finding.severity).in_(["error", "warning"]))
+                                  .order_by(col(Finding.paragraph), col(Finding.id))).all())
+    for point, belongs in REVIEW_POINTS:
+        hits = [f.message for f in found if belongs(f)]
+        if point == "制定程序":
+            hits = _procedure_record(session, case, pending) + hits
+            text = "；".join(hits) + "。"
+        else:
+            text = ("存在以下问题：" + "；".join(dict.fromkeys(hits)) + "（详见第三部分）。") if hits else "未发现问题。"
+        rows.append({"事项": point, "情况": text})
+    return rows
+
+
+def _procedure_record(session: Session, case: Case, pending: Pending | None) -> list[str]:
+    """The procedure as the case record shows it: 征求意见, 公平竞争审查, 风险评估 (37号 三(三)、(六))."""
+    summary = consultation_summary(session, case, pending)
+    out = [f"已公开征求意见，期间{summary['起止']}" if summary["起止"] != "（未记录）" else "未记录公开征求意见期间"]
+    if summary["紧急情况说明"]:
+        out.append(f"缩短征求意见期限的理由：{summary['紧急情况说明']}")
+    flags = set(case.flags)
+    if "touches_business" in flags:
+        fc = decision_at(session, case, "fair_competition")
+        out.append(f"已进行公平竞争审查，结论为“{fc.label}”" if fc else "未见公平竞争审查结论")
+    if "risk_flagged" in flags:
+        ra = decision_at(session, case, "risk_assessment")
+        out.append("起草单位已进行风险评估并报送评估报告" if ra else "未见风险评估报告")
+    return out
 
 
 def risk(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
@@ -172,7 +282,7 @@ def risk(session: Session, case: Case, pending: Pending | None = None) -> dict[s
     ctx = base(session, case, pending)
     label = view.label if view else "（尚未评估）"
     ctx["评估"] = {"结论": label, "意见": view.opinion if view and view.opinion else "（无）",
-                   "结论说明": "可以提交集体审议。" if label == "风险可控" else "应当修改完善后重新评估。",
+                   "结论说明": RISK_NOTES.get(label, ""),
                    "评估人": view.actor_name if view else "", "日期": official_date(view.on) if view else "",
                    "稿次": _seq(view) or ctx["案件"]["稿次"], "依据": ctx["机关"].get("风险评估依据", "")}
     return ctx
@@ -232,7 +342,10 @@ def _meeting(opinion: str) -> str:
 def deliberation(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
     view = decision_at(session, case, "deliberation", pending)
     ctx = base(session, case, pending)
-    ctx["审议"] = {"会议": _meeting(view.opinion if view else ""), "日期": official_date(view.on) if view else "",
+    facts = {**(case.facts or {}), **dict(pending.facts if pending else ())}
+    ctx["审议"] = {"会议": facts.get("meeting") or _meeting(view.opinion if view else ""),
+                   "出席人员": facts.get("attendees", "（未记录）"), "不同意见": facts.get("dissent", "（未记录）"),
+                   "日期": official_date(view.on) if view else "",
                    "主持人": view.actor_name if view else "", "稿次": _seq(view) or ctx["案件"]["稿次"],
                    "合法性审核": _conclusion(decision_at(session, case, "legality_review"), "（未审核）"),
                    "公平竞争审查": _conclusion(decision_at(session, case, "fair_competition"), "不涉及"),
@@ -255,7 +368,11 @@ def _effective(doc: ParsedDocument, published: date | None) -> tuple[str, str]:
 def register(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
     ctx = base(session, case, pending)
     version = current_version(session, case)
-    when, term = _effective(parsed(version), case.published_on)
+    doc = parsed(version)
+    when, term = _effective(doc, case.published_on)
+    if case.published_on is not None and term.endswith("年"):
+        expires = terms_of(doc.text, case.title, case.published_on).expires_on
+        term = f"{term}（至{official_date(expires)}）"  # D6: the day before the anniversary (民法典第二百零二条)
     publication = decision_at(session, case, "publication")
     due = official_date(case.published_on + timedelta(days=30)) if case.published_on else "（公布后30日内）"
     ctx["登记"] = {"成文日期": ctx["案件"]["成文日期"], "施行日期": when, "有效期": term,
@@ -274,11 +391,13 @@ def official_text(session: Session, case: Case, pending: Pending | None = None) 
     skip = {doc.title_paragraph, doc.doc_number_paragraph}
     body = [p.text for p in doc.paragraphs
             if p.index not in skip and p.text.strip() and not re.fullmatch(r"[（(](送审稿|修改稿|征求意见稿|草案)[）)]", p.text)]
-    ctx["正文"] = [{"段落": text} for text in body]
+    # 章 headings centred (GB/T 9704-2012 and common practice for 规范性文件 正文); articles keep their indent.
+    ctx["正文"] = [{"段落": text, "对齐": "居中" if CHAPTER.match(text) else ""} for text in body]
     return ctx
 
 
-MATERIALS = ("备案报告", "正式文本", "起草说明", "合法性审核意见书", "集体审议记录（摘录）", "征求意见采纳情况表",
+# The 备案 materials (local practice; DOMAIN.md 8): the report itself is not one of its own attachments (D4).
+MATERIALS = ("正式文本", "起草说明", "合法性审核意见书", "集体审议记录（摘录）", "征求意见采纳情况表",
              "公平竞争审查表", "风险评估报告", "全过程记录")
 
 
@@ -290,9 +409,28 @@ def filing_report(session: Session, case: Case, pending: Pending | None = None) 
     flags = set(case.flags)
     materials = [m for m in MATERIALS if not ((m == "公平竞争审查表" and "touches_business" not in flags)
                                              or (m == "风险评估报告" and "risk_flagged" not in flags))]
-    ctx["材料"] = [{"序号": str(i), "名称": m} for i, m in enumerate(materials, 1)]
+    ctx["材料"] = [{"前缀": "附件：" if i == 1 else "　　　", "序号": str(i), "名称": m}
+                   for i, m in enumerate(materials, 1)]
+    office_values = ctx["机关"]
     ctx["备案"] = {"审议日期": official_date(deliberation_view.on) if deliberation_view else "（未审议）",
                    "会议": _meeting(deliberation_view.opinion) if deliberation_view else "集体审议会议",
                    "施行": f"自{when}起施行" if when else "自公布之日起施行",
-                   "联系人": publication.actor_name if publication else "", "日期": official_date(local_today())}
+                   "联系人": publication.actor_name if publication else "", "日期": official_date(local_today()),
+                   "文号": _report_number(session, case, office_values),
+                   # 签发人: the 机关's head (office.toml), else the leader who chaired the 审议
+                   "签发人": office_values.get("签发人") or (deliberation_view.actor_name if deliberation_view else "")}
     return ctx
+
+
+def _report_number(session: Session, case: Case, office_values: dict[str, str]) -> str:
+    """The 备案报告's own 发文字号 (an upward document, GB/T 9704-2012 7.2.4/7.2.6): 上行文代字〔year〕N号, N the
+    place of this document among the normative documents published that year (one 备案报告 each)."""
+    code = office_values.get("上行文代字", "")
+    if not code or case.published_on is None:
+        return "（未编号）"
+    year = case.published_on.year
+    rows = session.exec(select(col(Case.id), col(Case.published_on)).where(Case.kind == case.kind,
+                                                                 col(Case.published_on).is_not(None))).all()
+    ordered = sorted((r for r in rows if r[1] is not None and r[1].year == year), key=lambda r: (r[1], r[0]))
+    serial = next(i for i, r in enumerate(ordered, 1) if r[0] == case.id)
+    return f"{code}〔{year}〕{serial}号"

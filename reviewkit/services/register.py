@@ -10,7 +10,7 @@ commands and the daily flow). The 施行日期 and 有效期 come from the publi
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -32,6 +32,14 @@ def add_years(d: date, years: int) -> date:
         return d.replace(year=d.year + years)
     except ValueError:  # 2月29日
         return d.replace(year=d.year + years, day=28)
+
+
+def term_end(effective: date, years: int) -> date:
+    """The last day of a term of ``years`` years that starts on ``effective`` (its first day, as in
+    "自2027年1月1日起施行，有效期2年" → 有效期至2028年12月31日): the day before the anniversary. 民法典 第二百零二条:
+    按照年计算期间的，到期年的对应日为期间的最后一日 — counted from the day before 施行 (the term's first day is the
+    施行日 itself, 第二百零一条). Legal review 2026-12, D6: the register printed the anniversary (2029-01-01)."""
+    return add_years(effective, years) - timedelta(days=1)
 
 
 def add_months(d: date, months: int) -> date:
@@ -60,7 +68,7 @@ def terms_of(text: str | None, title: str, published_on: date) -> Terms:
     trial = bool(TRIAL_RE.search(title))
     years = settings.trial_validity_years if trial else settings.validity_years
     if not text:
-        return Terms(published_on, add_years(published_on, years), "default", trial)
+        return Terms(published_on, term_end(published_on, years), "default", trial)
     from reviewkit.documents.parse import parse_text
 
     doc = parse_text(text, "register.txt")
@@ -69,12 +77,12 @@ def terms_of(text: str | None, title: str, published_on: date) -> Terms:
     for para in doc.paragraphs:
         m = YEARS_RE.search(para.text)
         if m and (n := cn_to_int(m.group(1))):
-            return Terms(effective, add_years(effective, int(n)), "document", trial, cited)
+            return Terms(effective, term_end(effective, int(n)), "document", trial, cited)
         until = UNTIL_RE.search(para.text) if "有效" in para.text else None
         found = find_dates(para.index, until.group(1)) if until else []
         if found and found[0].value:
             return Terms(effective, found[0].value, "document", trial, cited)
-    return Terms(effective, add_years(effective, years), "default", trial, cited)
+    return Terms(effective, term_end(effective, years), "default", trial, cited)
 
 
 def _document_text(session: Session, case: Case) -> str | None:

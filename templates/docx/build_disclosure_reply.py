@@ -21,8 +21,9 @@ def disclosure_reply() -> object:
     plain(doc, "{{答复.正文}}")
     table(doc, None, [["答复类型", "{{答复.类型}}"], ["收到申请日期", "{{申请.收到日期}}"],
                       ["法定答复期限", "{{申请.答复期限}}前"]], [130, 320])
-    plain(doc, "如对本答复不服，可以自收到本答复书之日起六十日内向{{答复.复议机关}}申请行政复议，或者自收到本答复书之日起"
-               "六个月内向人民法院提起行政诉讼。")
+    # The remedy differs by answer type (不予公开 is 复议前置: 行政复议法 第二十三条第一款第（四）项、第二款), so the
+    # paragraph is filled from reviewkit.domain.remedies, not written here.
+    plain(doc, "{{答复.救济}}")
     signature(doc, "{{机关.名称}}", "{{答复.日期}}")
     return doc
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from reviewkit.documents.layout import TITLE_FONT, apply_page_and_styles, body_paragraph, set_font
 
@@ -37,10 +37,17 @@ def plain(doc: Any, text: str, **kw: Any) -> Any:
 
 
 def signature(doc: Any, *lines: str) -> None:
-    doc.add_paragraph()
-    for line in lines:
+    """The 署名 and date, right-aligned, kept on the page of the paragraph before them (never an orphan
+    signature page: the preceding paragraph and the blank line keep with the next)."""
+    body = doc.paragraphs
+    if body:
+        body[-1].paragraph_format.keep_with_next = True
+    blank = doc.add_paragraph()
+    blank.paragraph_format.keep_with_next = True
+    for i, line in enumerate(lines):
         p = plain(doc, line, indent=False, align=RIGHT)
         p.paragraph_format.right_indent = Pt(64)
+        p.paragraph_format.keep_with_next = i < len(lines) - 1
 
 
 def table(doc: Any, head: list[str] | None, rows: list[list[str]], widths: list[float] | None = None) -> None:
@@ -65,23 +72,27 @@ def table(doc: Any, head: list[str] | None, rows: list[list[str]], widths: list[
 
 
 def opinion() -> Any:
+    """合法性审核意见书 issued by the 审核机构 in its own name and number (国办发〔2018〕115号; legal review 2026-12,
+    D3/P4/P6): 文号 of the 机构, 收文日期, the materials received, findings under 主体/权限/内容/程序, the 机构's
+    signature and seal. No case number or SHA-256 in the body: they are in the file's properties and the audit trail."""
     doc = new("合法性审核意见书")
-    plain(doc, "审核编号：{{意见.审核编号}}", indent=False, align=CENTER)
+    plain(doc, "{{意见.文号}}", indent=False, align=CENTER)
     plain(doc, "{{案件.起草单位}}：", indent=False)
-    plain(doc, "你单位报送的《{{案件.标题}}》（第{{意见.稿次}}稿，文稿SHA-256 {{意见.文稿指纹}}）收悉。"
-               "经对制定主体、权限、内容和程序进行审核，现提出如下意见：")
+    plain(doc, "你单位于{{意见.收文日期}}报送的《{{案件.标题}}》（送审稿）及相关材料收悉。收到的材料：{{意见.材料}}。"
+               "本机构依照{{意见.审核依据}}，对该文件的制定主体、制定权限、内容和制定程序进行了合法性审核，现提出审核意见如下：")
     heading(doc, "一、审核结论")
     plain(doc, "{{意见.勾选}}")
     plain(doc, "{{意见.结论说明}}")
-    heading(doc, "二、审核意见")
-    plain(doc, "{{意见.意见}}")
+    heading(doc, "二、审核情况")
+    table(doc, ["审核事项", "审核情况"], [["{{审核.事项}}", "{{审核.情况}}"]], [90, 360])
     heading(doc, "三、具体问题、依据及修改建议")
     table(doc, ["序号", "条款", "问题", "依据", "修改建议"],
           [["{{发现.序号}}", "{{发现.条款}}", "{{发现.问题}}", "{{发现.依据}}", "{{发现.建议}}"]],
           [30, 55, 150, 120, 100])
-    heading(doc, "四、审核依据")
-    plain(doc, "{{意见.审核依据}}")
-    signature(doc, "审核人：{{意见.审核人}}", "{{机关.审核机构}}", "{{意见.日期}}")
+    heading(doc, "四、其他意见")
+    plain(doc, "{{意见.意见}}")
+    signature(doc, "{{机关.审核机构}}（盖章）", "{{意见.日期}}")
+    plain(doc, "（经办人：{{意见.审核人}}　　联系电话：{{机关.联系电话}}）")
     return doc
 
 
@@ -115,7 +126,7 @@ def consultation() -> Any:
 def fair_competition() -> Any:
     doc = new("公平竞争审查表")
     table(doc, None, [["政策措施名称", "《{{案件.标题}}》"], ["起草单位", "{{案件.起草单位}}"],
-                      ["审查稿次", "第{{审查.稿次}}稿（SHA-256 {{审查.文稿指纹}}）"],
+                      ["审查稿次", "第{{审查.稿次}}稿"],  # the SHA-256 is in the audit trail, not on the paper (as D3)
                       ["听取利害关系人意见情况", "{{征求意见.市场主体}}"]], [130, 320])
     table(doc, ["审查标准（公平竞争审查条例）", "审查结果"], [["{{标准.名称}}", "{{标准.结果}}"]], [200, 250])
     table(doc, None, [["审查结论", "{{审查.勾选}}"], ["审查意见", "{{审查.意见}}"], ["适用例外规定情况", "{{审查.例外}}"],
@@ -127,9 +138,11 @@ def fair_competition() -> Any:
 def deliberation() -> Any:
     doc = new("集体审议记录（摘录）")
     table(doc, None, [["会议名称", "{{审议.会议}}"], ["审议日期", "{{审议.日期}}"], ["主持人", "{{审议.主持人}}"],
+                      ["出席人员", "{{审议.出席人员}}"],
                       ["审议事项", "《{{案件.标题}}》（第{{审议.稿次}}稿）"], ["合法性审核意见", "{{审议.合法性审核}}"],
                       ["公平竞争审查", "{{审议.公平竞争审查}}"], ["风险评估", "{{审议.风险评估}}"],
-                      ["审议结论", "{{审议.结论}}"], ["审议意见", "{{审议.意见}}"]], [130, 320])
+                      ["审议结论", "{{审议.结论}}"], ["审议意见", "{{审议.意见}}"],
+                      ["不同意见", "{{审议.不同意见}}"]], [130, 320])  # 不同意见如实载明 (37号 三(七))
     plain(doc, "本摘录依据案件记录生成，经与会议记录原件核对一致后加盖印章。")
     signature(doc, "摘录人：{{审议.摘录人}}", "{{日期.今天}}")
     return doc
@@ -149,6 +162,9 @@ def register() -> Any:
 
 
 def official_text() -> Any:
+    """The issuable 正式文本: a 印发通知 (党政机关公文处理工作条例 第八条: "办法" is not a 文种) with its 主送机关,
+    the 办法 after it, and the 版记 (抄送, 印发机关, 印发日期) at the foot of the last page (GB/T 9704-2012 7.4):
+    a floating table anchored to the bottom margin, so it stays there however long the text is."""
     doc = Document()
     apply_page_and_styles(doc)
     mark = doc.add_paragraph()
@@ -160,14 +176,56 @@ def official_text() -> Any:
     number = plain(doc, "{{案件.文号}}", indent=False, align=CENTER)
     _red_rule(number)
     doc.add_paragraph()
-    doc.add_paragraph("{{案件.标题}}", style="Title")
-    plain(doc, "{{正文.段落}}")
+    doc.add_paragraph("{{机关.名称}}关于印发《{{案件.标题}}》的通知", style="Title")
+    plain(doc, "{{机关.主送机关}}：", indent=False)
+    plain(doc, "现将《{{案件.标题}}》印发给你们，请认真贯彻执行。")
     signature(doc, "{{机关.名称}}", "{{案件.成文日期}}")
     plain(doc, "（此件公开发布）")
-    doc.add_paragraph()
-    colophon = plain(doc, "{{机关.印发机关}}　　　　　　　　{{案件.公布日期}}印发", indent=False)  # 版记
-    _rules(colophon, ("top", "bottom"), "000000")
+    title = doc.add_paragraph("{{案件.标题}}", style="Title")
+    title.paragraph_format.page_break_before = True
+    plain(doc, "{{正文.段落}}")
+    _colophon(doc)
     return doc
+
+
+def _colophon(doc: Any) -> None:
+    """版记 (GB/T 9704-2012 7.4): 抄送 and 印发机关/印发日期 in 4号仿宋, between a thick first and last rule
+    and a thin rule between them, at the foot of the last page."""
+    t = doc.add_table(rows=2, cols=2)
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    first = t.rows[0].cells[0].merge(t.rows[0].cells[1])
+    first.text = "抄送：{{机关.抄送}}。"
+    t.rows[1].cells[0].text = "{{机关.印发机关}}"
+    t.rows[1].cells[1].text = "{{案件.公布日期}}印发"
+    for row in t.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.first_line_indent = Pt(0)
+                p.paragraph_format.left_indent = Pt(14)
+                p.paragraph_format.right_indent = Pt(14)
+                for r in p.runs:
+                    set_font(r, "仿宋_GB2312", Pt(14))
+    t.rows[1].cells[1].paragraphs[0].alignment = RIGHT
+    tbl_pr = t._tbl.tblPr
+    floating = OxmlElement("w:tblpPr")
+    for key, value in (("leftFromText", "0"), ("rightFromText", "0"), ("vertAnchor", "margin"),
+                       ("horzAnchor", "margin"), ("tblpXSpec", "center"), ("tblpYSpec", "bottom")):
+        floating.set(qn(f"w:{key}"), value)
+    tbl_pr.insert(1 if tbl_pr.find(qn("w:tblStyle")) is not None else 0, floating)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    floating.addnext(overlap)
+    borders = OxmlElement("w:tblBorders")
+    for side, size in (("top", "8"), ("bottom", "8"), ("insideH", "4"), ("left", "0"), ("right", "0"),
+                       ("insideV", "0")):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "single" if size != "0" else "nil")
+        if size != "0":
+            line.set(qn("w:sz"), size)
+            line.set(qn("w:space"), "0")
+            line.set(qn("w:color"), "000000")
+        borders.append(line)
+    tbl_pr.append(borders)
 
 
 def _rules(p: Any, sides: tuple[str, ...], color: str) -> None:
@@ -193,15 +251,30 @@ def _red_rule(p: Any) -> None:
 
 
 def filing_report() -> Any:
-    doc = new("关于报送《{{案件.标题}}》备案的报告")
+    """备案报告, an upward document (上行文): 版头 with the 发文字号 on the left and 签发人 on the right of one line
+    (GB/T 9704-2012 7.2.6), the materials as its 附件 (the report is not its own attachment), 联系人 in the 附注."""
+    doc = Document()
+    apply_page_and_styles(doc)
+    mark = doc.add_paragraph()
+    mark.alignment = CENTER
+    run = mark.add_run("{{机关.名称}}文件")
+    set_font(run, TITLE_FONT, Pt(48))
+    run.font.color.rgb = RGBColor(0xE6, 0x00, 0x12)
+    doc.add_paragraph()
+    line = plain(doc, "{{备案.文号}}\t签发人：{{备案.签发人}}", indent=False)
+    line.paragraph_format.left_indent = Pt(16)
+    line.paragraph_format.right_indent = Pt(16)
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(16), WD_TAB_ALIGNMENT.RIGHT)  # 版心 156 mm
+    _red_rule(line)
+    doc.add_paragraph()
+    doc.add_paragraph("{{机关.名称}}关于报送《{{案件.标题}}》备案的报告", style="Title")
     plain(doc, "{{机关.备案机关}}：", indent=False)
     plain(doc, "《{{案件.标题}}》（{{案件.文号}}）已于{{备案.审议日期}}经{{备案.会议}}审议通过，于{{案件.公布日期}}公布，"
                "{{备案.施行}}。根据《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）"
                "的规定，现将该文件报送备案，请予审查。")
-    plain(doc, "报送材料：")
-    plain(doc, "{{材料.序号}}．{{材料.名称}}")
-    plain(doc, "联系人：{{备案.联系人}}　　联系电话：{{机关.联系电话}}")
+    plain(doc, "{{材料.前缀}}{{材料.序号}}．{{材料.名称}}")  # 附件说明 (GB/T 9704-2012 7.3.4)
     signature(doc, "{{机关.名称}}", "{{备案.日期}}")
+    plain(doc, "（联系人：{{备案.联系人}}，联系电话：{{机关.联系电话}}）")
     return doc
 
 
@@ -212,8 +285,11 @@ TEMPLATES = {
 }
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Build the named templates (all when none is named)."""
     for name, build in TEMPLATES.items():
+        if names and name not in names:
+            continue
         doc = build()
         doc.core_properties.title = f"{name}（模板）"
         doc.core_properties.author = "reviewkit"
@@ -222,4 +298,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

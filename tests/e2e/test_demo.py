@@ -23,8 +23,9 @@ def test_demo_runs_the_case_to_filing(tmp_path: Path, prefect_api: str) -> None:
 
     detail = json.loads(run(home, "case", "show", case["number"], "--json").out)
     stages = [(t["stage"], t["round"], t["outcome"]) for t in detail["timeline"]]
-    assert stages[:5] == [("drafting", 1, "提交"), ("consultation", 1, "征求意见完成"), ("fair_competition", 1, "符合"),
-                          ("prereview", 1, "完成"), ("legality_review", 1, "应当予以修改")]
+    # 风险评估 is the drafting unit's work before consultation and review (国办发〔2018〕37号 三(三); legal review P1)
+    assert stages[:6] == [("drafting", 1, "提交"), ("risk_assessment", 1, "评估完成"), ("consultation", 1, "征求意见完成"),
+                          ("fair_competition", 1, "符合"), ("prereview", 1, "完成"), ("legality_review", 1, "应当予以修改")]
     assert ("legality_review", 2, "合法") in stages and ("deliberation", 2, "通过") in stages
     assert stages[-1][0] == "filed"
     assert all(t["actor"] for t in detail["timeline"][:-1])  # every stage left by someone named

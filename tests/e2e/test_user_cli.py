@@ -66,7 +66,7 @@ def test_tokens_delegations_and_decide_needs_identity(home: Path, tmp_path: Path
     r = run(home, "user", "delegate", "counsel1", "head1", "--until", "2099-12-31", "--reason", "休假", "--as", "admin1", env=pin)
     assert r.code == 0, r.err
     listed = json.loads(run(home, "user", "delegations", "--json").out)
-    assert [(d["principal"], d["delegate"], d["roles"]) for d in listed] == [("counsel1", "head1", ["counsel"])]
+    assert [(d["principal"], d["delegate"], d["roles"]) for d in listed] == [("counsel1", "head1", ["legality_reviewer", "counsel"])]
     assert run(home, "user", "revoke-delegation", str(listed[0]["id"]), "--as", "admin1", env=pin).code == 0
     assert json.loads(run(home, "user", "delegations", "--json").out) == []
     r = run(home, "user", "delegate", "counsel1", "head1", "--until", "31/12", "--as", "admin1", env=pin)

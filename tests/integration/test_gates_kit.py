@@ -25,9 +25,10 @@ __test__ = False
 
 REPO = Path(__file__).resolve().parents[2]
 PIN = {"counsel1": "135792", "counsel2": "246813", "leader1": "357924", "drafter1": "468135"}
-EXTRA_ROSTER = '[[users]]\nusername = "counsel2"\nname = "法律顾问辛"\nroles = ["counsel"]\n'
+EXTRA_ROSTER = '[[users]]\nusername = "counsel2"\nname = "审核员辛"\nroles = ["legality_reviewer"]\n'
 CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
-                "market_players_consulted": "书面征求5家企业和县工商联意见"}
+                "market_players_consulted": "书面征求5家企业和县工商联意见",
+               "legal_basis": "《中华人民共和国政府采购法》第十三条"}  # 送审材料: 制定依据 (37号 三(六))
 
 
 # --- a module's reviewkit home ------------------------------------------------------------------

@@ -36,14 +36,15 @@ def _events(action: str) -> list[AuditEvent]:
 def _case_at_legality_review(tmp_path: Path) -> int:
     import_roster(write_roster(tmp_path / "roster.toml"))
     add_user("admin1", "管理员", ["admin"], pin="864213")
-    add_user("counsel2", "法律顾问辛", ["counsel"])
+    add_user("counsel2", "审核员辛", ["legality_reviewer"])
     case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
                               drafter="drafter1", draft=build_docx(tmp_path / "v1.docx")))
     assert case.id is not None
     _file(case.id, "起草说明", "drafter1", tmp_path)
     decide(case.id, "提交", "drafter1")
     _file(case.id, "征求意见采纳情况", "head1", tmp_path)
-    decide(case.id, "征求意见完成", "head1")
+    decide(case.id, "征求意见完成", "head1", facts={"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
+                                                    "legal_basis": "《中华人民共和国预算法》第十三条"})
     assert run_auto_stage(case.id) == "legality_review"
     _file(case.id, "审核意见书", "counsel1", tmp_path)
     return case.id
@@ -147,7 +148,7 @@ def test_verify_approval_code_single_use_expiry_and_attempt_limit(db_url: str, t
 
 def test_delegation_respects_separation_of_duties_and_end_date(db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
-    counsel1 = Actor("counsel1", frozenset({"counsel"}), "cli")
+    counsel1 = Actor("counsel1", frozenset({"legality_reviewer", "counsel"}), "cli")
     grant("counsel1", "drafter1", today() + timedelta(days=10), counsel1, reason="休假")
     with pytest.raises(PermissionDenied, match="职责分离"):
         decide(case_id, "合法", "drafter1")  # drafted the case: may not approve it, even for someone else
@@ -161,7 +162,7 @@ def test_delegation_respects_separation_of_duties_and_end_date(db_url: str, tmp_
     decide(case_id, "合法", "head1")
     with session_scope() as session:
         d = session.exec(select(Decision).where(Decision.stage == "legality_review")).one()
-        assert (d.actor, d.role, d.on_behalf_of) == ("head1", "counsel", "counsel1")
+        assert (d.actor, d.role, d.on_behalf_of) == ("head1", "legality_reviewer", "counsel1")
     assert len(_events("delegation.granted")) == 3
 
 
@@ -196,7 +197,7 @@ def test_a_new_version_voids_approvals_of_the_old_one(db_url: str, tmp_path: Pat
 
 def test_the_submitter_of_a_later_version_cannot_approve_it(db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
-    add_user("both2", "兼任者", ["unit_head", "counsel"])
+    add_user("both2", "兼任者", ["unit_head", "legality_reviewer"])
     decide(case_id, "应当予以修改", "counsel1")
     submit_version(case_id, build_docx(tmp_path / "v2.docx"), "both2")
     decide(case_id, "提交修改稿", "drafter1")
@@ -207,7 +208,8 @@ def test_the_submitter_of_a_later_version_cannot_approve_it(db_url: str, tmp_pat
 
 
 SERVICE_ACTIONS = ["user.manage", "token.issue", "delegation.manage", "task.reassign", "audit.export"]
-ROLES = ["drafter", "unit_head", "counsel", "fair_competition_reviewer", "leader", "filing_clerk", "admin"]
+ROLES = ["drafter", "unit_head", "legality_reviewer", "counsel", "fair_competition_reviewer", "leader", "filing_clerk",
+         "admin"]
 
 
 def _attempt(action: str, by: Actor, case_id: int, tmp_path: Path) -> None:

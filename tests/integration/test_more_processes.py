@@ -176,9 +176,11 @@ def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, 
     decide(cid, "申请延期", "drafter1", facts={"extension_reason": "涉及第三方权益，需书面征求第三方意见"})
     assert (_stage(cid), _due(cid)) == ("extension_approval", first_due)
     with pytest.raises(TransitionNotAllowed, match="延期答复告知书"):
+        decide(cid, "同意延期", "odhead1")
+    _file(cid, "延期答复告知书", "odhead1", tmp_path)
+    with pytest.raises(TransitionNotAllowed, match="只能由政府信息公开工作机构负责人"):  # 条例第33条第2款 (P15)
         decide(cid, "同意延期", "leader1")
-    _file(cid, "延期答复告知书", "leader1", tmp_path)
-    decide(cid, "同意延期", "leader1")
+    decide(cid, "同意延期", "odhead1")
     assert (_stage(cid), _due(cid)) == ("answering_ext", extended_due)
     with pytest.raises(TransitionNotAllowed, match="不接受决定"):
         decide(cid, "申请延期", "drafter1")  # extendable once only
@@ -200,7 +202,9 @@ def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, 
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     text += "\n".join(c.text for t in Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)
     for expected in ("李某：", "2026年9月14日", "2026年11月13日", exemption, "部分公开", "延长20个工作日",
-                     "某县财政局", "2026年11月4日"):
+                     "某县财政局", "2026年11月4日",
+                     # P16: the refused part is 复议前置 (行政复议法 第二十三条第一款第（四）项、第二款)
+                     "对本答复中不予公开的部分不服", "第二十三条第一款第（四）项、第二款", "应当先"):
         assert expected in text, expected
     clock.set(date(2026, 11, 5))
     decide(cid, "已答复", "clerk1")  # the generated letter is the stage's required material

@@ -22,7 +22,8 @@ from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, Case, IssuedNumber, NumberSequence
 from tests.builders import build_docx, write_roster
 
-CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09"}
+CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
+                "legal_basis": "《中华人民共和国政府采购法》第十三条"}  # 送审材料: 制定依据 (37号 三(六))
 
 
 def _new_case(draft: Path, title: str = "某县财政专项资金管理办法") -> int:
@@ -41,7 +42,8 @@ def _to_publication(case_id: int, material: Path) -> None:
     attach(case_id, "审核意见书", material, "counsel1")
     decide(case_id, "合法", "counsel1")
     attach(case_id, "集体审议记录", material, "leader1")
-    decide(case_id, "通过", "leader1")
+    decide(case_id, "通过", "leader1", facts={"meeting": "局务会议", "attendees": "局长、副局长、法规股", "dissent": "无"})
+    attach(case_id, "政策解读材料", material, "clerk1")  # 政策解读 with publication (P9)
 
 
 def _assign(case_id: int, on: date, code: str | None = None) -> str:
@@ -137,7 +139,7 @@ def test_fifty_parallel_publications_get_fifty_consecutive_numbers(setup: tuple[
 
     def publish(case_id: int) -> str:
         gate.wait()
-        return decide(case_id, "印发", "clerk1").to_stage
+        return decide(case_id, "印发", "clerk1", facts={"effective_date": "2099-01-01"}).to_stage
 
     with ThreadPoolExecutor(len(ids)) as pool:
         assert set(pool.map(publish, ids)) == {"filing"}

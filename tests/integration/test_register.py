@@ -53,11 +53,13 @@ def test_terms_come_from_the_text_or_the_defaults(db_url: str, tmp_path: Path) -
     assert register.sync_register() == 0  # once
     rows = {r.doc_number: r for r in register.list_register(date(2023, 9, 1))}
     first = rows["某财规〔2019〕1号"]
-    assert (first.effective_on, first.expires_on, first.expiry_basis) == ("2019-03-01", "2024-03-01", "document")
-    assert first.cleanup_due  # within six months of 2024-03-01
+    # Legal review 2026-12 D6: a 5-year term from 2019-03-01 ends the day before the anniversary (民法典第二百零二条;
+    # the old expectation, the anniversary 2024-03-01 itself, was one day too long).
+    assert (first.effective_on, first.expires_on, first.expiry_basis) == ("2019-03-01", "2024-02-29", "document")
+    assert first.cleanup_due  # within six months of 2024-02-29
     assert any("公司法" in c and "2024年7月1日" in c for c in first.law_changes)
     trial = rows["某财规〔2023〕1号"]
-    assert (trial.effective_on, trial.expires_on, trial.expiry_basis) == ("2023-05-10", "2025-05-10", "default")
+    assert (trial.effective_on, trial.expires_on, trial.expiry_basis) == ("2023-05-10", "2025-05-09", "default")
     assert not trial.cleanup_due and trial.law_changes == []
     assert rows["某财规〔2023〕2号"].expires_on == "2025-12-31"
     assert [r.doc_number for r in register.list_register(date(2023, 9, 1), attention=True)] == ["某财规〔2019〕1号"]
@@ -83,4 +85,4 @@ def test_history_documents_get_default_terms(db_url: str) -> None:
     for r in rows:
         c = published[r.doc_number]
         years = 2 if ("暂行" in c.title or "试行" in c.title) else 5
-        assert r.expires_on == register.add_years(c.published, years).isoformat()  # type: ignore[arg-type]
+        assert r.expires_on == register.term_end(c.published, years).isoformat()  # type: ignore[arg-type]

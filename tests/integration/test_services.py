@@ -27,7 +27,12 @@ def _start(tmp_path: Path, flags: frozenset[str] = frozenset({"touches_business"
 
 
 CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
-                "market_players_consulted": "书面征求5家企业和县工商联意见"}
+                "market_players_consulted": "书面征求5家企业和县工商联意见",
+               "legal_basis": "《中华人民共和国政府采购法》第十三条"}  # 送审材料: 制定依据 (37号 三(六))
+# P9: 施行 at least 30 days after 公布 (here: far ahead of any test date)
+EFFECTIVE = {"effective_date": "2099-01-01"}
+# P8: the 集体审议 record (37号 三(七))
+MEETING = {"meeting": "局务会议", "attendees": "局长、副局长、法规股", "dissent": "无"}
 
 
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
@@ -64,8 +69,9 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
     assert run_auto_stage(case_id) == "legality_review"
     decide(case_id, "合法", "counsel1")
     _file(case_id, "集体审议记录", "leader1", tmp_path)
-    decide(case_id, "通过", "leader1")  # risk assessment skipped: not flagged
-    decide(case_id, "印发", "clerk1")
+    decide(case_id, "通过", "leader1", facts=MEETING)  # risk assessment skipped: not flagged
+    _file(case_id, "政策解读材料", "clerk1", tmp_path)
+    decide(case_id, "印发", "clerk1", facts=EFFECTIVE)
     _file(case_id, "备案报告", "clerk1", tmp_path)
     _file(case_id, "正式文本", "clerk1", tmp_path)
     result = decide(case_id, "已报备", "clerk1")
@@ -107,17 +113,20 @@ def test_preconditions_and_evidence_are_enforced(db_url: str, tmp_path: Path) ->
     with pytest.raises(InvalidInput, match="不是行政规范性文件流程记录的事实"):
         decide(case_id, "征求意见完成", "head1", facts={"bogus": "x"})
     short = {**CONSULTATION, "consultation_end": "2026-09-10"}
-    decide(case_id, "征求意见完成", "head1", facts=short)
+    # A 9-day consultation of a business document is stopped before review (优化营商环境条例第62条; 37号(六)),
+    # not first at 印发 as before (legal review 2026-12, P2).
+    with pytest.raises(TransitionNotAllowed, match="不足 30 日"):
+        decide(case_id, "征求意见完成", "head1", facts=short)
+    decide(case_id, "征求意见完成", "head1", facts={**short, "urgency_reason": "落实上级紧急部署"})
     _file(case_id, "公平竞争审查结论", "fcr1", tmp_path)
     decide(case_id, "符合", "fcr1")
     run_auto_stage(case_id)
     _file(case_id, "审核意见书", "counsel1", tmp_path)
     decide(case_id, "合法", "counsel1")
     _file(case_id, "集体审议记录", "leader1", tmp_path)
-    with pytest.raises(TransitionNotAllowed, match="不足 30 日"):
-        decide(case_id, "通过", "leader1")  # publication would follow a 9-day consultation of a business document
-    decide(case_id, "通过", "leader1", facts={"urgency_reason": "落实上级紧急部署"})
-    decide(case_id, "印发", "clerk1")
+    decide(case_id, "通过", "leader1", facts=MEETING)
+    _file(case_id, "政策解读材料", "clerk1", tmp_path)
+    decide(case_id, "印发", "clerk1", facts=EFFECTIVE)
     with session_scope() as session:
         refused = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.refused")).all()
     assert len(refused) == 4
@@ -145,7 +154,7 @@ def test_refused_decisions_change_nothing_and_are_audited(db_url: str, tmp_path:
 def test_whoever_submitted_the_version_cannot_approve_its_legality(db_url: str, tmp_path: Path) -> None:
     import_roster(write_roster(tmp_path / "roster.toml"))
     (tmp_path / "more.toml").write_text(
-        '[[users]]\nusername = "both1"\nname = "兼任者"\nroles = ["drafter", "counsel"]\n', encoding="utf-8")
+        '[[users]]\nusername = "both1"\nname = "兼任者"\nroles = ["drafter", "legality_reviewer"]\n', encoding="utf-8")
     import_roster(tmp_path / "more.toml")
     case = start_case(NewCase(kind="normative_document", title="某办法", drafting_unit="预算股", drafter="both1",
                               draft=build_docx(tmp_path / "v1.docx")))

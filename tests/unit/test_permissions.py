@@ -18,19 +18,21 @@ from reviewkit.errors import ConfigError, PermissionDenied
 from reviewkit.settings import get_settings
 
 D, U, C, F, L, K, A = "drafter", "unit_head", "counsel", "fair_competition_reviewer", "leader", "filing_clerk", "admin"
+R = "legality_reviewer"  # the 审核机构, split from counsel (legal review 2026-12, P4)
+OD = "disclosure_head"  # 政府信息公开工作机构负责人 (P15, 条例第33条)
 EXPECTED: dict[str, set[str]] = {
     "case.start": {D, U},
     "version.submit": {D, U},
-    "case.decide": {D, U, C, F, L, K},
+    "case.decide": {D, U, R, C, OD, F, L, K},
     "case.publish": {K, U},
     "case.file": {K},
     "user.manage": {A},
     "token.issue": {A},
-    "delegation.self": {D, U, C, F, L, K},
+    "delegation.self": {D, U, R, C, OD, F, L, K},
     "delegation.manage": {A},
     "task.reassign": {A},
-    "audit.read": {A, U, C, L, K},
-    "audit.export": {A, U, C, L, K},
+    "audit.read": {A, U, R, C, L, K},
+    "audit.export": {A, U, R, C, L, K},
     "settings.change": {A},
     "store.gc": {A},
 }

@@ -134,7 +134,7 @@ def test_shipped_templates_use_gb9704_fonts_and_page(name: str) -> None:
     normal = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert doc.styles["Normal"].font.size.pt == 16  # 三号
-    if name != "正式文本":
+    if name not in ("正式文本", "备案报告"):  # these open with the red 版头 (发文机关标志)
         assert doc.paragraphs[0].style.name == "Title"
     title = doc.styles["Title"].element.rPr.find(qn("w:rFonts"))
     assert title.get(qn("w:eastAsia")) == "方正小标宋简体"
@@ -144,5 +144,14 @@ def test_shipped_templates_use_gb9704_fonts_and_page(name: str) -> None:
 
 def test_official_text_template_has_the_number_line_under_the_issuer_mark() -> None:
     texts = [p.text for p in Document(str(TEMPLATES / "正式文本.docx")).paragraphs if p.text]
-    assert texts[:3] == ["{{机关.名称}}文件", "{{案件.文号}}", "{{案件.标题}}"]
-    assert "{{案件.成文日期}}" in texts
+    # D1 (legal review 2026-12): a 印发通知 (公文处理工作条例 第八条), then the 办法 itself
+    assert texts[:4] == ["{{机关.名称}}文件", "{{案件.文号}}", "{{机关.名称}}关于印发《{{案件.标题}}》的通知",
+                         "{{机关.主送机关}}："]
+    assert "{{案件.成文日期}}" in texts and "{{案件.标题}}" in texts
+
+
+def test_filing_report_template_has_number_and_signer_on_one_line() -> None:
+    """D4: an upward document shows 发文字号 and 签发人 on one line under the 版头 (GB/T 9704-2012 7.2.6)."""
+    texts = [p.text for p in Document(str(TEMPLATES / "备案报告.docx")).paragraphs if p.text]
+    assert texts[1] == "{{备案.文号}}\t签发人：{{备案.签发人}}"
+    assert texts[-1] == "（联系人：{{备案.联系人}}，联系电话：{{机关.联系电话}}）"

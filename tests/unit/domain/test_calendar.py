@@ -78,7 +78,9 @@ def test_span_into_2027_is_flagged_and_warns(cal: WorkCalendar) -> None:
     with pytest.warns(CalendarIncompleteWarning, match="2027"):
         due = cal.add_working_days(date(2026, 12, 20), 15)
     assert not due.calendar_complete and due.missing_years == (2027,)
-    assert due.due == date(2027, 1, 8)  # Monday–Friday fallback: 1 January counted as a working day
+    # Legal review 2026-12 K1: the fallback now rests on the statutory holidays (放假办法 第二条), so 1 January 2027
+    # is no longer counted as a working day (the old expectation, 2027-01-08, was legally wrong).
+    assert due.due == date(2027, 1, 11)
     assert due.as_json()["calendar_complete"] is False
     assert not cal.covers(date(2027, 1, 4)) and cal.covers(date(2026, 12, 31))
 

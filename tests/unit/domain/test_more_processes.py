@@ -54,7 +54,7 @@ def test_disclosure_extends_once_and_cites_the_exemption() -> None:
     with pytest.raises(TransitionNotAllowed, match="PRE-OD-EXT-REASON"):
         transition(od, state, "申请延期", {"drafter"})
     state = transition(od, state, "申请延期", {"drafter"}, facts={"extension_reason": "需征求第三方意见"}).state
-    state = transition(od, state, "同意延期", {"leader"}, on=date(2026, 10, 12)).state
+    state = transition(od, state, "同意延期", {"disclosure_head"}, on=date(2026, 10, 12)).state
     assert state.stage == "answering_ext"
     with pytest.raises(TransitionNotAllowed, match="不接受决定"):
         transition(od, state, "申请延期", {"drafter"})

@@ -31,15 +31,18 @@ from reviewkit.errors import ConfigError, NotFound, TransitionNotAllowed
 PROCESSES = Path(__file__).resolve().parents[3] / "templates" / "processes"
 DEFS = {d.kind: d for d in list_definitions(PROCESSES)}
 ALL_ROLES = frozenset(
-    {"drafter", "unit_head", "counsel", "fair_competition_reviewer", "leader", "filing_clerk"}
+    {"drafter", "unit_head", "legality_reviewer", "counsel", "disclosure_head", "fair_competition_reviewer", "leader",
+     "filing_clerk"}
 )
 LONG_CONSULTATION = {"consultation_start": date(2026, 3, 2), "consultation_end": date(2026, 4, 10),
-                     "market_players_consulted": "座谈会2次"}  # fmt: skip
+                     "market_players_consulted": "座谈会2次", "legal_basis": "政府采购法第十三条",
+                     "effective_date": date(2099, 1, 1), "meeting": "局务会议", "attendees": "局领导", "dissent": "无"}  # fmt: skip
 
 
 def test_the_shipped_definitions() -> None:
     assert set(DEFS) == {"normative_document", "major_decision", "major_contract", "enforcement_review",
-                         "administrative_reconsideration", "administrative_litigation", "information_disclosure"}
+                         "administrative_reconsideration", "administrative_litigation", "information_disclosure",
+                         "incidental_review"}
     assert DEFS["normative_document"].name == "行政规范性文件"
 
 
@@ -116,27 +119,28 @@ def _run(
 D, H, C, F, L, K = (
     {"drafter"},
     {"unit_head"},
-    {"counsel"},
+    {"legality_reviewer"},  # the 审核机构 (P4); counsel only gives a separate 法律意见
     {"fair_competition_reviewer"},
     {"leader"},
     {"filing_clerk"},
 )
+CO = {"counsel"}
 
 
 def test_normative_document_full_chain_with_return_loop() -> None:
     nd = DEFS["normative_document"]
     flags = {"touches_business", "risk_flagged"}
     state = start_state(nd, flags, on=date(2026, 3, 1), version="v1", facts=LONG_CONSULTATION)
-    state = _run(nd, state, ("提交", D), ("征求意见完成", H))
+    state = _run(nd, state, ("提交", D))
+    assert state.stage == "risk_assessment"  # drafting-unit work, before consultation and review (37号 三(三))
+    state = _run(nd, state, ("评估完成", H), ("征求意见完成", H))
     assert state.stage == "fair_competition"
     state = _run(nd, state, ("符合", F))
     assert state.stage == "legality_review"
     state = _run(nd, state, ("应当予以修改", C))
     assert (state.stage, state.round) == ("revision", 2)
     state = CaseState(**{**state.__dict__, "version": "v2"})
-    state = _run(
-        nd, state, ("提交修改稿", D), ("符合", F), ("合法", C), ("风险可控", H), ("通过", L), ("印发", K)
-    )
+    state = _run(nd, state, ("提交修改稿", D), ("符合", F), ("合法", C), ("通过", L), ("印发", K))
     assert state.stage == "filing" and state.events is not None and "published" in state.events
     state = _run(nd, state, ("备案机关要求补正", K), ("已补正报备", K))
     assert state.stage == "filed"
@@ -154,23 +158,25 @@ def test_conditional_stages_are_skipped_without_their_flag() -> None:
 def test_no_deliberation_without_legality_review_of_the_current_version() -> None:
     nd = DEFS["normative_document"]
     state = start_state(nd, {"risk_flagged"}, facts=LONG_CONSULTATION, version="v1")
-    state = _run(nd, state, ("提交", D), ("征求意见完成", H), ("合法", C))
-    assert state.stage == "risk_assessment"
+    state = _run(nd, state, ("提交", D), ("评估完成", H), ("征求意见完成", H), ("合法", C))
+    assert state.stage == "deliberation"
     swapped = CaseState(**{**state.__dict__, "version": "v2"})  # a new draft slipped in after the review
     with pytest.raises(TransitionNotAllowed, match="PRE-DELIB-LEGALITY"):
-        transition(nd, swapped, "风险可控", H)
-    assert _run(nd, state, ("风险可控", H)).stage == "deliberation"
+        transition(nd, swapped, "通过", L)
+    assert _run(nd, state, ("通过", L)).stage == "publication"
 
 
-def test_no_publication_after_a_short_consultation_unless_urgent() -> None:
+def test_short_consultation_is_stopped_before_review_unless_urgent() -> None:
+    """P2: 37号(六) — the period is checked when the draft goes to review, not only at 印发."""
     nd = DEFS["normative_document"]
-    short = {"consultation_start": date(2026, 9, 30), "consultation_end": date(2026, 10, 9)}  # 2 working days
+    short = {"consultation_start": date(2026, 9, 30), "consultation_end": date(2026, 10, 9),  # 2 working days
+             "legal_basis": "政府采购法"}  # fmt: skip
     state = start_state(nd, (), facts=short)
-    state = _run(nd, state, ("提交", D), ("征求意见完成", H), ("合法", C))
-    with pytest.raises(TransitionNotAllowed, match="不足 7 日〔PRE-PUBLISH-CONSULT-MIN〕"):
-        transition(nd, state, "通过", L)
-    move = transition(nd, state, "通过", L, facts={"urgency_reason": "防汛应急"})
-    assert move.state.stage == "publication"
+    state = _run(nd, state, ("提交", D))
+    with pytest.raises(TransitionNotAllowed, match="不足 7 日〔PRE-CONSULT-MIN〕"):
+        transition(nd, state, "征求意见完成", H)
+    move = transition(nd, state, "征求意见完成", H, facts={"urgency_reason": "防汛应急"})
+    assert _run(nd, move.state).stage == "legality_review"
 
 
 def test_business_consultation_needs_thirty_days_and_market_players() -> None:
@@ -184,10 +190,10 @@ def test_business_consultation_needs_thirty_days_and_market_players() -> None:
         "consultation_end": date(2026, 3, 20),
         "market_players_consulted": "是",
     }
-    state = transition(nd, state, "征求意见完成", H, facts=facts).state
-    state = _run(nd, state, ("符合", F), ("合法", C))
-    with pytest.raises(TransitionNotAllowed, match="PRE-PUBLISH-CONSULT-BUSINESS"):
-        transition(nd, state, "通过", L)
+    with pytest.raises(TransitionNotAllowed, match="PRE-CONSULT-BUSINESS"):  # 18 days < 30 (优化营商环境条例第62条)
+        transition(nd, state, "征求意见完成", H, facts=facts)
+    state = transition(nd, state, "征求意见完成", H, facts={**facts, "consultation_end": date(2026, 4, 1)}).state
+    assert state.stage == "fair_competition"
 
 
 def test_no_filing_before_publication() -> None:
@@ -209,7 +215,8 @@ def test_no_filing_before_publication() -> None:
             )
         }
     )
-    st = CaseState(stage="deliberation", events={"legality_passed": EventRecord(None, None)})
+    st = CaseState(stage="deliberation", events={"legality_passed": EventRecord(None, None)},
+                   facts={"meeting": "局务会议", "attendees": "局领导", "dissent": "无"})
     with pytest.raises(TransitionNotAllowed, match="PRE-FILING-PUBLISHED"):
         transition(bad, st, "通过", L)
 
@@ -244,12 +251,12 @@ def test_countersign_needs_every_signer() -> None:
     m1 = transition(mc, state, "同意签订", H, actor="h1")
     assert not m1.complete and m1.state.stage == "countersign" and "尚待" in m1.waiting_for
     with pytest.raises(TransitionNotAllowed, match="已签署"):
-        transition(mc, m1.state, "同意签订", H | C, actor="h1")
+        transition(mc, m1.state, "同意签订", H | CO, actor="h1")
     with pytest.raises(TransitionNotAllowed, match="会签席位"):
         transition(mc, m1.state, "同意签订", H, actor="h2")
     with pytest.raises(TransitionNotAllowed, match="签署人"):
-        transition(mc, m1.state, "同意签订", C)
-    m2 = transition(mc, m1.state, "同意签订", C, actor="c1")
+        transition(mc, m1.state, "同意签订", CO)
+    m2 = transition(mc, m1.state, "同意签订", CO, actor="c1")
     m3 = transition(mc, m2.state, "同意签订", L, actor="l1")
     assert m3.complete and m3.state.stage == "signing" and m3.state.signatures == ()
     veto = transition(mc, m1.state, "退回修改", L, actor="l1")
@@ -275,19 +282,19 @@ def test_sequential_signing_follows_the_order() -> None:
     s = CaseState(stage="a", events={})
     with pytest.raises(TransitionNotAllowed, match="串签"):
         transition(d, s, "同意", L, actor="l1")
-    s = transition(d, s, "同意", C, actor="c1").state
-    s = transition(d, s, "同意", C, actor="c2").state
+    s = transition(d, s, "同意", CO, actor="c1").state
+    s = transition(d, s, "同意", CO, actor="c2").state
     assert transition(d, s, "同意", L, actor="l1").state.stage == "z"
 
 
 def test_n_of_m_passes_at_n_and_fails_when_n_is_out_of_reach() -> None:
     d = _policy_definition("n_of_m", ", n = 2")
     s = CaseState(stage="a", events={})
-    s1 = transition(d, s, "同意", C, actor="c1").state
+    s1 = transition(d, s, "同意", CO, actor="c1").state
     assert transition(d, s1, "同意", L, actor="l1").state.stage == "z"
-    s2 = transition(d, s, "不同意", C, actor="c1")
+    s2 = transition(d, s, "不同意", CO, actor="c1")
     assert not s2.complete
-    assert transition(d, s2.state, "不同意", C, actor="c2").state.stage == "r"
+    assert transition(d, s2.state, "不同意", CO, actor="c2").state.stage == "r"
 
 
 def test_replay_rebuilds_state_from_history() -> None:
@@ -313,13 +320,13 @@ def test_snapshots_keep_a_running_case_on_its_version(tmp_path: Path) -> None:
     assert definition_fingerprint(from_snapshot(snapshot)) == nd.fingerprint
     edited = from_snapshot(snapshot.replace('days = 20, unit = "working"', 'days = 25, unit = "working"'))
     assert compare_with_current(nd, edited) == "edited_without_new_version"
-    bumped = from_snapshot(snapshot.replace("version = 2", "version = 3"))
+    bumped = from_snapshot(snapshot.replace("version = 3", "version = 4"))
     assert compare_with_current(nd, bumped) == "newer_version" and compare_with_current(nd, nd) == "same"
     (tmp_path / "nd.toml").write_text(to_toml(bumped), encoding="utf-8")
     (tmp_path / "versions").mkdir()
-    (tmp_path / "versions" / "normative_document.v2.toml").write_text(snapshot, encoding="utf-8")
-    assert load_definition("normative_document", tmp_path).version == 3
-    assert load_definition("行政规范性文件", tmp_path, version=2) == nd
+    (tmp_path / "versions" / "normative_document.v3.toml").write_text(snapshot, encoding="utf-8")
+    assert load_definition("normative_document", tmp_path).version == 4
+    assert load_definition("行政规范性文件", tmp_path, version=3) == nd
     assert load_definition("normative_document", tmp_path, snapshot=snapshot) == nd
     with pytest.raises(NotFound, match="第 7 版"):
         load_definition("normative_document", tmp_path, version=7)
