@@ -69,6 +69,7 @@ def _register(argv: list[str] | None = None) -> None:
         report,
         server,
         user,
+        web,
         worker,
     )
 
