@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from reviewkit.errors import InvalidInput, NotFound, OrchestrationError, PermissionDenied
 from reviewkit.services import attachments as attachment_service
@@ -256,8 +256,17 @@ class Preview:
     sha256: str
 
 
-def preview(actor: Actor, number: str, decision: str, opinion: str) -> list[Preview]:
+def _facts(facts_text: str) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """The form's facts box, read as the CLI's ``--fact`` lines (services re-check them)."""
+    from reviewkit.services.facts import parse_fact_lines, split_form_text
+
+    lines = split_form_text(facts_text)
+    return lines, tuple(parse_fact_lines(lines).items())
+
+
+def preview(actor: Actor, number: str, decision: str, opinion: str, facts_text: str = "") -> list[Preview]:
     """The stage's papers as they would be filed with this decision (nothing is stored)."""
+    _, facts = _facts(facts_text)
     page = case_page(actor, number)
     if page.gate is None:
         raise PermissionDenied(f"{actor.label}在案件 {number} 当前没有待办")
@@ -266,7 +275,8 @@ def preview(actor: Actor, number: str, decision: str, opinion: str) -> list[Prev
         return []
     out = []
     for title in page.gate.papers:
-        rendered = documents.render_document(number, title, pending=Pending(decision, opinion.strip(), actor.username))
+        rendered = documents.render_document(number, title,
+                                             pending=Pending(decision, opinion.strip(), actor.username, facts))
         out.append(Preview(rendered.kind.title, rendered.filename, _paragraphs(rendered.data), rendered.sha256))
     return out
 
@@ -299,14 +309,14 @@ def decide(actor: Actor, number: str, decision: str, opinion: str, facts_text: s
     """File the stage's papers rendered from this opinion (the copy the person confirmed), then record
     the decision through the one pipeline, then wake the run. A refusal is audited by services."""
     check_access(actor, number)
-    fact_lines = [line.strip() for line in facts_text.splitlines() if line.strip()]
+    fact_lines, facts = _facts(facts_text)
     page = case_page(actor, number)
     filed: list[str] = []
     choice = next((c for c in page.gate.choices if c.label == decision.strip()), None) if page.gate else None
     if page.gate is not None and choice is not None and not choice.waives_evidence:
         for title in page.gate.papers:
             item = documents.file_document(number, title, actor.username, channel=CHANNEL,
-                                           pending=Pending(decision.strip(), opinion.strip(), actor.username))
+                                           pending=Pending(decision.strip(), opinion.strip(), actor.username, facts))
             filed.append(item.name)
     result = workflow.decide(number, decision, actor, opinion=opinion, channel=CHANNEL, fact_lines=fact_lines)
     return Decided(result, wake(result.case_id, result.flow_run_id), filed)
@@ -418,8 +428,3 @@ def case_kinds() -> list[tuple[str, str, dict[str, str]]]:
         out.append((d.kind, d.name, dict(d.flags)))
     return out
 
-
-def latest_versions(case_id: int) -> int:
-    with session_scope() as session:
-        return len(session.exec(select(DocumentVersion.id).where(DocumentVersion.case_id == case_id)
-                                .order_by(col(DocumentVersion.seq))).all())

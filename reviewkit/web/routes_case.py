@@ -69,7 +69,7 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
         web, form = await posted(request)
         fields = {k: _text(form, k) for k in ("decision", "opinion", "facts")}
         try:
-            papers = actions.preview(web.actor, number, fields["decision"], fields["opinion"])
+            papers = actions.preview(web.actor, number, fields["decision"], fields["opinion"], fields["facts"])
         except ReviewkitError as err:
             return case_view(request, number, error=str(err), status_code=status_of(err), form=fields)
         return page(request, "confirm.html", {"number": number, "fields": fields, "papers": papers})
