@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePath
 
 from sqlmodel import select
@@ -134,6 +135,8 @@ class CasePage:
     may_submit: bool
     may_package: bool
     flags: dict[str, str] = field(default_factory=dict)
+    latest_seq: int = 0
+    findings: list[dict[str, object]] = field(default_factory=list)  # the latest version's, with their paragraph
 
 
 def _case_for(session: object, actor: Actor, number: str) -> Case:
@@ -166,12 +169,45 @@ def case_page(actor: Actor, number: str) -> CasePage:
         evidence = attachment_service.evidence_names(definition)
         flags = dict(definition.flags)
     detail = queries.case_detail(number)
+    latest = max(detail.versions, key=lambda v: v["seq"], default=None)
+    findings = _findings_in_text(detail, latest) if latest else []
     may_submit = bool(actor.roles & workflow.AUTHORING_ROLES) and detail.case.status == "open"
     return CasePage(detail=detail, materials=documents.list_materials(number),
                     comments=consultation.list_comments(number), gate=gate, run_url=run_url(detail.flow_run_id),
                     evidence_names=evidence, may_submit=may_submit,
                     may_package=bool(actor.roles & {"filing_clerk", "admin"}) and detail.case.doc_number is not None,
-                    flags=flags)
+                    flags=flags, latest_seq=latest["seq"] if latest else 0, findings=findings)
+
+
+def _findings_in_text(detail: queries.CaseDetail, latest: dict[str, object]) -> list[dict[str, object]]:
+    """The latest version's findings, each with the whole paragraph it refers to, split around the
+    flagged words (``before``/``hit``/``after``) so the page can mark them."""
+    rows = [f for f in detail.findings if f["version_seq"] == latest["seq"]]
+    if not rows:
+        return []
+    try:
+        texts = _paragraphs_of(str(latest["sha256"]), str(latest["filename"]))
+    except Exception:  # noqa: BLE001 - the page still shows the findings' own excerpts
+        texts = {}
+    out = []
+    for f in rows:
+        para = texts.get(f["paragraph"]) if isinstance(f["paragraph"], int) else None
+        hit = str(f["text"] or "")
+        if para and hit and hit in para:
+            before, _, after = para.partition(hit)
+        else:
+            before, hit, after = (para or ""), ("" if para else hit), ""
+        out.append({**f, "before": before, "hit": hit, "after": after})
+    return out
+
+
+@lru_cache(maxsize=64)
+def _paragraphs_of(sha256: str, filename: str) -> dict[int, str]:
+    """Paragraph index → text of a stored version (parsed once per SHA-256; a version never changes)."""
+    from reviewkit.documents.parse import parse_bytes
+
+    data = blobs.read_bytes(get_settings().resolved_data_dir, sha256)
+    return {p.index: p.text for p in parse_bytes(data, filename).paragraphs}
 
 
 def _gate(session: object, actor: Actor, case: Case, definition: object) -> Gate | None:

@@ -83,9 +83,9 @@ def create_app(store: SessionStore | None = None) -> FastAPI:
         return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
     def current_session(request: Request) -> WebSession | None:
-        cached = getattr(request.state, "web_session", False)
-        if cached is not False:
-            return cached  # type: ignore[no-any-return]
+        if hasattr(request.state, "web_session"):
+            cached: WebSession | None = request.state.web_session
+            return cached
         web = sessions.get(request.cookies.get(SESSION_COOKIE))
         request.state.web_session = web
         return web

@@ -91,7 +91,8 @@ def test_inbox_and_case_page(env: Env) -> None:
     text = page.text
     for word in ("办理过程", "文稿版本", "预审发现", "材料与文书", "合法性审核", "应当予以修改", "不合法"):
         assert word in text, word
-    assert "处以五万元罚款" in text  # the finding shows the paragraph text it refers to
+    # the finding shows the whole paragraph it refers to, the flagged words marked
+    assert "第二条 对违反本办法的单位，<mark>" in text and "罚款" in text.split("<mark>", 1)[1].split("</mark>")[0]
     assert f"/cases/{number}/versions/1/download" in text
 
 
