@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     notify_contacts_file: Path | None = Field(default=None, description="通讯录（TOML：用户名 = 邮箱）")
     webhook_url: str | None = Field(default=None, description="通用 webhook 地址（POST JSON）")
     webhook_token: str | None = Field(default=None, description="webhook 的 Bearer 令牌（可选）")
+    # The browser workbench (issue #18, ``reviewkit web``)
+    web_host: str = Field(default="127.0.0.1", description="reviewkit web 监听地址（默认仅本机）")
+    web_port: int = Field(default=8300, description="reviewkit web 端口")
+    web_public_url: str | None = Field(
+        default=None, description="工作台对外地址（如 https://review.example.gov.cn），通知与 Prefect 页面据此链接到案件页")
+    web_cookie_secure: str = Field(
+        default="auto", description="会话 Cookie 的 Secure：auto（HTTPS 或非本机地址时加）、true、false")
+    web_session_idle_minutes: int = Field(default=30, gt=0, description="工作台会话闲置多久失效（分钟）")
+    web_session_hours: float = Field(default=10.0, gt=0, description="工作台会话最长有效期（小时），到期须重新登录")
     case_link_template: str = Field(
         default="{ui}/v2/runs/flow-run/{flow_run_id}",  # the V2 run page (Resume in its ⋮ menu)
         description="通知中案件链接；可用 {number} {id} {flow_run_id} {ui}；无 flow run 时给出查看命令",

@@ -70,6 +70,7 @@ def _register(argv: list[str] | None = None) -> None:
         server,
         store,
         user,
+        web,
         worker,
     )
 
