@@ -11,7 +11,7 @@ directory, then times, over the same files and interleaved round by round:
 
 Prints the best round of each and the ratio reviewkit / baseline (target ≤ 1.5).
 
-    /work/venv/bin/python bench/prereview.py --accuracy [--folds 5]
+    python bench/prereview.py --accuracy [--folds 5]
 
 Accuracy instead of speed: k-fold cross-validation BY SOURCE over the labelled corpus
 (tests/corpus/*.toml; no source's clauses in both training and test). For each fold the statistical
