@@ -133,6 +133,7 @@ class CasePage:
     run_url: str | None
     evidence_names: list[str]
     may_submit: bool
+    may_attach: bool
     may_package: bool
     flags: dict[str, str] = field(default_factory=dict)
     latest_seq: int = 0
@@ -168,13 +169,16 @@ def case_page(actor: Actor, number: str) -> CasePage:
         gate = _gate(session, actor, case, definition)
         evidence = attachment_service.evidence_names(definition)
         flags = dict(definition.flags)
+        stage_roles = set(definition.stage(case.stage).roles)
     detail = queries.case_detail(number)
     latest = max(detail.versions, key=lambda v: v["seq"], default=None)
     findings = _findings_in_text(detail, latest) if latest else []
     may_submit = bool(actor.roles & workflow.AUTHORING_ROLES) and detail.case.status == "open"
+    # as services.attachments.attach allows: the current stage's people (or an admin) put materials on file
+    may_attach = detail.case.status == "open" and bool(actor.roles & (stage_roles | {"admin"} | workflow.AUTHORING_ROLES))
     return CasePage(detail=detail, materials=documents.list_materials(number),
                     comments=consultation.list_comments(number), gate=gate, run_url=run_url(detail.flow_run_id),
-                    evidence_names=evidence, may_submit=may_submit,
+                    evidence_names=evidence, may_submit=may_submit, may_attach=may_attach,
                     may_package=bool(actor.roles & {"filing_clerk", "admin"}) and detail.case.doc_number is not None,
                     flags=flags, latest_seq=latest["seq"] if latest else 0, findings=findings)
 

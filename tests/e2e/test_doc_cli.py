@@ -66,7 +66,7 @@ def test_render_attach_templates_and_errors(case: tuple[Path, str], tmp_path: Pa
     assert r.code == 0, r.err
     assert "已作为“审核意见书”归档" in r.out
     text = _texts(out)
-    assert "☐合法　☑应当予以修改　☐不合法" in text and "第三条表述不清" in text and "审核人：管理员" in text
+    assert "☐合法　☑应当予以修改　☐不合法" in text and "第三条表述不清" in text and "（经办人：管理员" in text  # #16 D3: the 审核机构 signs; the person handling it is in the 附注
     assert Document(str(out)).core_properties.title == "《某县财政专项资金管理办法》合法性审核意见书"
     filed = json.loads(run(home, "doc", "list", number, "--json").out)
     assert [(m["name"], m["generated"]) for m in filed] == [("审核意见书", True)]

@@ -37,7 +37,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-ROLE_NAMES = {"zhangwei": "drafter", "lihua": "unit-head", "wangfang": "counsel", "zhaomin": "fair-competition",
+ROLE_NAMES = {"zhangwei": "drafter", "lihua": "unit-head", "wangfang": "counsel", "sunli": "legality-reviewer", "zhaomin": "fair-competition",
               "chenjun": "leader", "liuyang": "filing-clerk"}
 
 
