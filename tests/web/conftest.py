@@ -79,6 +79,8 @@ def case_at_legality_review(tmp: Path) -> str:
     file_material(case.id, "起草说明", "drafter1", tmp)
     decide(case.id, "提交", "drafter1")
     file_material(case.id, "征求意见采纳情况", "head1", tmp)
-    decide(case.id, "征求意见完成", "head1")
+    decide(case.id, "征求意见完成", "head1",  # #16: the consultation period and 制定依据 before review
+           facts={"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
+                  "legal_basis": "《中华人民共和国预算法》"})
     assert run_auto_stage(case.id) == "legality_review"
     return case.number

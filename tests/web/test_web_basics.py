@@ -42,7 +42,7 @@ def test_login_sets_a_hardened_session_cookie_and_logout_ends_it(env: Env) -> No
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert "Secure" not in cookie  # plain http on 127.0.0.1 (auto mode)
     inbox = client.get("/inbox")
-    assert inbox.status_code == 200 and "我的待办" in inbox.text and "法律顾问丙" in inbox.text
+    assert inbox.status_code == 200 and "我的待办" in inbox.text and "审核员丙" in inbox.text
     assert [e.channel for e in _events("identity.session_started")] == ["web"]
     # logout needs the CSRF token too
     assert client.post("/logout").status_code == 403
