@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewkit.errors import OrchestrationError
-from reviewkit.orchestration import env
+from reviewkit.orchestration import env, rest
 
 
 def deployment() -> str:
@@ -48,24 +48,21 @@ def start_run(case_id: int, replaces: str | None = _FRESH) -> str:
     already attached it by the time the other asks."""
     if not _server_ok():
         raise OrchestrationError(f"Prefect 服务器 {env.configured_api_url()} 无法访问，案件已登记，稍后运行 reviewkit sync 启动流程")
-    _prefect()
-    from prefect.deployments import run_deployment
-
     from reviewkit.services.cases import attach_flow_run
     from reviewkit.services.queries import case_detail
 
     detail = case_detail(case_id)
     try:
-        run = run_deployment(
-            deployment(), parameters={"case_id": case_id}, timeout=0,
-            flow_run_name=f"{detail.case.number} {detail.case.title}",
+        run_id = rest.create_run(
+            deployment(), parameters={"case_id": case_id},
+            name=f"{detail.case.number} {detail.case.title}",
             tags=[f"kind:{detail.case.kind}", f"case:{detail.case.number}"],
             idempotency_key=_start_key(case_id, replaces),
         )
-    except Exception as err:  # noqa: BLE001 - the Prefect client raises many types
-        raise OrchestrationError(f"无法创建流程运行（{type(err).__name__}：{err}）；请先运行 reviewkit worker") from err
-    attach_flow_run(case_id, str(run.id))
-    return str(run.id)
+    except OrchestrationError as err:
+        raise OrchestrationError(f"无法创建流程运行（{err}）；请先运行 reviewkit worker") from err
+    attach_flow_run(case_id, run_id)
+    return run_id
 
 
 def _start_key(case_id: int, replaces: str | None) -> str:
@@ -118,25 +115,15 @@ def wake(case_id: int, run_id: str | None) -> bool:
         return False
     if not _server_ok():
         raise OrchestrationError("Prefect 服务器无法访问：决定已记录，服务器恢复后运行 reviewkit sync 继续流程")
-    _prefect()
-    from prefect import get_client
-    from prefect.flow_runs import resume_flow_run
-
     from reviewkit.services.gates import current_gate
 
-    with get_client(sync_client=True) as client:
-        run = _read_run(client, run_id)
-    if run is None or run.state is None or not run.state.is_paused():
+    run = rest.read_run(run_id)
+    if run is None or run.state != "PAUSED":
         return False
-    pause_key = run.state.state_details.pause_key
     gate = current_gate(case_id)
-    if gate is not None and gate.key == pause_key:
+    if gate is not None and gate.key == run.pause_key:
         return False  # still waiting for exactly this gate
-    try:
-        resume_flow_run(run.id, run_input=_wake_input(case_id, pause_key))
-    except Exception as err:  # noqa: BLE001
-        raise OrchestrationError(f"唤醒流程运行失败（{type(err).__name__}：{err}）；稍后运行 reviewkit sync") from err
-    return True
+    return rest.resume(run.id, _wake_input(case_id, run.pause_key))
 
 
 @dataclass
