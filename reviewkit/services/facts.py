@@ -4,15 +4,21 @@ reason (never silently dropped), and so is one name given two different values."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from reviewkit.errors import InvalidInput
 
+# A ；/; separates two facts only where the next one starts: a value such as a 制定依据 may itself hold
+# 《……》第三条；《……》第五条 and must survive whole.
+_NEXT_FACT = re.compile(r"[；;]\s*(?=[A-Za-z_][A-Za-z0-9_]*\s*=)")
+
 
 def split_form_text(text: str | None) -> list[str]:
-    """The form's box: one fact per line (or separated by ；/;), blank lines ignored."""
-    raw = (text or "").replace("；", "\n").replace(";", "\n").splitlines()
-    return [line.strip() for line in raw if line.strip()]
+    """The form's box: one fact per line (or ``；``/``;`` before the next ``name=``), blank lines ignored."""
+    lines = [part for line in (text or "").splitlines() for part in _NEXT_FACT.split(line)]
+    cleaned = (line.strip().rstrip("；;").strip() for line in lines)
+    return [line for line in cleaned if line]
 
 
 def parse_fact_lines(lines: Iterable[str]) -> dict[str, str]:

@@ -81,6 +81,16 @@ def _marker(name: str) -> str:
     return re.sub(r"[^\w.-]", "_", name)
 
 
+def audit_tail(case_id: int, n: int = 8) -> str:
+    from reviewkit.store.db import session_scope
+    from reviewkit.store.models import AuditEvent
+
+    with session_scope() as session:
+        rows = session.exec(select(AuditEvent).where(AuditEvent.case_id == case_id)
+                            .order_by(col(AuditEvent.id).desc()).limit(n)).all()
+        return "\n".join(f"{r.action} {r.actor} {r.payload[:200]}" for r in reversed(rows))
+
+
 def _decide_like_ui(home: Home, run_id: str, case_id: int, stage: str, rnd: int) -> None:
     """The scripted decision, typed into the run's Resume form with a one-time approval code: the
     input lives in Prefect until the resumed flow carries it out (the kill at ``resumed:`` comes
@@ -125,6 +135,10 @@ def test_worker_killed_at_every_gate_and_between_every_pair_of_stages(
             break
         gate = gates.current_gate(case_id)
         if gate is not None and state == "PAUSED" and key == gate.key:
+            tries = Counter(k.rsplit("-w", 1)[0] for k in decided)[key.rsplit("-w", 1)[0]]
+            # A gate's decision is typed at most twice (once more if the kill at ``resumed:`` loses it); a
+            # gate that keeps coming back is refusing the input, not recovering: say so instead of timing out.
+            assert tries < 4, f"{gate.key}: the form's decision was refused {tries} times\n" + audit_tail(case_id)
             _decide_like_ui(home, run_id, case_id, gate.stage, gate.round)
             decided.append(gate.key)
         time.sleep(0.3)

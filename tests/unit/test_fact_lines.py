@@ -13,6 +13,10 @@ def test_lines_and_form_text() -> None:
         "consultation_start": "2026-10-01", "consultation_end": "2026-11-09"}
     assert split_form_text("a=1；b=2\n\n c=3 ;") == ["a=1", "b=2", "c=3"]
     assert parse_fact_lines(split_form_text(None)) == {}
+    # A 制定依据 citing two texts keeps its own ；: only a ；/; before the next ``name=`` separates facts.
+    basis = "《中华人民共和国价格法》第十八条；《某省定价目录》第三项"
+    assert split_form_text(f"legal_basis={basis}；consultation_days=30") == [
+        f"legal_basis={basis}", "consultation_days=30"]
     assert parse_fact_lines(["urgency_reason=防汛=紧急"]) == {"urgency_reason": "防汛=紧急"}  # first = splits
     assert parse_fact_lines(["a=1", "a=1"]) == {"a": "1"}  # the same thing twice is harmless
 
