@@ -7,7 +7,7 @@ For each backend the bench starts its own Prefect server on a free port with its
 throwaway PostgreSQL database via asyncpg, or a fresh SQLite file) and gives reviewkit a store on the
 same backend (a throwaway PostgreSQL database, or a SQLite file). It registers N demo cases (sample
 roster and draft, 13 steps each with a return for revision: ``services.demo.prepare``), then runs
-``review_case(case_id, scripted=True)`` for all of them from a pool of ``--concurrency`` threads in
+``flows.demo.demo_case(case_id)`` for all of them from a pool of ``--concurrency`` threads in
 one process (bounded, as ``reviewkit worker --limit`` bounds its runs; ``--concurrency`` equal to
 ``--cases`` puts every case in flight at once), each case a real flow run on that server, every
 decision through the services. Counts:
@@ -149,7 +149,7 @@ def child(n: int, concurrency: int, session: int | None, pg_names: list[str]) ->
                         waits["client_backoff_s"] += float(backoff.group(1))
             return record.levelno >= logging.WARNING  # the console stays as quiet as before
 
-    from flows.review_case import review_case
+    from flows.demo import demo_case
     from reviewkit.services import demo
 
     client_logger = logging.getLogger("prefect.client")
@@ -195,7 +195,7 @@ def child(n: int, concurrency: int, session: int | None, pg_names: list[str]) ->
             live["max"] = max(live["max"], live["now"])
         final = None
         try:
-            final = review_case(case_id=case_id, scripted=True)
+            final = demo_case(case_id)
             return final
         except BaseException as err:  # noqa: BLE001 - counted, never hidden
             note("errors", "flow_errors", f"{type(err).__name__}: {err}")

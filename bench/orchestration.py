@@ -9,7 +9,7 @@ process and alternating round by round, runs:
 - bare: a bare Prefect flow doing the same case with the same steps — one plain ``@task`` per stage
   calling the same service (``run_auto_stage`` for automatic stages, the demo script's decision for
   human ones), no progress artifacts, no run naming, no flow-run bookkeeping;
-- reviewkit: ``flows.review_case.review_case(case_id, scripted=True)`` — the real flow, with its store
+- reviewkit: ``flows.demo.demo_case(case_id)`` (the review_case body with scripted gates) — the real flow, with its store
   reads per step, progress artifacts and tags, flow-run attachment.
 
 Each round starts a fresh demo case (``services.demo.prepare``: sample roster and draft, 15 steps with
@@ -49,7 +49,7 @@ def main() -> None:
 def run(rounds: int) -> None:
     from prefect import flow, task
 
-    from flows.review_case import review_case
+    from flows.demo import demo_case
     from reviewkit.services import demo, workflow
     from reviewkit.services.queries import list_cases
 
@@ -114,7 +114,7 @@ def run(rounds: int) -> None:
         assert n == steps
         times["bare"].append(t)
         case_id = demo.prepare()
-        t, final = timed(lambda c=case_id: review_case(case_id=c, scripted=True))
+        t, final = timed(lambda c=case_id: demo_case(c))
         assert final == "filed", final
         times["reviewkit"].append(t)
         times["work"].append(timed(no_prefect, demo.prepare())[0])
@@ -127,7 +127,7 @@ def run(rounds: int) -> None:
     print(f"no-op Prefect task                              : {(m['noop'] - m['empty']) / steps * 1000:.1f} ms per task")
     print(f"the case's business work alone (no Prefect)     : {m['work']:.3f} s ({m['work'] / steps * 1000:.0f} ms per step)")
     print(f"baseline  bare Prefect flow, same steps          : {m['bare']:.3f} s ({per_bare * 1000:.0f} ms per stage)")
-    print(f"reviewkit review_case(scripted=True)             : {m['reviewkit']:.3f} s ({per_rk * 1000:.0f} ms per stage)")
+    print(f"reviewkit demo_case                           : {m['reviewkit']:.3f} s ({per_rk * 1000:.0f} ms per stage)")
     print(f"ratio per stage reviewkit / bare task: {per_rk / per_bare:.2f}   target ≤ 1.2")
     print(f"ratio whole case reviewkit / bare flow: {m['reviewkit'] / m['bare']:.2f}   target ≤ 1.5")
 

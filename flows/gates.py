@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from prefect import get_run_logger
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field, create_model
@@ -19,16 +20,20 @@ from pydantic import Field, create_model
 from flows import failpoints
 from reviewkit.errors import ReviewkitError
 from reviewkit.services import gates, workflow
+from reviewkit.services.actors import CodeClaim
 from reviewkit.services.facts import split_form_text
 
 
-def gate_input_model(stage_name: str, labels: tuple[str, ...]) -> type[RunInput]:
-    """The Resume form of one gate: Chinese titles, a drop-down of the stage's decisions, no defaults."""
+def gate_input_model(stage_name: str, labels: tuple[str, ...], refused: str = "") -> type[RunInput]:
+    """The Resume form of one gate: Chinese titles, a drop-down of the stage's decisions, no defaults.
+    After a refused submission the form says first that it did not count, and why: Prefect shows its
+    green "Flow run resumed" whatever reviewkit decides, so the form is where the person looks next."""
     decision_type = Literal[labels]  # type: ignore[valid-type]
+    notice = f"【上一次提交未生效：{refused}】" if refused else ""
     model = create_model(
         "审批意见",
         __base__=RunInput,
-        __doc__=f"{stage_name}：请选择决定、填写意见，并输入 reviewkit inbox 签发的一次性验证码。",
+        __doc__=f"{notice}{stage_name}：请选择决定、填写意见，并输入 reviewkit inbox 签发的一次性验证码。",
         decision=(decision_type, Field(title="决定", description=f"{stage_name}的决定")),
         user_name=(str, Field(title="用户名", description="您在 reviewkit 名册中的用户名", min_length=1,
                               pattern=r"\S")),
@@ -47,7 +52,7 @@ def wait_for_decision(case_id: int) -> None:
     gate = gates.current_gate(case_id)
     if gate is None:
         return
-    model = gate_input_model(gate.stage_name, gate.decisions)
+    model = gate_input_model(gate.stage_name, gate.decisions, gate.refused)
     # timeout=None: the server never expires the wait. Any number would fail the run on expiry
     # ("The flow was paused and never resumed"); lateness is reviewkit's business (deadlines, overdue).
     received = suspend_flow_run(wait_for_input=model, key=gate.key, timeout=None)
@@ -55,10 +60,12 @@ def wait_for_decision(case_id: int) -> None:
     if gates.current_gate(case_id) != gate:
         return  # decided through the CLI or the API while we waited: nothing to apply here
     data = received.model_dump() if hasattr(received, "model_dump") else dict(received)
+    claim = CodeClaim(str(data["user_name"]).strip(), str(data["code"]).strip(), channel="prefect-ui")
     try:
-        workflow.decide(case_id, str(data["decision"]), str(data["user_name"]).strip(),
-                        opinion=str(data["opinion"]), channel="prefect-ui", approval_code=str(data["code"]).strip(),
+        workflow.decide(case_id, str(data["decision"]), claim, opinion=str(data["opinion"]),
                         fact_lines=split_form_text(data.get("facts")))
     except ReviewkitError as err:
-        # Refused and audited by the service; the gate waits again under a new key.
-        gates.note_wake(gate.task_id, f"界面提交的决定被拒绝：{err}")
+        # Refused and audited by the service; the gate waits again under a new key, and the person is
+        # told where they look: the run's log, the case artifact and the next Resume form.
+        gates.note_wake(gate.task_id, str(err))
+        get_run_logger().warning(f"{gate.stage_name}：界面提交的决定未生效——{err}")

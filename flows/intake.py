@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from reviewkit.errors import InvalidInput
+from reviewkit.services.actors import IntakeClaim
 from reviewkit.services.cases import NewCase, start_case
 from reviewkit.services.gates import case_for_run
 from reviewkit.settings import get_settings
@@ -24,6 +25,8 @@ class CaseIntake(BaseModel):
     title: str = Field(title="标题", description="送审文件标题", min_length=1, pattern=r"\S")
     drafting_unit: str = Field(title="起草单位", description="起草单位全称", min_length=1, pattern=r"\S")
     drafter: str = Field(title="起草人", description="起草人在 reviewkit 名册中的用户名", min_length=1, pattern=r"\S")
+    code: str = Field(title="一次性送审登记码", description="起草人本人运行 reviewkit user code --intake 获得，仅能使用一次",
+                      min_length=4, pattern=r"\S")
     draft_path: str = Field(title="送审稿", description="收件目录中送审稿 .docx 的文件名（相对路径）", min_length=1)
     touches_business: bool = Field(title="涉及经营主体经济活动", description="是：须公平竞争审查，征求意见一般不少于30日")
     risk_flagged: bool = Field(title="需要风险评估", description="是：实施可能影响社会稳定、公共安全")
@@ -42,8 +45,9 @@ def register_intake(intake: CaseIntake | None, run_id: str | None) -> int:
     if not path.resolve().is_relative_to(inbox.resolve()):
         raise InvalidInput(f"送审稿《{intake.draft_path}》不在收件目录 {inbox} 内")
     flags = frozenset(f for f in ("touches_business", "risk_flagged") if getattr(intake, f))
+    drafter = intake.drafter.strip()
     case = start_case(NewCase(kind=intake.kind, title=intake.title, drafting_unit=intake.drafting_unit,
-                              drafter=intake.drafter, draft=Path(path), flags=flags), channel="prefect-ui",
-                      flow_run_id=run_id)
+                              drafter=drafter, draft=Path(path), flags=flags),
+                      IntakeClaim(drafter, intake.code.strip(), channel="prefect-ui"), flow_run_id=run_id)
     assert case.id is not None
     return case.id

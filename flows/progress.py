@@ -29,10 +29,10 @@ def artifact_key(case_id: int) -> str:
 
 
 @task(name="更新进度", task_run_name="更新进度")
-def publish_progress(case_id: int) -> None:
+def publish_progress(case_id: int, refused: str = "") -> None:
     detail = case_detail(case_id)
     c = detail.case
-    markdown = progress_markdown(detail)
+    markdown = progress_markdown(detail, refused)
     description = f"{c.number} 办理过程与预审发现"
     run_id = flow_run.id
     if not run_id:  # outside a flow run (a plain call): nothing to update in place

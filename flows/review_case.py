@@ -5,11 +5,17 @@ does the next thing; so when a resumed run re-executes the body from the top, fi
 simply not there any more and nothing happens twice.
 
 The deployment's run form also registers a new case (``intake``): the same validation as
-``reviewkit case new``; a re-run finds the case already attached to this flow run instead of
-registering it again.
+``reviewkit case new``, proved by the drafter's one-time intake code; a re-run finds the case already
+attached to this flow run instead of registering it again.
+
+Every parameter of a served flow is open to whoever reaches the Prefect port, so nothing here changes
+trust: no demo switch, no name taken at face value (the demo drives its case with ``flows.demo``,
+which is never served).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
@@ -19,7 +25,7 @@ from flows.gates import wait_for_decision
 from flows.intake import CaseIntake, register_intake
 from flows.lease import CaseLease
 from flows.progress import publish_progress
-from reviewkit.services import cases, demo, queries, workflow
+from reviewkit.services import cases, gates, queries, workflow
 from reviewkit.store.db import session_scope
 
 MAX_STEPS = 200
@@ -42,25 +48,26 @@ def automatic_stage(case_id: int, stage_name: str) -> str | None:
     return workflow.run_auto_stage(case_id)
 
 
-@task(name="人工环节（演示脚本）", task_run_name="{stage_name}（演示决定）")
-def scripted_gate(case_id: int, stage_name: str) -> str:
-    return demo.decide_scripted(case_id).to_stage
+def wait_at_gate(case_id: int) -> None:
+    """Show where the case stands (and why the last Resume did not count), then wait for the decision."""
+    gate = gates.current_gate(case_id)
+    publish_progress(case_id, gate.refused if gate else "")
+    wait_for_decision(case_id)
 
 
 @flow(name="review_case", flow_run_name=_run_name, persist_result=False)
-def review_case(case_id: int | None = None, intake: CaseIntake | None = None, scripted: bool = False) -> str:
-    """审核案件流程：按案件的流程定义逐个环节推进；人工环节等待决定（reviewkit decide，或本页 Resume 表单）。
+def review_case(case_id: int | None = None, intake: CaseIntake | None = None) -> str:
+    """审核案件流程：按案件的流程定义逐个环节推进；人工环节等待决定（reviewkit decide、工作台，或本页 Resume 表单）。
 
     Args:
         case_id: 已登记案件的 id（由 reviewkit 启动时填写）
-        intake: 在界面登记新案件时填写：送审稿须先放入收件目录
-        scripted: 演示模式：人工环节按演示脚本自动决定
+        intake: 在界面登记新案件时填写：送审稿须先放入收件目录，并填写起草人的一次性送审登记码
     """
     run_id = str(flow_run.id) if flow_run.id else None
     if case_id is None:
         case_id = register_intake(intake, run_id)
-    if not run_id:  # called as a plain function (tests, the demo without a server): no lease to keep
-        return _drive(case_id, None, scripted)
+    if not run_id:  # called as a plain function (tests without a server): no lease to keep
+        return drive(case_id, wait_at_gate)
     with CaseLease(case_id, run_id) as lease:
         if lease.held_by is not None:
             if lease.held_by.flow_run_id == run_id:
@@ -72,22 +79,19 @@ def review_case(case_id: int | None = None, intake: CaseIntake | None = None, sc
                                      f"办理，本运行不再处理")
             return "duplicate"
         cases.attach_flow_run(case_id, run_id)
-        return _drive(case_id, run_id, scripted)
+        return drive(case_id, wait_at_gate)
 
 
-def _drive(case_id: int, run_id: str | None, scripted: bool) -> str:
+def drive(case_id: int, at_gate: Callable[[int], object]) -> str:
+    """Carry the case to its end: automatic stages run here, a human gate is handed to ``at_gate``."""
     for _ in range(MAX_STEPS):
         summary = queries.case_detail(case_id).case
         failpoints.hit(f"enter:{summary.stage}:r{summary.round}")
         if summary.status != "open":
             publish_progress(case_id)
             return summary.stage
-        kind = workflow.stage_kind(case_id)
-        if kind == "auto":
+        if workflow.stage_kind(case_id) == "auto":
             automatic_stage(case_id, summary.stage_name)
-        elif scripted:
-            scripted_gate(case_id, summary.stage_name)
         else:
-            publish_progress(case_id)
-            wait_for_decision(case_id)
+            at_gate(case_id)
     raise RuntimeError(f"案件 {case_id} 超过 {MAX_STEPS} 步仍未结束")

@@ -104,6 +104,9 @@ def main() -> None:
     fast = case_list_args(argv)
     if fast is None:
         _register(argv)
+        from reviewkit.orchestration.runs import install
+
+        install()  # a decision wakes its run through the services' port
     try:
         if fast is not None:
             run_case_list(fast)

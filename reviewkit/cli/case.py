@@ -36,7 +36,7 @@ def new(
     read_draft(draft)  # a bad file is refused before anyone is asked for a PIN
     actor = current_actor(drafter, pin)
     case = start_case(NewCase(kind=kind, title=title, drafting_unit=unit, drafter=actor.username, draft=draft,
-                              flags=frozenset(flag), facts=parse_fact_lines(fact), officers=tuple(officer)))
+                              flags=frozenset(flag), facts=parse_fact_lines(fact), officers=tuple(officer)), actor)
     assert case.id is not None
     note = _start_flow(case.id)
     detail = case_detail(case.id)
@@ -104,7 +104,7 @@ def submit(
     from reviewkit.services.cases import submit_version
 
     actor = current_actor(user, pin)
-    version = submit_version(case, draft, actor.username, note=note)
+    version = submit_version(case, draft, actor, note=note)
     console.print(f"已提交第 {version.seq} 稿：{version.filename}（SHA-256 {version.sha256[:16]}…）")
 
 
@@ -120,7 +120,7 @@ def attach(
     from reviewkit.services.attachments import attach as put
 
     actor = current_actor(user, pin)
-    item = put(case, name, path, actor.username)
+    item = put(case, name, path, actor)
     console.print(f"已归档材料“{item.name}”：{item.filename}（SHA-256 {item.sha256[:12]}…）")
 
 
@@ -135,16 +135,9 @@ def decide(
     fact: list[str] = typer.Option([], "--fact", help="随决定记录的事实，如 consultation_start=2026-10-01、urgency_reason=…"),
 ) -> None:
     """在案件当前的人工环节作出决定（先记入数据库，再唤醒等待中的流程）。须验证身份：--as + PIN，或 REVIEWKIT_TOKEN。"""
-    from reviewkit.errors import OrchestrationError
-    from reviewkit.orchestration.runs import wake
     from reviewkit.services.workflow import decide as apply
 
     result = apply(case, decision, current_actor(user, pin), opinion=opinion, fact_lines=fact)
-    try:
-        woke = wake(result.case_id, result.flow_run_id)
-        flow_note = "已唤醒等待中的流程。" if woke else ""
-    except OrchestrationError as err:
-        flow_note = f"[yellow]{err}[/yellow]"
     if as_json:
         print_json(result)
         return
@@ -152,5 +145,5 @@ def decide(
         console.print(f"已记录签署：{result.case_number}“{result.from_name}”作出“{result.decision}”，{result.waiting_for}。")
     else:
         console.print(f"已记录：{result.case_number} 在“{result.from_name}”作出“{result.decision}”，进入“{result.to_name}”。")
-    if flow_note:
-        console.print(flow_note)
+    if result.flow_note:
+        console.print(result.flow_note, style=None if result.flow_note.startswith("已唤醒") else "yellow")

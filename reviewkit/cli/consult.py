@@ -40,7 +40,7 @@ def add(
     except ValueError:
         raise InvalidInput("收到日期应为 YYYY-MM-DD") from None
     actor = current_actor(user, pin)
-    record(case, [NewComment(commenter, content, disposition, article, reason, kind, on)], actor.username)
+    record(case, [NewComment(commenter, content, disposition, article, reason, kind, on)], actor)
     console.print(f"已登记 {commenter} 对{article or '总体'}的意见（{disposition}）。")
 
 
@@ -54,7 +54,7 @@ def import_(
     from reviewkit.services.consultation import import_csv
 
     actor = current_actor(user, pin)
-    count = import_csv(case, path, actor.username)
+    count = import_csv(case, path, actor)
     console.print(f"已从《{path.name}》登记 {count} 条意见。")
 
 

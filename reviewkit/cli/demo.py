@@ -30,9 +30,9 @@ def demo(
     if not status.healthy:
         err_console.print("正在启动本机 Prefect 服务器（首次启动约需 10–20 秒）…")
         status = server.up()
-    from flows.review_case import review_case
+    from flows.demo import demo_case
 
-    review_case(case_id=case_id, scripted=True)
+    demo_case(case_id)
     detail = case_detail(case_id)
     console.print(case_panel(detail))
     folder = out / detail.case.number
@@ -43,5 +43,5 @@ def demo(
     elapsed = time.monotonic() - started
     console.print(f"\n演示完成，用时 {elapsed:.1f} 秒。产出在 {folder}/")
     # soft_wrap: the address stays on one line whatever the terminal width, so it can be copied
-    console.print(f"在 Prefect UI 查看流程：{status.ui_url}/runs/flow-run/{detail.flow_run_id}", soft_wrap=True)
+    console.print(f"在 Prefect UI 查看流程：{env.flow_run_page(detail.flow_run_id or '', status.ui_url)}", soft_wrap=True)
     console.print("Prefect 服务器在后台继续运行；停止它：reviewkit server down")

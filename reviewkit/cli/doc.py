@@ -41,7 +41,7 @@ def render(
     target.write_bytes(rendered.data)
     console.print(f"已生成《{rendered.kind.title}》：{target}（SHA-256 {rendered.sha256[:16]}…）")
     if attach and actor:
-        item = file_document(case, kind, actor.username, pending=pending)
+        item = file_document(case, kind, actor, pending=pending)
         console.print(f"已作为“{item.name}”归档（SHA-256 {item.sha256[:16]}…）")
 
 
@@ -97,7 +97,7 @@ def package(
 
     actor = current_actor(user, pin)
     target = out or Path(f"备案材料包-{case_detail(case).case.number}.zip")
-    data, names = make_package(case, actor.username, out=target)
+    data, names = make_package(case, actor, out=target)
     console.print(f"已制作备案材料包：{target}（{len(names)} 份材料，{len(data)} 字节）")
     for i, name in enumerate(names, 1):
         console.print(f"  {i}. {name}")
@@ -162,7 +162,7 @@ def void(
     from reviewkit.services.numbering import void as run
 
     actor = current_actor(user, pin)
-    issued = run(number, reason, actor.username, reissue=reissue)
+    issued = run(number, reason, actor, reissue=reissue)
     console.print(f"已作废文号 {issued.number}：{reason}")
     if reissue and issued.case_id:
         from reviewkit.services.queries import case_detail

@@ -26,7 +26,7 @@ def inbox(
 
     actor = current_actor(user, pin)
     items = load(actor)
-    issued = {i.case_id: issue_approval_code(actor.username, i.case_id, i.stage, i.round) for i in items} if codes else {}
+    issued = {i.case_id: issue_approval_code(actor, i.case_id, i.stage, i.round) for i in items} if codes else {}
     if as_json:
         print_json([{**asdict(i), "code": issued.get(i.case_id),
                      "ui_url": flow_run_page(i.flow_run_id) if i.flow_run_id else None} for i in items])

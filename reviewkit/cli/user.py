@@ -171,15 +171,26 @@ def reassign(
 
 
 @user_app.command("code")
-def code(case: str = typer.Argument(..., help="案件 id 或编号"), user: str | None = AS, pin: str | None = PIN) -> None:
-    """为案件当前待办生成一次性审批码，填入 Prefect 界面的“Resume”表单（只能使用一次，72 小时内有效）。"""
-    from reviewkit.services.identity import issue_approval_code
+def code(
+    case: str | None = typer.Argument(None, help="案件 id 或编号（生成该案件当前待办的审批码）"),
+    intake: bool = typer.Option(False, "--intake", help="改为生成送审登记码：在 Prefect 界面登记新案件时填写"),
+    user: str | None = AS, pin: str | None = PIN,
+) -> None:
+    """生成一次性验证码：案件当前待办的审批码（填入 Prefect 界面的“Resume”表单，72 小时内有效），
+    或 --intake 送审登记码（在 Prefect 界面登记新案件，24 小时内有效）。只能使用一次。"""
+    from reviewkit.errors import InvalidInput
+    from reviewkit.services.identity import issue_approval_code, issue_intake_code
     from reviewkit.services.queries import case_detail
 
+    if intake == (case is not None):
+        raise InvalidInput("请给出案件（审批码），或使用 --intake（送审登记码），二者取其一")
     actor = current_actor(user, pin)
+    if case is None:
+        console.print(f"{actor.label}的一次性送审登记码：[b]{issue_intake_code(actor)}[/b]（24 小时内有效，只能使用一次）")
+        return
     detail = case_detail(case)
     c = detail.case
-    value = issue_approval_code(actor.username, c.id, c.stage, c.round)
+    value = issue_approval_code(actor, c.id, c.stage, c.round)
     console.print(f"{c.number}“{c.stage_name}”（第 {c.round} 轮）的一次性审批码：[b]{value}[/b]")
 
 

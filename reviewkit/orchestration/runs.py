@@ -126,6 +126,13 @@ def wake(case_id: int, run_id: str | None) -> bool:
     return rest.resume(run.id, _wake_input(case_id, run.pause_key))
 
 
+def install() -> None:
+    """Plug this module into the services' ports: a committed decision wakes its run (``wake``)."""
+    from reviewkit.services import ports
+
+    ports.install_waker(wake)
+
+
 @dataclass
 class SyncReport:
     started: list[str] = field(default_factory=list)
@@ -233,6 +240,7 @@ def sync() -> SyncReport:
     _prefect()
     from prefect import get_client
 
+    from reviewkit.services.cases import note_run_replaced
     from reviewkit.services.gates import case_for_run, open_cases
 
     report = SyncReport()
@@ -248,6 +256,8 @@ def sync() -> SyncReport:
                 continue  # below, with the live runs of closed cases
             if run is None or state in ENDED:
                 try:
+                    if item.flow_run_id:
+                        note_run_replaced(item.case_id, item.flow_run_id, state)
                     start_run(item.case_id, replaces=item.flow_run_id)
                     report.started.append(item.number)
                 except OrchestrationError as err:

@@ -8,7 +8,7 @@ from reviewkit.documents.safety import read_checked
 from reviewkit.domain.process import ProcessDefinition
 from reviewkit.errors import DocumentError, InvalidInput, NotFound, PermissionDenied
 from reviewkit.services import workflow
-from reviewkit.services.actors import load_actor
+from reviewkit.services.actors import Actor, acting
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
@@ -34,8 +34,7 @@ def read_material(path: Path) -> bytes:
                         max_paragraphs=s.max_paragraphs, follow_symlinks=False)  # archived: no links
 
 
-def attach(case_ref: str | int, name: str, path: Path, username: str, *, channel: str = "cli",
-           generated: bool = False) -> Attachment:
+def attach(case_ref: str | int, name: str, path: Path, by: Actor, *, generated: bool = False) -> Attachment:
     """Put a material on file for the case, bound to the draft version current at that moment."""
     from reviewkit.services.cases import get_case
 
@@ -46,7 +45,7 @@ def attach(case_ref: str | int, name: str, path: Path, username: str, *, channel
     try:
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
-            actor = load_actor(session, username, channel)
+            actor = acting(session, by)
             if case.status != "open":
                 raise InvalidInput(f"案件 {case.number} 已结束，不能再补充材料")
             definition = workflow.definition_of(case)
@@ -62,14 +61,14 @@ def attach(case_ref: str | int, name: str, path: Path, username: str, *, channel
                               submitted_by=actor.username, generated=generated)
             session.add(item)
             session.flush()
-            audit.append(session, action="attachment.added", actor=actor.username, channel=channel,
+            audit.append(session, action="attachment.added", actor=actor.username, channel=actor.channel,
                          role=",".join(sorted(actor.roles)), case_id=case.id,
                          payload={"name": name, "filename": path.name, "sha256": stored.sha256, "size": stored.size,
                                   "stage": case.stage, "round": case.round, "draft_sha256": draft.sha256,
                                   "generated": generated})
     except (InvalidInput, PermissionDenied, NotFound) as err:
         blobs.discard(stored)
-        workflow.record_refusal(case_ref, username, channel, "attachment.refused", str(err), {"name": name})
+        workflow.record_refusal(case_ref, by, by.channel, "attachment.refused", str(err), {"name": name})
         raise
     except BaseException:
         blobs.discard(stored)

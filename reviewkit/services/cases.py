@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,12 +13,12 @@ from sqlmodel import Session, col, select
 from reviewkit.domain.process import ProcessDefinition, load_definition
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from reviewkit.services import workflow
-from reviewkit.services.actors import Actor, load_actor
+from reviewkit.services.actors import Actor, IntakeClaim, acting
 from reviewkit.services.intake import read_draft
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
-from reviewkit.store.models import Case, DocumentVersion, utcnow
+from reviewkit.store.models import AuditEvent, Case, DocumentVersion, utcnow
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,10 @@ class NewCase:
     officers: tuple[str, ...] = ()  # handling enforcement officers, for kinds that record them
 
 
-def start_case(new: NewCase, *, channel: str = "cli", flow_run_id: str | None = None) -> Case:
+def start_case(new: NewCase, by: Actor | IntakeClaim, *, flow_run_id: str | None = None) -> Case:
     """Register a case from a .docx draft. Everything is checked before anything is written; a refused
-    start (unknown or unauthorised drafter) is audited."""
+    start is audited. ``by`` is the drafter, proved (``services.identity``), or an ``IntakeClaim`` from
+    the Prefect run form whose one-time code is spent with the registration."""
     from reviewkit.services.identity import authorize
 
     require_schema()
@@ -51,18 +53,27 @@ def start_case(new: NewCase, *, channel: str = "cli", flow_run_id: str | None = 
         raise InvalidInput(f"{definition.name}流程没有案件标记：{'、'.join(unknown)}；可选：{known}")
     filename, data = read_draft(new.draft)  # validates before anything is written
     facts = _start_facts(definition, new)
+    refused: dict[str, object] = {"title": title, "kind": definition.kind, "file": filename, "facts": facts, "drafter": new.drafter}
     try:
-        with session_scope() as session:
-            actor = load_actor(session, new.drafter, channel)
-        authorize(actor, "case.start")
+        if isinstance(by, IntakeClaim):
+            if by.username != new.drafter:
+                raise PermissionDenied(f"送审登记码属于“{by.username}”，起草人须本人登记")
+        else:
+            with session_scope() as session:
+                actor = acting(session, by)
+            if actor.username != new.drafter:
+                raise PermissionDenied(f"{actor.label}不能以“{new.drafter}”的名义登记案件，起草人须本人登记")
+            authorize(actor, "case.start")
         _check_officers(definition, facts)
     except (PermissionDenied, NotFound, TransitionNotAllowed) as err:
-        workflow.record_refusal(None, new.drafter, channel, "case.refused", str(err),
-                                {"title": title, "kind": definition.kind, "file": filename, "facts": facts})
+        workflow.record_refusal(None, by if isinstance(by, Actor) else by.username, by.channel, "case.refused",
+                                str(err), refused)
         raise
     stored = blobs.put_bytes(settings.resolved_data_dir, data)
     try:
         with session_scope(write=True) as session:
+            if isinstance(by, IntakeClaim):
+                actor = _intake_actor(session, by)
             case = Case(
                 number=_next_case_number(session),
                 kind=definition.kind,
@@ -86,7 +97,7 @@ def start_case(new: NewCase, *, channel: str = "cli", flow_run_id: str | None = 
                 action="case.created",
                 actor=actor.username,
                 role="drafter",
-                channel=channel,
+                channel=actor.channel,
                 case_id=case.id,
                 payload={
                     "number": case.number,
@@ -102,10 +113,29 @@ def start_case(new: NewCase, *, channel: str = "cli", flow_run_id: str | None = 
             workflow.enter_stage(session, case, definition, definition.first_stage(frozenset(new.flags)), actor,
                                  events={"case_started": workflow.local_today()})
             _record_officers(session, case, definition, actor)
+    except _IntakeRefused as err:  # after the rollback: audited as a claim, never as the drafter named
+        workflow.record_refusal(None, new.drafter, by.channel, "case.refused", str(err), refused)
+        raise PermissionDenied(str(err)) from None
     except BaseException:
         blobs.discard(stored)
         raise
     return case
+
+
+class _IntakeRefused(PermissionDenied):
+    pass
+
+
+def _intake_actor(session: Session, claim: IntakeClaim) -> Actor:
+    """The drafter proved by the intake code, spent in the registration's transaction."""
+    from reviewkit.services.identity import authorize, consume_intake_code
+
+    try:
+        actor = consume_intake_code(session, claim.username, claim.code, channel=claim.channel)
+        authorize(actor, "case.start")
+    except PermissionDenied as err:
+        raise _IntakeRefused(str(err)) from err
+    return actor
 
 
 def _start_facts(definition: ProcessDefinition, new: NewCase) -> dict[str, str]:
@@ -142,7 +172,7 @@ def _record_officers(session: Session, case: Case, definition: ProcessDefinition
                  payload={"officers": officers, "enforcement_field": (case.facts or {}).get("enforcement_field", "")})
 
 
-def submit_version(case_ref: str | int, draft: Path, username: str, *, note: str = "", channel: str = "cli") -> DocumentVersion:
+def submit_version(case_ref: str | int, draft: Path, by: Actor, *, note: str = "") -> DocumentVersion:
     """A new version of the draft. Approvals given on the old version do not carry over (a decision
     is bound to the SHA-256 of the version it was made on)."""
     require_schema()
@@ -152,7 +182,7 @@ def submit_version(case_ref: str | int, draft: Path, username: str, *, note: str
     try:
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
-            actor = load_actor(session, username, channel)
+            actor = acting(session, by)
             if case.status != "open":
                 raise InvalidInput(f"案件 {case.number} 已结束，不能再提交新版本")
             from reviewkit.services.identity import authorize
@@ -163,7 +193,7 @@ def submit_version(case_ref: str | int, draft: Path, username: str, *, note: str
             workflow.rebind_open_task(session, case, actor)
     except (PermissionDenied, InvalidInput, NotFound) as err:
         blobs.discard(stored)
-        workflow.record_refusal(case_ref, username, channel, "version.refused", str(err), {"file": filename})
+        workflow.record_refusal(case_ref, by, by.channel, "version.refused", str(err), {"file": filename})
         raise
     except BaseException:
         blobs.discard(stored)
@@ -226,6 +256,27 @@ def get_case(session: Session, ref: str | int) -> Case:
     if case is None:
         raise NotFound(f"没有案件“{ref}”")
     return case
+
+
+RUN_STATE_NAMES = {"CANCELLED": "被取消", "CANCELLING": "正在取消", "COMPLETED": "被标记为完成", "FAILED": "失败",
+                   "CRASHED": "崩溃", None: "在 Prefect 中已不存在（被删除，或 Prefect 数据库丢失）"}
+
+
+def note_run_replaced(case_id: int, flow_run_id: str | None, state: str | None) -> None:
+    """Audit that the run carrying an open case ended or vanished on the Prefect side (someone pressed
+    Cancel, Complete or Delete in the UI, or the run crashed): anyone can do that from Prefect, so it
+    is recorded as what it is, an event in Prefect, and the case gets a new run from the store."""
+    with session_scope(write=True) as session:
+        case = get_case(session, case_id)
+        last = session.exec(select(AuditEvent.payload).where(AuditEvent.case_id == case.id,
+                                                             AuditEvent.action == "flow_run.replaced")
+                            .order_by(col(AuditEvent.id).desc()).limit(1)).first()
+        if last is not None and json.loads(last).get("flow_run_id") == flow_run_id:
+            return  # already recorded (a restart that failed is retried every round)
+        audit.append(session, action="flow_run.replaced", actor="system", channel="prefect", case_id=case.id,
+                     payload={"flow_run_id": flow_run_id, "state": state, "stage": case.stage, "round": case.round,
+                              "reason": f"案件 {case.number} 的流程运行{RUN_STATE_NAMES.get(state, state or '')}，"
+                                        "已按数据库记录重新启动"})
 
 
 def attach_flow_run(case_id: int, flow_run_id: str) -> None:

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from reviewkit.documents.parse import decode_text
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
-from reviewkit.services.actors import load_actor
+from reviewkit.services.actors import Actor, acting
 from reviewkit.services.document_context import DISPOSITIONS
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -61,7 +61,7 @@ def _check(c: NewComment, where: str = "") -> NewComment:
                       c.kind.strip(), c.received_on)
 
 
-def add(case_ref: str | int, comments: list[NewComment], username: str, *, channel: str = "cli") -> int:
+def add(case_ref: str | int, comments: list[NewComment], by: Actor) -> int:
     """Record comments (all or none); returns how many were recorded."""
     from reviewkit.services.cases import get_case
     from reviewkit.services.workflow import record_refusal
@@ -71,7 +71,7 @@ def add(case_ref: str | int, comments: list[NewComment], username: str, *, chann
         checked = [_check(c, f"第 {i} 条意见：" if len(comments) > 1 else "") for i, c in enumerate(comments, 1)]
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
-            actor = load_actor(session, username, channel)
+            actor = acting(session, by)
             if not actor.roles & ROLES:
                 raise PermissionDenied(f"{actor.label}不是起草人或起草科室负责人，不能登记征求意见")
             if case.status != "open":
@@ -82,10 +82,10 @@ def add(case_ref: str | int, comments: list[NewComment], username: str, *, chann
                                                 reason=c.reason, received_on=c.received_on,
                                                 recorded_by=actor.username))
             counts = {k: sum(1 for c in checked if c.disposition == k) for k in DISPOSITIONS}
-            audit.append(session, action="consultation.recorded", actor=actor.username, channel=channel,
+            audit.append(session, action="consultation.recorded", actor=actor.username, channel=actor.channel,
                          case_id=case.id, payload={"count": len(checked), "by_disposition": counts})
     except (InvalidInput, PermissionDenied, NotFound) as err:
-        record_refusal(case_ref, username, channel, "consultation.refused", str(err), {"count": len(comments)})
+        record_refusal(case_ref, by, by.channel, "consultation.refused", str(err), {"count": len(comments)})
         raise
     return len(checked)
 
@@ -125,8 +125,8 @@ def read_csv(path: Path) -> list[NewComment]:
     return out
 
 
-def import_csv(case_ref: str | int, path: Path, username: str, *, channel: str = "cli") -> int:
-    return add(case_ref, read_csv(path), username, channel=channel)
+def import_csv(case_ref: str | int, path: Path, by: Actor) -> int:
+    return add(case_ref, read_csv(path), by)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from reviewkit.errors import InvalidInput
-from reviewkit.services import attachments, cases, workflow
+from reviewkit.services import attachments, cases, identity, workflow
+from reviewkit.services.actors import Actor
 from reviewkit.services.roster import import_roster
 from reviewkit.settings import get_settings
-from reviewkit.store.db import session_scope
+from reviewkit.store.db import require_schema, session_scope
+from reviewkit.store.models import User
 
 
 @dataclass(frozen=True)
@@ -84,21 +86,39 @@ def samples_dir() -> Path:
 
 def prepare() -> int:
     """Load the sample roster and start the demo case; returns the case id."""
+    require_schema()
+    with session_scope() as session:  # an office's database is refused before the sample roster touches it
+        if _has_user(session, "zhangwei"):
+            identity.demo_starter(session, "zhangwei")
     import_roster(samples_dir() / "roster.toml", channel="demo")
+    with session_scope() as session:
+        drafter = identity.demo_starter(session, "zhangwei")
     case = cases.start_case(
         cases.NewCase(kind="normative_document", title=DEMO_TITLE, drafting_unit="某县财政局政府采购股",
                       drafter="zhangwei", draft=samples_dir() / "draft-v1.docx",
                       flags=frozenset({"touches_business", "risk_flagged"})),
-        channel="demo",
+        drafter,
     )
     assert case.id is not None
     return case.id
 
 
+def _has_user(session: Session, username: str) -> bool:
+    return session.exec(select(User.id).where(User.username == username)).first() is not None
+
+
+def sample_person(case_id: int, username: str) -> Actor:
+    """A sample person of the roster, acting on the demo's own case only (``identity.demo_actor``)."""
+    with session_scope() as session:
+        return identity.demo_actor(session, username, case_id)
+
+
 def decide_scripted(case_id: int) -> workflow.DecisionResult:
-    """Make the scripted decision for the case's current gate, through the same services as the CLI."""
+    """Make the scripted decision for the case's current gate, through the same decision pipeline as
+    every channel."""
     step, facts = prepare_scripted(case_id)
-    return workflow.decide(case_id, step.decision, step.username, opinion=step.opinion, channel="demo", facts=facts)
+    return workflow.decide(case_id, step.decision, sample_person(case_id, step.username), opinion=step.opinion,
+                           facts=facts)
 
 
 def prepare_scripted(case_id: int) -> tuple[ScriptedStep, dict[str, str]]:
@@ -112,7 +132,8 @@ def prepare_scripted(case_id: int) -> tuple[ScriptedStep, dict[str, str]]:
     if step is None:
         raise InvalidInput(f"演示脚本没有为环节 {key[0]}（第 {key[1]} 轮）准备决定")
     if step.new_version:
-        cases.submit_version(case_id, samples_dir() / step.new_version, step.username, note="修改稿", channel="demo")
+        cases.submit_version(case_id, samples_dir() / step.new_version, sample_person(case_id, step.username),
+                             note="修改稿")
     if key == ("consultation", 1):
         _record_comments(case_id, step.username)
     for name in step.materials:
@@ -135,7 +156,8 @@ def _record_comments(case_id: int, username: str) -> None:
     from reviewkit.services.consultation import NewComment, add
 
     add(case_id, [NewComment(who, text, disposition, article, reason, kind)
-                  for article, who, kind, text, disposition, reason in DEMO_COMMENTS], username, channel="demo")
+                  for article, who, kind, text, disposition, reason in DEMO_COMMENTS],
+        sample_person(case_id, username))
 
 
 def _put_on_file(case_id: int, case_number: str, name: str, step: ScriptedStep) -> None:
@@ -151,7 +173,7 @@ def _put_on_file(case_id: int, case_number: str, name: str, step: ScriptedStep) 
     except NoKind:
         kind = None
     if kind is None or kind.build is None:
-        attachments.attach(case_id, name, _material(case_number, name, step), step.username, channel="demo")
+        attachments.attach(case_id, name, _material(case_number, name, step), sample_person(case_id, step.username))
         return
     with session_scope() as session:  # 备案报告, 正式文本: already rendered when the number was assigned
         if session.exec(select(Attachment.id).where(Attachment.case_id == case_id, Attachment.name == name,
@@ -159,7 +181,7 @@ def _put_on_file(case_id: int, case_number: str, name: str, step: ScriptedStep) 
                 and kind.stage != cases.get_case(session, case_id).stage:
             return
     facts = _consultation() if name == "征求意见采纳情况" else step.facts
-    file_document(case_id, name, step.username, channel="demo",
+    file_document(case_id, name, sample_person(case_id, step.username),
                   pending=Pending(step.decision, step.opinion, step.username, tuple(facts.items())))
 
 

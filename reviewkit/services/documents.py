@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from reviewkit.documents import render as engine
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services import document_context as ctx
-from reviewkit.services.actors import SYSTEM_ACTOR, Actor, load_actor
+from reviewkit.services.actors import SYSTEM_ACTOR, Actor, acting
 from reviewkit.services.document_context import Pending
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
@@ -139,8 +139,7 @@ def store_generated(session: Session, case: Case, rendered: Rendered, actor: Act
     return item
 
 
-def file_document(case_ref: str | int, kind_name: str, username: str, *, pending: Pending | None = None,
-                  channel: str = "cli") -> Attachment:
+def file_document(case_ref: str | int, kind_name: str, by: Actor, *, pending: Pending | None = None) -> Attachment:
     """Render a paper and put it on file for the case (e.g. counsel's 审核意见书 before deciding)."""
     from reviewkit.services.cases import get_case
     from reviewkit.services.workflow import definition_of, record_refusal
@@ -150,14 +149,14 @@ def file_document(case_ref: str | int, kind_name: str, username: str, *, pending
     try:
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
-            actor = load_actor(session, username, channel)
+            actor = acting(session, by)
             stage = definition_of(case).stage(case.stage)
             if not actor.roles & (set(stage.roles) | FILE_ROLES):
                 raise PermissionDenied(f"{actor.label}不是“{stage.name}”环节的办理人，不能为本案归档文书")
             rendered = _render(session, case, kind, pending, actor.display_name or actor.username)
             return store_generated(session, case, rendered, actor, stage=case.stage, round_=case.round)
     except (InvalidInput, PermissionDenied, NotFound) as err:
-        record_refusal(case_ref, username, channel, "document.refused", str(err), {"kind": kind.title})
+        record_refusal(case_ref, by, by.channel, "document.refused", str(err), {"kind": kind.title})
         raise
 
 
@@ -199,7 +198,7 @@ def after_decision(result: Any) -> list[str]:
                              case_id=case.id, payload={"kind": kind.title, "reason": str(err)[:500]})
     if result.to_stage in ("filed",):
         try:
-            make_package(result.case_id, SYSTEM_ACTOR.username, store=True)
+            make_package(result.case_id, SYSTEM_ACTOR, store=True)
             made.append("备案材料包")
         except Exception as err:  # noqa: BLE001
             with session_scope(write=True) as session:
@@ -208,11 +207,11 @@ def after_decision(result: Any) -> list[str]:
     return made
 
 
-def make_package(case_ref: str | int, username: str, *, out: Path | None = None, store: bool = False,
-                 channel: str = "cli") -> tuple[bytes, list[str]]:
+def make_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
+                 store: bool = False) -> tuple[bytes, list[str]]:
     from reviewkit.services.packages import build_package
 
-    return build_package(case_ref, username, out=out, store=store, channel=channel)
+    return build_package(case_ref, by, out=out, store=store)
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from reviewkit.errors import ReviewkitError
 from reviewkit.services.workflow import definition_of, open_task
 from reviewkit.store import audit
 from reviewkit.store.db import session_scope
-from reviewkit.store.models import Case, HumanTask
+from reviewkit.store.models import AuditEvent, Case, HumanTask
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Gate:
     task_id: int
     decisions: tuple[str, ...]
     key: str
+    refused: str = ""  # why the last submission at this gate did not count (shown on the next form)
 
 
 def current_gate(case_id: int) -> Gate | None:
@@ -41,7 +43,20 @@ def current_gate(case_id: int) -> Gate | None:
         if task is None or task.id is None:
             return None
         key = f"{spec.id.replace('_', '-')}-r{case.round}-w{task.wakes}"
-        return Gate(case_id, spec.id, spec.name, case.round, task.id, tuple(d.label for d in spec.decisions), key)
+        return Gate(case_id, spec.id, spec.name, case.round, task.id, tuple(d.label for d in spec.decisions), key,
+                    _last_refusal(session, task) if task.wakes else "")
+
+
+def _last_refusal(session: Session, task: HumanTask) -> str:
+    """The reason of the refusal that woke this gate last (its ``gate.rewait`` event), if any."""
+    rows = session.exec(select(AuditEvent.payload).where(AuditEvent.case_id == task.case_id,
+                                                         AuditEvent.action == "gate.rewait")
+                        .order_by(col(AuditEvent.id).desc()).limit(1)).all()
+    for raw in rows:
+        payload = json.loads(raw)
+        if payload.get("task_id") == task.id and payload.get("wakes") == task.wakes:
+            return str(payload.get("reason", ""))
+    return ""
 
 
 def note_wake(task_id: int, reason: str) -> None:

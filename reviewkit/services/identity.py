@@ -7,8 +7,14 @@ Channels (see README, 身份与权限):
   ``issue_approval_code`` after the person proved who they are on the CLI, is bound to one gate
   (case, stage, round) and one person, expires, and is consumed by its first successful use, so the
   copy the Prefect server keeps of the form is worthless. No PIN or token ever goes through Prefect.
-- Python API: in-process callers are trusted (they hold the database credentials anyway) and name
-  the user; services still check roles, separation of duties, and audit the channel.
+- Prefect run form (送审登记): user name + a one-time intake code (``reviewkit user code --intake``).
+- Python API: no user name is an actor. Services that change a case take an ``Actor`` carrying a
+  proof sealed here (``actors.prove``) after a secret was checked; the demo's people act only on the
+  demo's own case (method ``demo``); automatic stages act as ``SYSTEM_ACTOR``.
+
+Wrong codes are counted per gate, not per person (``CodeThrottle``): whoever types them, after
+``GATE_MAX_FAILURES`` within ``LOCK_MINUTES`` the gate takes no code for ``LOCK_MINUTES``, and nobody's
+genuine code is burned by a stranger typing under their name.
 """
 
 from __future__ import annotations
@@ -27,17 +33,28 @@ from sqlmodel import Session, col, select
 
 from reviewkit.domain.permissions import PermissionMatrix, load_matrix, require
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
-from reviewkit.services.actors import Actor, load_actor
+from reviewkit.services.actors import UNPROVEN, Actor, acting, claimed_name, load_actor, prove
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
-from reviewkit.store.models import ApiToken, ApprovalCode, Case, HumanTask, User, as_utc
+from reviewkit.store.models import (
+    ApiToken,
+    ApprovalCode,
+    Case,
+    CodeThrottle,
+    HumanTask,
+    IntakeCode,
+    User,
+    as_utc,
+)
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 PIN_MIN_LENGTH = 6
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 CODE_TTL_HOURS = 72
+INTAKE_TTL_HOURS = 24
+GATE_MAX_FAILURES = 10
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
@@ -131,8 +148,7 @@ def authenticate_pin(username: str, pin: str, *, channel: str = "cli") -> Actor:
             if user.failed_logins or user.locked_until:
                 user.failed_logins, user.locked_until = 0, None
                 session.add(user)
-            actor = load_actor(session, username, channel)
-            return Actor(actor.username, actor.roles, channel, actor.display_name, "pin", actor.delegations)
+            return prove(load_actor(session, username, channel), "pin")
         user.failed_logins += 1
         refusal = f"用户“{username}”的 PIN 不正确"
         if user.failed_logins >= MAX_FAILURES:
@@ -179,7 +195,7 @@ def authenticate_token(token: str, *, channel: str = "cli") -> Actor:
         row.last_used_at = datetime.now(UTC)
         session.add(row)
         actor = load_actor(session, row.username, channel)
-    return Actor(actor.username, actor.roles, channel, actor.display_name, "token", actor.delegations)
+    return prove(actor, "token")
 
 
 def revoke_token(token_id: int, by: Actor) -> None:
@@ -201,11 +217,10 @@ def _normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def issue_approval_code(username: str, case_id: int, stage: str, round: int, *,
-                        ttl_hours: int = CODE_TTL_HOURS, channel: str = "cli") -> str:
+def issue_approval_code(by: Actor, case_id: int, stage: str, round: int, *, ttl_hours: int = CODE_TTL_HOURS) -> str:
     """A one-time code ``XXXXX-XXXXX`` for ``username`` to resume the gate (case, stage, round).
 
-    Call it only after the person proved who they are (``authenticate_pin``/``authenticate_token``).
+    ``by`` proved who they are (``authenticate_pin``/``authenticate_token``); the code is theirs.
     Refused unless the gate is open and the person may decide there (role, assignee). A new code
     supersedes the person's earlier unused codes for the same gate.
     """
@@ -215,7 +230,8 @@ def issue_approval_code(username: str, case_id: int, stage: str, round: int, *,
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
     now = datetime.now(UTC)
     with session_scope(write=True) as session:
-        actor = load_actor(session, username, channel)
+        actor = acting(session, by)
+        username, channel = actor.username, actor.channel
         task = _open_gate(session, case_id, stage, round)
         may_take_task(session, actor, task)
         for old in _live_codes(session, username, case_id, stage, round, now):
@@ -251,31 +267,52 @@ def _live_codes(session: Session, username: str, case_id: int, stage: str, round
 
 def consume_approval_code(session: Session, username: str, code: str, case_id: int, stage: str, round: int,
                           *, channel: str = "prefect-ui") -> Actor:
-    """Inside the caller's transaction: mark the matching live code used and return the actor, or
-    raise ``PermissionDenied`` (the caller then calls ``note_code_failure`` after its rollback)."""
-    wanted = _normalise_code(code)
+    """Inside the caller's transaction: mark the matching live code used and return the proven actor,
+    or raise ``PermissionDenied`` (the caller then calls ``note_code_failure`` after its rollback).
+    A gate paused by too many wrong codes takes none, not even a right one, until the pause ends."""
     now = datetime.now(UTC)
+    throttle = session.get(CodeThrottle, (case_id, stage, round))
+    paused = as_utc(throttle.paused_until) if throttle else None
+    if paused and paused > now:
+        raise PermissionDenied(f"本环节的审批码错误次数过多，已暂停受理至 {_local(paused)}，请届时再提交")
+    wanted = _normalise_code(code)
     for row in _live_codes(session, username, case_id, stage, round, now) if wanted else []:
         if check_secret(wanted, row.code_hash):
             row.used_at = now
             session.add(row)
-            actor = load_actor(session, username, channel)
-            return Actor(actor.username, actor.roles, channel, actor.display_name, "code", actor.delegations)
-    raise PermissionDenied(f"用户“{username}”的审批码无效、已使用或已过期，请重新获取")
+            return prove(load_actor(session, username, channel), "code", row.id)
+    raise PermissionDenied(f"以“{username}”名义提交的审批码无效、已使用或已过期，请本人重新获取")
 
 
-def note_code_failure(username: str, case_id: int, stage: str, round: int) -> None:
-    """Count a wrong code against the person's live codes for that gate; five wrong tries kill them."""
+def note_code_failure(username: str, case_id: int, stage: str, round: int, *, channel: str = "prefect-ui",
+                      reason: str = "") -> None:
+    """Count a wrong code against the gate (never against the named person's codes) and audit the
+    attempt as a claim: whoever typed it did not prove they are ``username``."""
+    now = datetime.now(UTC)
+    window = timedelta(minutes=LOCK_MINUTES)
     with session_scope(write=True) as session:
-        for row in _live_codes(session, username, case_id, stage, round, datetime.now(UTC)):
-            row.failures += 1
-            session.add(row)
+        row = session.get(CodeThrottle, (case_id, stage, round), with_for_update=True)
+        if row is None:
+            row = CodeThrottle(case_id=case_id, stage=stage, round=round, failures=0, window_started=now)
+        started = as_utc(row.window_started) or now
+        if now - started > window:
+            row.failures, row.window_started = 0, now
+        row.failures += 1
+        paused = None
+        if row.failures >= GATE_MAX_FAILURES:
+            row.paused_until, row.failures, row.window_started = now + window, 0, now
+            paused = row.paused_until
+        session.add(row)
+        audit.append(session, action="identity.refused", actor=UNPROVEN, channel=channel, case_id=case_id,
+                     payload={"method": "code", "claimed_user": username, "stage": stage, "round": round,
+                              "reason": reason or "审批码无效",
+                              **({"gate_paused_until": paused.isoformat()} if paused else {})})
 
 
 def verify_approval_code(username: str, code: str, case_id: int, stage: str, round: int, *,
                          channel: str = "prefect-ui") -> Actor:
     """Check and consume (single use) a code in its own transaction; ``PermissionDenied`` otherwise.
-    Prefer ``workflow.decide(..., approval_code=code)``, which consumes it with the decision."""
+    Prefer ``workflow.decide`` with a ``CodeClaim``, which spends it with the decision."""
     require_schema()
     try:
         with session_scope(write=True) as session:
@@ -284,11 +321,80 @@ def verify_approval_code(username: str, code: str, case_id: int, stage: str, rou
                          payload={"stage": stage, "round": round})
             return actor
     except PermissionDenied as err:
-        note_code_failure(username, case_id, stage, round)
-        with session_scope(write=True) as session:
-            audit.append(session, action="identity.refused", actor=username, channel=channel, case_id=case_id,
-                         payload={"method": "code", "stage": stage, "round": round, "reason": str(err)})
+        note_code_failure(username, case_id, stage, round, channel=channel, reason=str(err))
         raise
+
+
+# --- one-time intake codes for the Prefect run form (送审登记) -----------------------------------
+
+def issue_intake_code(actor: Actor, *, ttl_hours: int = INTAKE_TTL_HOURS) -> str:
+    """A one-time code with which ``actor`` (proved on the CLI) registers one case from the Prefect
+    run form. Only someone who may register cases gets one."""
+    from reviewkit.services.actors import require_proven
+
+    require_schema()
+    require_proven(actor)
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+    now = datetime.now(UTC)
+    with audited_refusals(actor, "签发送审登记码"), session_scope(write=True) as session:
+        role = authorize(actor, "case.start")
+        row = IntakeCode(username=actor.username, code_hash=hash_secret(raw), expires_at=now + timedelta(hours=ttl_hours))
+        session.add(row)
+        session.flush()
+        audit.append(session, action="identity.intake_code_issued", actor=actor.username, role=role,
+                     channel=actor.channel, payload={"code_id": row.id, "expires_at": row.expires_at.isoformat()})
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def consume_intake_code(session: Session, username: str, code: str, *, channel: str = "prefect-ui") -> Actor:
+    """Inside the registration's transaction: spend the person's matching live intake code and return
+    the proven actor, or ``PermissionDenied``."""
+    now = datetime.now(UTC)
+    wanted = _normalise_code(code)
+    rows = session.exec(select(IntakeCode).where(IntakeCode.username == username,
+                                                 col(IntakeCode.used_at).is_(None))).all() if wanted else []
+    for row in rows:
+        if (as_utc(row.expires_at) or now) > now and check_secret(wanted, row.code_hash):
+            row.used_at = now
+            session.add(row)
+            return prove(load_actor(session, username, channel), "intake-code", row.id)
+    raise PermissionDenied(f"以“{username}”名义提交的送审登记码无效、已使用或已过期，请本人运行 reviewkit user code --intake 重新获取")
+
+
+def demo_actor(session: Session, username: str, case_id: int) -> Actor:
+    """A sample person acting on the demo's own case, and on no other: the demo registers its case
+    itself (``case.created`` on channel ``demo``, which no served flow, form or command can write)."""
+    from reviewkit.store.models import AuditEvent
+
+    created = session.exec(select(AuditEvent.channel).where(AuditEvent.case_id == case_id,
+                                                            AuditEvent.action == "case.created")).first()
+    if created != "demo":
+        raise PermissionDenied(f"案件 {case_id} 不是演示案件，演示脚本不能代人办理")
+    return prove(load_actor(session, username, "demo"), "demo", case_id)
+
+
+def demo_starter(session: Session, username: str) -> Actor:
+    """The sample drafter registering the demo's case: only on a database that holds no case but the
+    demo's (an office's register, numbers and people are never the demo's to use)."""
+    from sqlalchemy import func
+
+    from reviewkit.store.models import AuditEvent
+
+    others = session.exec(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "case.created", AuditEvent.channel != "demo")).one()
+    if others:
+        raise PermissionDenied("本数据库已有正式案件，演示只能在新的或仅有演示案件的数据库上运行"
+                               "（例如设置 REVIEWKIT_HOME 指向一个新目录）")
+    return prove(load_actor(session, username, "demo"), "demo", None)
+
+
+def record_claim_refusal(who: object, action: str, reason: str, *, case_id: int | None,
+                         payload: dict[str, object]) -> None:
+    """Audit a refused attempt by someone who did not prove who they are: under ``（未证实身份）``
+    with the name they claimed, never as that person."""
+    with session_scope(write=True) as session:
+        audit.append(session, action=action, actor=UNPROVEN, channel=getattr(who, "channel", "") or "api",
+                     case_id=case_id, payload={**payload, "claimed_user": claimed_name(who), "reason": reason})
 
 
 def _local(moment: datetime) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
-from reviewkit.services.actors import Actor, load_actor
+from reviewkit.services.actors import Actor, acting
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -117,7 +117,7 @@ def register(*, year: int | None = None, issuer_code: str | None = None) -> list
         ]
 
 
-def void(number: str, reason: str, username: str, *, reissue: bool = False, channel: str = "cli") -> IssuedNumber:
+def void(number: str, reason: str, by: Actor, *, reissue: bool = False) -> IssuedNumber:
     """Void a number (misprint, withdrawn issue): the row stays with the reason; the number is never
     given out again. With ``reissue`` the case gets the next number in the same transaction."""
     from reviewkit.services.workflow import local_today, record_refusal
@@ -126,7 +126,7 @@ def void(number: str, reason: str, username: str, *, reissue: bool = False, chan
     number, reason = number.strip(), reason.strip()
     try:
         with session_scope(write=True) as session:
-            actor = load_actor(session, username, channel)
+            actor = acting(session, by)
             if not actor.roles & VOID_ROLES:
                 raise PermissionDenied(f"{actor.label}不是备案员或管理员，不能作废文号")
             if not reason:
@@ -143,7 +143,7 @@ def void(number: str, reason: str, username: str, *, reissue: bool = False, chan
             if case is not None and case.doc_number == number:
                 case.doc_number = None
                 session.add(case)
-            audit.append(session, action="number.voided", actor=actor.username, channel=channel,
+            audit.append(session, action="number.voided", actor=actor.username, channel=actor.channel,
                          role=",".join(sorted(actor.roles & VOID_ROLES)), case_id=issued.case_id,
                          payload={"doc_number": number, "reason": reason, "reissue": reissue})
             if reissue and case is not None:
@@ -151,5 +151,5 @@ def void(number: str, reason: str, username: str, *, reissue: bool = False, chan
             session.flush()
             return issued
     except (InvalidInput, PermissionDenied, NotFound) as err:
-        record_refusal(None, username, channel, "number.refused", str(err), {"doc_number": number})
+        record_refusal(None, by, by.channel, "number.refused", str(err), {"doc_number": number})
         raise

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from reviewkit.documents import package
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
-from reviewkit.services.actors import SYSTEM_ACTOR, load_actor
+from reviewkit.services.actors import Actor, acting
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
@@ -32,8 +32,8 @@ CONTENTS = [
 PACKAGE_ROLES = frozenset({"filing_clerk", "admin", "system"})
 
 
-def build_package(case_ref: str | int, username: str, *, out: Path | None = None, store: bool = False,
-                  channel: str = "cli") -> tuple[bytes, list[str]]:
+def build_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
+                  store: bool = False) -> tuple[bytes, list[str]]:
     """Build the zip; write it to ``out`` and/or put it on file (``store``). Returns the bytes and the
     names of the materials in it."""
     from reviewkit.documents.audit_record import render as render_record
@@ -45,7 +45,7 @@ def build_package(case_ref: str | int, username: str, *, out: Path | None = None
     data_dir = get_settings().resolved_data_dir
     with session_scope() as session:
         case = get_case(session, case_ref)
-        actor = SYSTEM_ACTOR if username == SYSTEM_ACTOR.username else load_actor(session, username, channel)
+        actor = acting(session, by)
         if not actor.roles & PACKAGE_ROLES:
             raise PermissionDenied(f"{actor.label}不是备案员，不能制作备案材料包")
         if not case.doc_number:

@@ -187,9 +187,10 @@ def _detail(session: Session, case: Case) -> CaseDetail:
 SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def progress_markdown(detail: CaseDetail) -> str:
+def progress_markdown(detail: CaseDetail, refused: str = "") -> str:
     """The case's timeline and its latest version's pre-review findings, for the Prefect UI. Times are
-    the office's (REVIEWKIT_TIMEZONE, Beijing time by default), as on the command line."""
+    the office's (REVIEWKIT_TIMEZONE, Beijing time by default), as on the command line. ``refused``:
+    why the last Resume at the open gate did not count, shown first."""
     tz_name = get_settings().timezone
     tz = ZoneInfo(tz_name)
     tz_label = "北京时间" if tz_name in ("Asia/Shanghai", "Asia/Chongqing", "PRC") else tz_name
@@ -202,7 +203,10 @@ def progress_markdown(detail: CaseDetail) -> str:
         return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
     c = detail.case
-    lines = [f"# {c.number} {c.title}", "",
+    lines = [f"# {c.number} {c.title}", ""]
+    if refused:
+        lines += [f"> ⚠ **上一次在界面提交的决定未生效**：{refused}", ""]
+    lines += [
              f"**{c.kind_name}** · 起草单位 {c.drafting_unit} · 当前环节 **{c.stage_name}**（第 {c.round} 轮）"
              f" · {STATUS_NAMES.get(c.status, c.status)}" + (f" · 文号 {c.doc_number}" if c.doc_number else ""), ""]
     for t in detail.open_tasks:

@@ -14,7 +14,16 @@ from reviewkit.domain import permissions
 from reviewkit.domain.deadlines import EventDates
 from reviewkit.domain.process import ProcessDefinition, advance_auto, parse_definition, transition
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, StoreError, TransitionNotAllowed
-from reviewkit.services.actors import SYSTEM_ACTOR, Actor, load_actor
+from reviewkit.services import ports
+from reviewkit.services.actors import (
+    SYSTEM_ACTOR,
+    UNPROVEN,
+    Actor,
+    CodeClaim,
+    claimed_name,
+    refreshed,
+    require_proven,
+)
 from reviewkit.services.deadlines import stage_due, work_calendar
 from reviewkit.services.facts import parse_fact_lines
 from reviewkit.settings import get_settings
@@ -118,32 +127,33 @@ class DecisionResult:
     to_name: str = ""
     waiting_for: str = ""
     case_id: int = 0
+    flow_note: str = ""  # what became of the case's flow run (woken, or why not)
 
 
-def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion: str = "", channel: str = "cli",
-           approval_code: str | None = None, facts: dict[str, str] | None = None,
-           fact_lines: Sequence[str] = ()) -> DecisionResult:
-    """Apply a person's decision at the case's current gate, in one transaction. A refused decision
-    changes nothing and is recorded in the audit trail before the error reaches the caller.
+def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinion: str = "",
+           facts: dict[str, str] | None = None, fact_lines: Sequence[str] = ()) -> DecisionResult:
+    """THE decision pipeline: every channel (CLI, Prefect form, workbench, demo) decides through here.
 
-    ``facts`` are recorded with the decision (e.g. ``consultation_start``/``consultation_end`` as
-    ISO dates, ``urgency_reason``); only facts the case's definition declares are accepted.
+    ``who`` is an ``Actor`` whose identity was proved (``services.identity``: PIN, token, the demo's
+    own case) or a ``CodeClaim`` checked here. A name, or an actor without proof, is refused. The
+    decision is applied in one transaction (a code is spent in it, so a decision refused for another
+    reason leaves the code usable); a refusal changes nothing and is audited — under the person's name
+    only when they proved who they are, otherwise as a claim (``（未证实身份）``).
+
+    ``facts`` are recorded with the decision (only facts the case's definition declares are accepted);
     ``fact_lines`` are facts as people type them (``名称=值``), read here so that a malformed one is a
-    refused, audited decision like any other.
-
-    ``username`` is a user name (trusted in-process caller) or an ``Actor`` already authenticated by
-    ``services.identity`` (its ``auth`` is recorded). ``approval_code``: the one-time code typed in
-    the Prefect resume form; it is checked against the case's current gate and consumed together
-    with the decision (a decision refused for another reason leaves the code unused)."""
+    refused, audited decision like any other. After the commit the stage's declared papers are made."""
     from reviewkit.services.cases import get_case
-    from reviewkit.services.identity import consume_approval_code, note_code_failure
+    from reviewkit.services.identity import consume_approval_code, note_code_failure, record_claim_refusal
 
     require_schema()
     decision = decision.strip()
-    name = username.username if isinstance(username, Actor) else username
-    auth = username.auth if isinstance(username, Actor) else ""
+    claim = who if isinstance(who, CodeClaim) else None
+    actor: Actor | None = None
     bad_code: tuple[int, str, int] | None = None
     try:
+        if claim is None:
+            actor = require_proven(who)
         facts = {**(facts or {}), **parse_fact_lines(fact_lines)}
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
@@ -152,30 +162,52 @@ def decide(case_ref: str | int, decision: str, username: str | Actor, *, opinion
             # task and the stage are seen as the previous decider committed them
             # (tests/integration/test_races.py: 100 racers, exactly one applied).
             session.refresh(case, with_for_update=True)
-            if approval_code is not None:
+            if claim is not None:
                 assert case.id is not None
                 try:
-                    actor = consume_approval_code(session, name, approval_code, case.id, case.stage, case.round,
-                                                  channel=channel)
+                    actor = consume_approval_code(session, claim.username, claim.code, case.id, case.stage,
+                                                  case.round, channel=claim.channel)
                 except PermissionDenied:
                     bad_code = (case.id, case.stage, case.round)
                     raise
             else:
-                actor = replace(load_actor(session, name, channel), auth=auth)
+                assert actor is not None
+                _check_demo_scope(actor, case)
+                actor = refreshed(session, actor)
             result = _apply_decision(session, case, decision, opinion.strip(), actor, dict(facts or {}))
     except (TransitionNotAllowed, PermissionDenied, InvalidInput, NotFound) as err:
-        if bad_code is not None:
-            note_code_failure(name, *bad_code)
-        record_refusal(case_ref, name, channel, "decision.refused", str(err),
-                       {"decision": decision, "auth": "code" if approval_code is not None else auth,
-                        "facts": dict(facts or {}), **({"fact_lines": list(fact_lines)} if fact_lines else {})})
+        details: dict[str, object] = {"decision": decision, "facts": dict(facts or {}),
+                                      **({"fact_lines": list(fact_lines)} if fact_lines else {})}
+        if bad_code is not None and claim is not None:
+            note_code_failure(claim.username, *bad_code, channel=claim.channel, reason=str(err))
+        elif actor is None or not actor.proven:
+            record_claim_refusal(who, "decision.refused", str(err), case_id=_case_id_of(case_ref), payload=details)
+        else:
+            record_refusal(case_ref, actor.username, actor.channel, "decision.refused", str(err),
+                           {**details, "auth": actor.auth})
         raise
     # The stage's formal papers (审核意见书, 登记表, 正式文本, 备案报告, 修改对照稿 …), rendered from the
     # record just committed; a broken template is audited, never undoes the decision.
     from reviewkit.services.documents import after_decision
 
     after_decision(result)
-    return result
+    return replace(result, flow_note=ports.wake_run(result.case_id, result.flow_run_id))
+
+
+def _check_demo_scope(actor: Actor, case: Case) -> None:
+    """A demo proof is good for the demo's own case only."""
+    if actor.proof is not None and actor.proof.method == "demo" and actor.proof.ticket != case.id:
+        raise PermissionDenied(f"演示身份只能办理演示案件，不能办理案件 {case.number}")
+
+
+def _case_id_of(case_ref: str | int) -> int | None:
+    from reviewkit.services.cases import get_case
+
+    try:
+        with session_scope() as session:
+            return get_case(session, case_ref).id
+    except (NotFound, InvalidInput):
+        return None
 
 
 def _apply_decision(session: Session, case: Case, decision: str, opinion: str, actor: Actor,
@@ -257,10 +289,18 @@ def _assign_number(session: Session, case: Case, actor: Actor) -> None:
     numbering.assign(session, case, actor, on=local_today())
 
 
-def record_refusal(case_ref: str | int | None, username: str, channel: str, action: str, reason: str,
+def record_refusal(case_ref: str | int | None, who: Actor | str, channel: str, action: str, reason: str,
                    payload: dict[str, object]) -> None:
-    """Audit a refused attempt in its own transaction (the attempt itself was rolled back)."""
+    """Audit a refused attempt in its own transaction (the attempt itself was rolled back): in the
+    person's name when ``who`` is an actor whose identity was proved, otherwise as a claim
+    (``（未证实身份）`` with ``claimed_user``), never in the name of whoever was named."""
     from reviewkit.services.cases import get_case
+
+    if isinstance(who, Actor) and who.proven:
+        username, channel = who.username, who.channel
+    else:
+        payload = {**payload, "claimed_user": claimed_name(who)}
+        username, channel = UNPROVEN, (who.channel if isinstance(who, Actor) else channel)
 
     with session_scope(write=True) as session:
         case_id: int | None = None

@@ -217,6 +217,35 @@ class ApiToken(SQLModel, table=True):
     last_used_at: datetime | None = None
 
 
+class IntakeCode(SQLModel, table=True):
+    """A one-time code with which a drafter registers a case from the Prefect run form: issued on the
+    CLI after a PIN check, hash only, expiring, spent by the registration it proves."""
+
+    __tablename__ = "intake_codes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, index=True)
+    code_hash: str = Field(max_length=256)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    case_id: int | None = None
+
+
+class CodeThrottle(SQLModel, table=True):
+    """Wrong one-time codes typed at one gate (case, stage, round), whoever's name they were typed
+    under: enough of them pause the gate's codes for a while, and nobody's genuine code is burned."""
+
+    __tablename__ = "code_throttles"
+
+    case_id: int = Field(primary_key=True)
+    stage: str = Field(primary_key=True, max_length=64)
+    round: int = Field(primary_key=True)
+    failures: int = 0
+    window_started: datetime = Field(default_factory=utcnow)
+    paused_until: datetime | None = None
+
+
 class ApprovalCode(SQLModel, table=True):
     """A one-time code bound to one person and one gate (case, stage, round); hash only, expiring."""
 

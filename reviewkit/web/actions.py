@@ -1,7 +1,6 @@
-"""Every service call of the workbench, in one module (the lead re-points it at
-``services.decisions.decide(command, actor)`` when that lands). Routes call these functions only;
-each takes the ``Actor`` the session holds (from ``identity.authenticate_pin``), never a user name
-typed by the client. No decision logic here: services check identity, roles, preconditions and
+"""Every service call of the workbench, in one module. Routes call these functions only; each takes
+the proven ``Actor`` the session holds (from ``identity.authenticate_pin``), never a user name typed by
+the client, and services refuse anything else. No decision logic here: services check identity, roles, preconditions and
 evidence, and audit refusals; this module shapes their answers for the pages.
 """
 
@@ -61,7 +60,7 @@ def _audit(actor: Actor, action: str, case_id: int | None, payload: dict[str, ob
 
 def refuse(actor: Actor | None, what: str, reason: str, case_ref: str | None = None) -> None:
     """Audit a refusal that happened in the workbench itself (CSRF, access, a bad upload)."""
-    workflow.record_refusal(case_ref, actor.username if actor else "（未登录）", CHANNEL, "web.refused", reason,
+    workflow.record_refusal(case_ref, actor if actor else "（未登录）", CHANNEL, "web.refused", reason,
                             {"attempted": what, "auth": actor.auth if actor else ""})
 
 
@@ -355,22 +354,11 @@ def decide(actor: Actor, number: str, decision: str, opinion: str, facts_text: s
     choice = next((c for c in page.gate.choices if c.label == decision.strip()), None) if page.gate else None
     if page.gate is not None and choice is not None and not choice.waives_evidence:
         for title in page.gate.papers:
-            item = documents.file_document(number, title, actor.username, channel=CHANNEL,
+            item = documents.file_document(number, title, actor,
                                            pending=Pending(decision.strip(), opinion.strip(), actor.username, facts))
             filed.append(item.name)
-    result = workflow.decide(number, decision, actor, opinion=opinion, channel=CHANNEL, fact_lines=fact_lines)
-    return Decided(result, wake(result.case_id, result.flow_run_id), filed)
-
-
-def wake(case_id: int, flow_run_id: str | None) -> str:
-    if not flow_run_id:
-        return ""
-    from reviewkit.orchestration.runs import wake as resume
-
-    try:
-        return "已唤醒等待中的流程。" if resume(case_id, flow_run_id) else ""
-    except OrchestrationError as err:  # the decision stands; reviewkit sync repairs the run
-        return str(err)
+    result = workflow.decide(number, decision, actor, opinion=opinion, fact_lines=fact_lines)
+    return Decided(result, result.flow_note, filed)
 
 
 # --- the drafting side ---------------------------------------------------------------------------
@@ -410,7 +398,7 @@ def start_case(actor: Actor, upload: Upload, *, title: str, unit: str, kind: str
     with _staged(upload, "送审稿.docx") as path:
         case = case_service.start_case(case_service.NewCase(
             kind=kind, title=title, drafting_unit=unit, drafter=actor.username, draft=path,
-            flags=frozenset(flags)), channel=CHANNEL)
+            flags=frozenset(flags)), actor)
     assert case.id is not None
     start_run(case.id)
     return case
@@ -434,24 +422,24 @@ def start_run(case_id: int) -> str:
 def submit_version(actor: Actor, number: str, upload: Upload, note: str) -> DocumentVersion:
     check_access(actor, number)
     with _staged(upload, "修改稿.docx") as path:
-        return case_service.submit_version(number, path, actor.username, note=note, channel=CHANNEL)
+        return case_service.submit_version(number, path, actor, note=note)
 
 
 def attach(actor: Actor, number: str, name: str, upload: Upload) -> Attachment:
     check_access(actor, number)
     with _staged(upload, "材料.docx") as path:
-        return attachment_service.attach(number, name, path, actor.username, channel=CHANNEL)
+        return attachment_service.attach(number, name, path, actor)
 
 
 def add_comment(actor: Actor, number: str, comment: consultation.NewComment) -> int:
     check_access(actor, number)
-    return consultation.add(number, [comment], actor.username, channel=CHANNEL)
+    return consultation.add(number, [comment], actor)
 
 
 def import_comments(actor: Actor, number: str, upload: Upload) -> int:
     check_access(actor, number)
     with _staged(upload, "意见.csv") as path:
-        return consultation.import_csv(number, path, actor.username, channel=CHANNEL)
+        return consultation.import_csv(number, path, actor)
 
 
 def case_kinds() -> list[tuple[str, str, dict[str, str]]]:

@@ -26,6 +26,7 @@ from reviewkit.errors import (
     StoreError,
     TransitionNotAllowed,
 )
+from reviewkit.orchestration.runs import install as install_waker
 from reviewkit.settings import get_settings
 from reviewkit.web import actions
 from reviewkit.web.cookies import cookie_secure
@@ -54,6 +55,7 @@ def status_of(err: ReviewkitError) -> int:
 
 def create_app(store: SessionStore | None = None) -> FastAPI:
     settings = get_settings()
+    install_waker()  # a decision made here wakes its run through the services' port
     sessions = store or SessionStore(idle=timedelta(minutes=settings.web_session_idle_minutes),
                                      lifetime=timedelta(hours=settings.web_session_hours))
     app = FastAPI(title="reviewkit 工作台", docs_url=None, redoc_url=None, openapi_url=None)

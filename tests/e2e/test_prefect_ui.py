@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.actors import proven
 from tests.integration.test_gates_kit import (
     Home,
     Worker,
@@ -60,7 +61,7 @@ def test_counsel_resumes_the_waiting_run_in_the_prefect_ui(
     run_id = start_run(case_id)
     wait_run(rk.api, run_id, "PAUSED", "legality-review-r1-w0", worker=worker)
     file_legal_opinion(case_id, tmp_path)
-    code = issue_approval_code("counsel1", case_id, "legality_review", 1)  # what `reviewkit inbox --codes` prints
+    code = issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)  # what `reviewkit inbox --codes` prints
     ui = rk.api.removesuffix("/api")
     ARTIFACTS.mkdir(exist_ok=True)
 

@@ -23,6 +23,7 @@ from reviewkit.settings import get_settings
 from reviewkit.store import blobs
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import Attachment, AuditEvent, DocumentVersion
+from tests.actors import proven
 from tests.builders import build_docx
 from tests.integration.test_services import _start
 
@@ -46,11 +47,13 @@ def _interleave(monkeypatch: pytest.MonkeyPatch, second_writer: Callable[[], Any
 def _material_writers(
     case_id: int, path: Path
 ) -> tuple[Callable[[], Any], Callable[[], Any], Callable[[], str]]:
+    counsel, drafter = proven("counsel1"), proven("drafter1")
+
     def failing() -> Any:  # a counsel may not file the drafter's material at the drafting stage
-        return attach(case_id, "起草说明", path, "counsel1")
+        return attach(case_id, "起草说明", path, counsel)
 
     def succeeding() -> Any:
-        return attach(case_id, "起草说明", path, "drafter1")
+        return attach(case_id, "起草说明", path, drafter)
 
     def committed() -> str:
         with session_scope() as session:
@@ -62,11 +65,13 @@ def _material_writers(
 def _version_writers(
     case_id: int, path: Path
 ) -> tuple[Callable[[], Any], Callable[[], Any], Callable[[], str]]:
+    counsel, drafter = proven("counsel1"), proven("drafter1")
+
     def failing() -> Any:  # a counsel may not submit a new version of the draft
-        return submit_version(case_id, path, "counsel1")
+        return submit_version(case_id, path, counsel)
 
     def succeeding() -> Any:
-        return submit_version(case_id, path, "drafter1", note="修改稿")
+        return submit_version(case_id, path, drafter, note="修改稿")
 
     def committed() -> str:
         with session_scope() as session:
@@ -98,11 +103,11 @@ def test_a_failed_writer_does_not_delete_what_a_concurrent_writer_of_the_same_by
     assert blobs.read_bytes(data_dir, first.sha256) == path.read_bytes()
     with session_scope() as session:
         refusals = session.exec(
-            select(AuditEvent.action).where(
+            select(AuditEvent.actor).where(
                 AuditEvent.case_id == case_id, col(AuditEvent.action).like("%refused")
             )
         ).all()
-    assert refusals  # the failing writer's attempt is on record
+    assert refusals == ["counsel1"]  # the failing writer's attempt is on record, in the name they proved
 
 
 def test_put_bytes_refreshes_the_time_of_an_object_it_finds(tmp_path: Path) -> None:

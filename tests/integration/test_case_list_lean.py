@@ -14,6 +14,7 @@ from reviewkit.services.roster import import_roster
 from reviewkit.services.workflow import decide
 from reviewkit.settings import get_settings, reset_settings
 from reviewkit.store.db import HEAD_REVISION
+from tests.actors import proven
 from tests.builders import build_docx, write_roster
 
 
@@ -21,12 +22,12 @@ def test_lean_and_orm_paths_list_the_same_cases(db_url: str, tmp_path: Path) -> 
     import_roster(write_roster(tmp_path / "roster.toml"))
     for i, kind in enumerate(["normative_document", "major_decision", "normative_document"]):
         case = start_case(NewCase(kind=kind, title=f"某县管理办法{i}", drafting_unit="预算股", drafter="drafter1",
-                                  draft=build_docx(tmp_path / f"v{i}.docx")))
+                                  draft=build_docx(tmp_path / f"v{i}.docx")), proven("drafter1"))
     assert case.id is not None
     from reviewkit.services.attachments import attach
 
-    attach(case.id, "起草说明", build_docx(tmp_path / "note.docx", title="起草说明"), "drafter1")
-    decide(case.id, "提交", "drafter1")
+    attach(case.id, "起草说明", build_docx(tmp_path / "note.docx", title="起草说明"), proven("drafter1"))
+    decide(case.id, "提交", proven("drafter1"))
     for kwargs in ({}, {"status": "open"}, {"kind": "normative_document"}, {"limit": 2}, {"status": "closed"}):
         lean = queries._lean_list(kwargs.get("status"), kwargs.get("kind"), kwargs.get("limit"))  # type: ignore[arg-type]
         assert lean is not None, "the lean path fell back to the ORM"

@@ -22,6 +22,7 @@ from reviewkit.settings import get_settings
 from reviewkit.store import blobs
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import Attachment, AuditEvent, Case
+from tests.actors import proven
 
 OFFICIAL_DATE = re.compile(r"^\d{4}年[1-9]\d?月[1-9]\d?日$")
 
@@ -276,8 +277,8 @@ def test_templates_edited_in_word_still_render_and_a_broken_one_never_blocks_a_d
     doc = Document(str(opinion))
     doc.add_paragraph("联系人：{{意见.审核人姓名}}")  # a typo a clerk might make
     doc.save(str(opinion))
-    attach(case_id, "审核意见书", build_docx(tmp_path / "意见.docx", title="审核意见书", articles=["应当修改。"]), "sunli")
-    result = workflow.decide(case_id, "应当予以修改", "sunli", opinion="第四条限定本地机构")
+    attach(case_id, "审核意见书", build_docx(tmp_path / "意见.docx", title="审核意见书", articles=["应当修改。"]), proven("sunli"))
+    result = workflow.decide(case_id, "应当予以修改", proven("sunli"), opinion="第四条限定本地机构")
     assert result.to_stage == "revision"  # the decision stands
     with session_scope() as session:
         failed = session.exec(select(AuditEvent).where(AuditEvent.action == "document.failed")).all()

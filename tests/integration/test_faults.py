@@ -29,6 +29,7 @@ from reviewkit.services.workflow import decide
 from reviewkit.settings import reset_settings
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import Attachment, AuditEvent, Case, Decision, DocumentVersion
+from tests.actors import proven
 from tests.builders import build_docx
 from tests.integration.test_services import _file, _start, _to_legality_review
 
@@ -86,7 +87,7 @@ def test_postgres_restart_mid_case(db_url: str, tmp_path: Path) -> None:
     try:
         _pg_ctl("stop", "-m", "fast")
         with pytest.raises(StoreError) as caught:
-            decide(case_id, "应当予以修改", "counsel1", opinion="第三条表述不清")
+            decide(case_id, "应当予以修改", proven("counsel1"), opinion="第三条表述不清")
     finally:
         _pg_ctl("start")
         _pg_ready()
@@ -97,7 +98,7 @@ def test_postgres_restart_mid_case(db_url: str, tmp_path: Path) -> None:
     with session_scope() as session:
         assert session.get(Case, case_id).stage == "legality_review"  # type: ignore[union-attr]
     # After the restart the case continues where it stood, and nothing recorded before is lost.
-    result = decide(case_id, "应当予以修改", "counsel1", opinion="第三条表述不清")
+    result = decide(case_id, "应当予以修改", proven("counsel1"), opinion="第三条表述不清")
     assert result.to_stage == "revision"
     after = _counts()
     assert after["Decision"] == before["Decision"] + 1 and after["AuditEvent"] > before["AuditEvent"]
@@ -154,9 +155,9 @@ def test_full_document_store_refuses_cleanly_and_leaves_nothing(db_url: str, tin
 
     attempts = {
         "case new": lambda: start_case(NewCase(kind="normative_document", title="某县另一办法", drafting_unit="预算股",
-                                               drafter="drafter1", draft=big)),
-        "submit": lambda: submit_version(case_id, big, "drafter1"),
-        "attach": lambda: attach(case_id, "征求意见采纳情况", big, "head1"),
+                                               drafter="drafter1", draft=big), proven("drafter1")),
+        "submit": lambda: submit_version(case_id, big, proven("drafter1")),
+        "attach": lambda: attach(case_id, "征求意见采纳情况", big, proven("head1")),
     }
     for label, attempt in attempts.items():
         with pytest.raises(ReviewkitError) as caught:
@@ -170,8 +171,8 @@ def test_full_document_store_refuses_cleanly_and_leaves_nothing(db_url: str, tin
 
     # Room again: the same actions succeed and the case carries on.
     (tiny_data_dir / "filler").unlink()
-    submit_version(case_id, big, "drafter1")
-    assert decide(case_id, "提交", "drafter1").to_stage == "consultation"
+    submit_version(case_id, big, proven("drafter1"))
+    assert decide(case_id, "提交", proven("drafter1")).to_stage == "consultation"
     assert audit_trail.verify().broken is None
 
 
@@ -180,11 +181,13 @@ import json, os, resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a write past the limit fails with EFBIG instead of killing us
 from reviewkit.services.attachments import attach
 from reviewkit.errors import ReviewkitError
+from tests.actors import proven
+head1 = proven("head1")   # proved before the limit: only the document store is to hit it
 limit = int(sys.argv[3])
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 try:
     from pathlib import Path
-    attach(int(sys.argv[1]), "征求意见采纳情况", Path(sys.argv[2]), "head1")
+    attach(int(sys.argv[1]), "征求意见采纳情况", Path(sys.argv[2]), head1)
 except ReviewkitError as err:
     print(json.dumps({"error": str(err), "type": type(err).__name__}, ensure_ascii=False))
 else:
@@ -195,6 +198,7 @@ else:
 def test_file_size_limit_while_storing_an_attachment(db_url: str, tmp_path: Path) -> None:
     """The same fault without root: the process may not write files larger than the store needs."""
     case_id = _start(tmp_path)
+    proven("head1")  # head1's PIN is set here: the child only proves it, before its file-size limit
     before = _counts()
     big = build_docx(tmp_path / "材料.docx", title="征求意见采纳情况",
                      articles=[f"第{i}条意见：予以采纳。" * 20 for i in range(1, 80)])

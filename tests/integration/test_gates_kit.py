@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.actors import PINS, proven
 from tests.builders import build_docx, write_roster
 
 __test__ = False
 
 REPO = Path(__file__).resolve().parents[2]
 PIN = {"counsel1": "135792", "counsel2": "246813", "leader1": "357924", "drafter1": "468135"}
+PINS.update(PIN)  # tests.actors.proven() authenticates with these instead of resetting them
 EXTRA_ROSTER = '[[users]]\nusername = "counsel2"\nname = "审核员辛"\nroles = ["legality_reviewer"]\n'
 CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
                 "market_players_consulted": "书面征求5家企业和县工商联意见",
@@ -105,18 +107,19 @@ def case_at_prereview(tmp: Path, title: str = "某县财政专项资金管理办
 
     tmp.mkdir(parents=True, exist_ok=True)
     case = start_case(NewCase(kind="normative_document", title=title, drafting_unit="预算股", drafter="drafter1",
-                              draft=build_docx(tmp / "v1.docx", title=title), flags=frozenset({"touches_business"})))
+                              draft=build_docx(tmp / "v1.docx", title=title), flags=frozenset({"touches_business"})),
+                      proven("drafter1"))
     assert case.id is not None
 
     def put(name: str, user: str) -> None:
-        attach(case.id, name, build_docx(tmp / f"{name}.docx", title=name, articles=[f"{name}正文。"]), user)
+        attach(case.id, name, build_docx(tmp / f"{name}.docx", title=name, articles=[f"{name}正文。"]), proven(user))
 
     put("起草说明", "drafter1")
-    decide(case.id, "提交", "drafter1")
+    decide(case.id, "提交", proven("drafter1"))
     put("征求意见采纳情况", "head1")
-    decide(case.id, "征求意见完成", "head1", facts=CONSULTATION)
+    decide(case.id, "征求意见完成", proven("head1"), facts=CONSULTATION)
     put("公平竞争审查结论", "fcr1")
-    decide(case.id, "符合", "fcr1")
+    decide(case.id, "符合", proven("fcr1"))
     return case.id
 
 
@@ -125,7 +128,7 @@ def file_legal_opinion(case_id: int, tmp: Path) -> None:
     from reviewkit.services.attachments import attach
 
     attach(case_id, "审核意见书", build_docx(tmp / "审核意见书.docx", title="审核意见书", articles=["经审核，合法。"]),
-           "counsel1")
+           proven("counsel1"))
 
 
 # --- the worker subprocess ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.actors import proven
 from tests.integration.test_gates_kit import (
     Home,
     Worker,
@@ -29,6 +30,7 @@ from tests.integration.test_gates_kit import (
 )
 
 pytestmark = pytest.mark.prefect
+UNPROVEN = "（未证实身份）"
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +67,7 @@ def test_ui_resume_without_valid_proof_is_refused_audited_and_waits_again(
     assert case_row(case_id).stage == "legality_review"
     file_legal_opinion(case_id, tmp_path)
 
-    other = issue_approval_code("counsel2", case_id, "legality_review", 1)  # a real code, of someone else
+    other = issue_approval_code(proven("counsel2"), case_id, "legality_review", 1)  # a real code, of someone else
     attempts = [
         ("wrong code", _form("ABCDE-FGHJK")),
         ("another person's code", _form(other)),
@@ -75,9 +77,13 @@ def test_ui_resume_without_valid_proof_is_refused_audited_and_waits_again(
         assert code in (200, 201) and body["status"] == "ACCEPT", (label, code, body)  # Prefect accepts any valid form
         wait_run(rk.api, run_id, "PAUSED", f"legality-review-r1-w{n}", worker=worker)  # reviewkit refused it
         assert case_row(case_id).stage == "legality_review", label
-    refused = audit_events(case_id, "decision.refused")
-    assert [(e.actor, e.channel) for e in refused] == [("counsel1", "prefect-ui")] * 2
+    # Whoever typed those proved nobody: audited as claims, never in counsel1's name.
+    refused = audit_events(case_id, "identity.refused")
+    assert [(e.actor, e.channel) for e in refused] == [(UNPROVEN, "prefect-ui")] * 2
+    assert all(json.loads(e.payload)["claimed_user"] == "counsel1" for e in refused)
+    assert all(json.loads(e.payload)["method"] == "code" for e in refused)
     assert all("审批码无效" in json.loads(e.payload)["reason"] for e in refused)
+    assert audit_events(case_id, "decision.refused") == []
     assert len(audit_events(case_id, "gate.rewait")) == 2
     assert counts(case_id)["legality_decisions"] == 0
 
@@ -89,7 +95,7 @@ def test_ui_resume_without_valid_proof_is_refused_audited_and_waits_again(
     assert run_state(rk.api, run_id) == ("PAUSED", "legality-review-r1-w2")
 
     # A valid code moves the case on; the run waits at the next gate.
-    valid = issue_approval_code("counsel1", case_id, "legality_review", 1)
+    valid = issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)
     code, body = resume_like_ui(rk.api, run_id, _form(valid))
     assert body["status"] == "ACCEPT", body
     wait_run(rk.api, run_id, "PAUSED", "deliberation-r1-w0", worker=worker)
@@ -104,7 +110,7 @@ def test_ui_resume_without_valid_proof_is_refused_audited_and_waits_again(
     resume_like_ui(rk.api, run_id, _form(valid, decision="通过") | {"user_name": "counsel1"})
     wait_run(rk.api, run_id, "PAUSED", "deliberation-r1-w1", worker=worker)
     assert case_row(case_id).stage == "deliberation"
-    assert len(audit_events(case_id, "decision.refused")) == 3
+    assert len(audit_events(case_id, "identity.refused")) == 3 and audit_events(case_id, "decision.refused") == []
 
     c = counts(case_id)
     assert c["prereview.completed"] == 1 and c["entered:prereview"] == 1

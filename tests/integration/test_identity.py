@@ -3,7 +3,8 @@ separation of duties and voided approvals, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,14 @@ from sqlmodel import col, select
 
 from reviewkit.errors import PermissionDenied, TransitionNotAllowed
 from reviewkit.services import identity
-from reviewkit.services.actors import Actor
+from reviewkit.services.actors import UNPROVEN, Actor, CodeClaim
 from reviewkit.services.cases import NewCase, start_case, submit_version
 from reviewkit.services.delegation import grant, reassign_tasks, today
 from reviewkit.services.roster import add_user, import_roster, set_pin
 from reviewkit.services.workflow import decide, run_auto_stage
 from reviewkit.store.db import session_scope
-from reviewkit.store.models import AuditEvent, Decision, HumanTask
+from reviewkit.store.models import AuditEvent, CodeThrottle, Decision, HumanTask, as_utc
+from tests.actors import proven
 from tests.builders import build_docx, write_roster
 
 ADMIN = Actor("admin1", frozenset({"admin"}), "cli", "管理员")
@@ -38,12 +40,12 @@ def _case_at_legality_review(tmp_path: Path) -> int:
     add_user("admin1", "管理员", ["admin"], pin="864213")
     add_user("counsel2", "审核员辛", ["legality_reviewer"])
     case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
-                              drafter="drafter1", draft=build_docx(tmp_path / "v1.docx")))
+                              drafter="drafter1", draft=build_docx(tmp_path / "v1.docx")), proven("drafter1"))
     assert case.id is not None
     _file(case.id, "起草说明", "drafter1", tmp_path)
-    decide(case.id, "提交", "drafter1")
+    decide(case.id, "提交", proven("drafter1"))
     _file(case.id, "征求意见采纳情况", "head1", tmp_path)
-    decide(case.id, "征求意见完成", "head1", facts={"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
+    decide(case.id, "征求意见完成", proven("head1"), facts={"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
                                                     "legal_basis": "《中华人民共和国预算法》第十三条"})
     assert run_auto_stage(case.id) == "legality_review"
     _file(case.id, "审核意见书", "counsel1", tmp_path)
@@ -53,7 +55,7 @@ def _case_at_legality_review(tmp_path: Path) -> int:
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
     from reviewkit.services.attachments import attach
 
-    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), user)
+    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), proven(user))
 
 
 def test_pin_login_wrong_pin_and_lockout(db_url: str, tmp_path: Path) -> None:
@@ -98,51 +100,127 @@ def test_tokens(db_url: str, tmp_path: Path) -> None:
 def test_approval_codes_are_bound_single_use_and_consumed_with_the_decision(db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
     with pytest.raises(PermissionDenied, match="不能办理该待办"):
-        identity.issue_approval_code("drafter1", case_id, "legality_review", 1)
+        identity.issue_approval_code(proven("drafter1"), case_id, "legality_review", 1)
     with pytest.raises(PermissionDenied, match="没有待办"):
-        identity.issue_approval_code("counsel1", case_id, "deliberation", 1)
-    code = identity.issue_approval_code("counsel1", case_id, "legality_review", 1)
+        identity.issue_approval_code(proven("counsel1"), case_id, "deliberation", 1)
+    with pytest.raises(PermissionDenied, match="未证实"):  # a code is issued only to someone who proved who they are
+        identity.issue_approval_code(Actor("counsel1", frozenset({"legality_reviewer", "counsel"}), "cli"),
+                                     case_id, "legality_review", 1)
+    code = identity.issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)
     assert len(code) == 11 and code[5] == "-"
     # a wrong code, another person's name, a wrong decision: refused, the code survives
     with pytest.raises(PermissionDenied, match="审批码无效"):
-        decide(case_id, "合法", "counsel1", channel="prefect-ui", approval_code="AAAAA-AAAAA")
+        decide(case_id, "合法", CodeClaim("counsel1", "AAAAA-AAAAA"))
     with pytest.raises(PermissionDenied, match="审批码无效"):
-        decide(case_id, "合法", "counsel2", channel="prefect-ui", approval_code=code)
+        decide(case_id, "合法", CodeClaim("counsel2", code))
     with pytest.raises(TransitionNotAllowed):
-        decide(case_id, "没有这个决定", "counsel1", channel="prefect-ui", approval_code=code)
-    result = decide(case_id, "合法", "counsel1", opinion="经审核合法", channel="prefect-ui", approval_code=code.lower())
+        decide(case_id, "没有这个决定", CodeClaim("counsel1", code))
+    result = decide(case_id, "合法", CodeClaim("counsel1", code.lower()), opinion="经审核合法")
     assert result.from_stage == "legality_review"
     with session_scope() as session:
         d = session.exec(select(Decision).where(Decision.stage == "legality_review")).one()
         assert (d.actor, d.channel) == ("counsel1", "prefect-ui")
     recorded = _events("decision.recorded")[-1]
     assert '"auth":"code"' in recorded.payload
+    # The wrong codes proved nobody: audited as claims, never in the name typed.
+    claims = [json.loads(e.payload) | {"actor": e.actor} for e in _events("identity.refused")]
+    assert [(c["actor"], c["method"], c["claimed_user"]) for c in claims] == [
+        (UNPROVEN, "code", "counsel1"), (UNPROVEN, "code", "counsel2")]
+    # The wrong decision came with counsel1's genuine code (proved, then rolled back with the refusal).
     refused = _events("decision.refused")
-    assert len(refused) == 3 and all('"auth":"code"' in e.payload for e in refused)
+    assert [(e.actor, e.channel) for e in refused] == [("counsel1", "prefect-ui")]
+    assert json.loads(refused[0].payload)["auth"] == "code"
+    with pytest.raises(PermissionDenied, match="审批码无效"):  # and once used, the code is spent
+        decide(case_id, "合法", CodeClaim("counsel1", code))
 
 
-def test_verify_approval_code_single_use_expiry_and_attempt_limit(db_url: str, tmp_path: Path) -> None:
+def test_a_bare_user_name_or_a_hand_built_actor_is_refused_and_audited_as_a_claim(
+        db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
-    code = identity.issue_approval_code("counsel1", case_id, "legality_review", 1)
+    forged = Actor("counsel1", frozenset({"counsel", "legality_reviewer"}), "cli")
+    for who in ("counsel1", forged):
+        before = (_count_rows(Decision), _count_rows(AuditEvent))
+        with pytest.raises(PermissionDenied, match="未证实"):
+            decide(case_id, "合法", who)  # type: ignore[arg-type]
+        with session_scope() as session:
+            task = session.exec(select(HumanTask).where(HumanTask.stage == "legality_review")).one()
+            assert task.status == "open"
+        assert _count_rows(Decision) == before[0]
+        assert _count_rows(AuditEvent) == before[1] + 1  # the refusal, and nothing else
+        with session_scope() as session:
+            last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
+        assert last is not None and last.action == "decision.refused" and last.actor == UNPROVEN
+        assert json.loads(last.payload)["claimed_user"] == "counsel1"
+    assert not any(e.actor == "counsel1" for e in _events("decision.refused"))
+    # the real counsel1, proved, decides
+    assert decide(case_id, "合法", proven("counsel1")).from_stage == "legality_review"
+
+
+def _count_rows(model: type) -> int:
+    from sqlmodel import func
+
+    with session_scope() as session:
+        return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def _gate_failures(case_id: int, stage: str, round: int) -> tuple[int, datetime | None]:
+    with session_scope() as session:
+        row = session.get(CodeThrottle, (case_id, stage, round))
+        return (row.failures, as_utc(row.paused_until)) if row else (0, None)
+
+
+def test_verify_approval_code_single_use_expiry_and_gate_throttle(db_url: str, tmp_path: Path) -> None:
+    case_id = _case_at_legality_review(tmp_path)
+    counsel1 = proven("counsel1")
+    code = identity.issue_approval_code(counsel1, case_id, "legality_review", 1)
     with pytest.raises(PermissionDenied):
         identity.verify_approval_code("counsel1", code, case_id, "legality_review", 2)  # another round
     actor = identity.verify_approval_code("counsel1", code, case_id, "legality_review", 1)
-    assert actor.username == "counsel1" and actor.auth == "code" and actor.channel == "prefect-ui"
+    assert actor.username == "counsel1" and actor.auth == "code" and actor.channel == "prefect-ui" and actor.proven
     with pytest.raises(PermissionDenied, match="已使用"):
         identity.verify_approval_code("counsel1", code, case_id, "legality_review", 1)
-    expired = identity.issue_approval_code("counsel1", case_id, "legality_review", 1, ttl_hours=0)
+    expired = identity.issue_approval_code(counsel1, case_id, "legality_review", 1, ttl_hours=0)
     with pytest.raises(PermissionDenied):
         identity.verify_approval_code("counsel1", expired, case_id, "legality_review", 1)
-    good = identity.issue_approval_code("counsel1", case_id, "legality_review", 1)
+    assert _gate_failures(case_id, "legality_review", 1) == (2, None)  # counted per gate (round 2 is another)
+    assert _gate_failures(case_id, "legality_review", 2)[0] == 1
+
+    # A stranger typing wrong codes under counsel1's name does not burn counsel1's genuine code
+    # (the old per-code count killed it after 5).
+    good = identity.issue_approval_code(counsel1, case_id, "legality_review", 1)
     for _ in range(identity.MAX_FAILURES):
         with pytest.raises(PermissionDenied):
             identity.verify_approval_code("counsel1", "BBBBB-BBBBB", case_id, "legality_review", 1)
-    with pytest.raises(PermissionDenied):  # too many wrong tries: the live code is dead too
-        identity.verify_approval_code("counsel1", good, case_id, "legality_review", 1)
-    newer = identity.issue_approval_code("counsel1", case_id, "legality_review", 1)
-    older = identity.issue_approval_code("counsel1", case_id, "legality_review", 1)
+    assert identity.verify_approval_code("counsel1", good, case_id, "legality_review", 1).username == "counsel1"
+    claims = _events("identity.refused")
+    assert claims and {e.actor for e in claims} == {UNPROVEN}
+    assert {json.loads(e.payload)["claimed_user"] for e in claims} == {"counsel1"}
+    assert {json.loads(e.payload)["method"] for e in claims} == {"code"}
+
+    newer = identity.issue_approval_code(counsel1, case_id, "legality_review", 1)
+    older = identity.issue_approval_code(counsel1, case_id, "legality_review", 1)
     with pytest.raises(PermissionDenied):  # a new code supersedes the earlier one
         identity.verify_approval_code("counsel1", newer, case_id, "legality_review", 1)
+    failures, paused = _gate_failures(case_id, "legality_review", 1)
+    assert (failures, paused) == (2 + identity.MAX_FAILURES + 1, None)
+
+    # GATE_MAX_FAILURES wrong codes at the gate within the window pause it: even the genuine code waits
+    for _ in range(identity.GATE_MAX_FAILURES - failures):
+        with pytest.raises(PermissionDenied):
+            identity.verify_approval_code("counsel2", "CCCCC-CCCCC", case_id, "legality_review", 1)
+    _, paused = _gate_failures(case_id, "legality_review", 1)
+    assert paused is not None and paused > datetime.now(UTC) + timedelta(minutes=identity.LOCK_MINUTES - 1)
+    assert "gate_paused_until" in _events("identity.refused")[-1].payload
+    with pytest.raises(PermissionDenied, match="暂停"):
+        identity.verify_approval_code("counsel1", older, case_id, "legality_review", 1)
+    # another gate is not paused
+    assert _gate_failures(case_id, "legality_review", 2)[1] is None
+    # the pause ends; the genuine code, never spent, works
+    with session_scope(write=True) as session:
+        row = session.get(CodeThrottle, (case_id, "legality_review", 1))
+        assert row is not None
+        row.paused_until = datetime.now(UTC) - timedelta(seconds=1)
+        session.add(row)
     identity.verify_approval_code("counsel1", older, case_id, "legality_review", 1)
 
 
@@ -151,15 +229,15 @@ def test_delegation_respects_separation_of_duties_and_end_date(db_url: str, tmp_
     counsel1 = Actor("counsel1", frozenset({"legality_reviewer", "counsel"}), "cli")
     grant("counsel1", "drafter1", today() + timedelta(days=10), counsel1, reason="休假")
     with pytest.raises(PermissionDenied, match="职责分离"):
-        decide(case_id, "合法", "drafter1")  # drafted the case: may not approve it, even for someone else
+        decide(case_id, "合法", proven("drafter1"))  # drafted the case: may not approve it, even for someone else
     grant("counsel1", "leader1", today() - timedelta(days=1), ADMIN, starts_on=today() - timedelta(days=5))
     with pytest.raises(TransitionNotAllowed, match="只能由"):
-        decide(case_id, "合法", "leader1")  # the delegation has ended
+        decide(case_id, "合法", proven("leader1"))  # the delegation has ended
     with pytest.raises(PermissionDenied, match="无权委托他人代行本人职责|无权代为设置"):
         grant("counsel1", "head1", today(), Actor("fcr1", frozenset({"fair_competition_reviewer"}), "cli"))
     assert len(_events("permission.refused")) == 1
     grant("counsel1", "head1", today(), ADMIN, reason="出差")
-    decide(case_id, "合法", "head1")
+    decide(case_id, "合法", proven("head1"))
     with session_scope() as session:
         d = session.exec(select(Decision).where(Decision.stage == "legality_review")).one()
         assert (d.actor, d.role, d.on_behalf_of) == ("head1", "legality_reviewer", "counsel1")
@@ -174,8 +252,8 @@ def test_admin_reassigns_an_open_task(db_url: str, tmp_path: Path) -> None:
         reassign_tasks(None, "drafter1", ADMIN, case_ref=case_id)
     assert reassign_tasks(None, "counsel2", ADMIN, case_ref=case_id, reason="王芳休假")
     with pytest.raises(PermissionDenied, match="已指派给“counsel2”"):
-        decide(case_id, "合法", "counsel1")
-    decide(case_id, "合法", "counsel2")
+        decide(case_id, "合法", proven("counsel1"))
+    decide(case_id, "合法", proven("counsel2"))
     moved = _events("task.reassigned")
     assert len(moved) == 1 and '"to":"counsel2"' in moved[0].payload
     with session_scope() as session:
@@ -184,8 +262,8 @@ def test_admin_reassigns_an_open_task(db_url: str, tmp_path: Path) -> None:
 
 def test_a_new_version_voids_approvals_of_the_old_one(db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
-    decide(case_id, "合法", "counsel1")
-    submit_version(case_id, build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"), "drafter1")
+    decide(case_id, "合法", proven("counsel1"))
+    submit_version(case_id, build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"), proven("drafter1"))
     with session_scope() as session:
         legal = session.exec(select(Decision).where(Decision.stage == "legality_review")).one()
         drafting = session.exec(select(Decision).where(Decision.stage == "drafting")).one()
@@ -198,13 +276,13 @@ def test_a_new_version_voids_approvals_of_the_old_one(db_url: str, tmp_path: Pat
 def test_the_submitter_of_a_later_version_cannot_approve_it(db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
     add_user("both2", "兼任者", ["unit_head", "legality_reviewer"])
-    decide(case_id, "应当予以修改", "counsel1")
-    submit_version(case_id, build_docx(tmp_path / "v2.docx"), "both2")
-    decide(case_id, "提交修改稿", "drafter1")
+    decide(case_id, "应当予以修改", proven("counsel1"))
+    submit_version(case_id, build_docx(tmp_path / "v2.docx"), proven("both2"))
+    decide(case_id, "提交修改稿", proven("drafter1"))
     run_auto_stage(case_id)
     with pytest.raises(PermissionDenied, match="职责分离"):
-        decide(case_id, "合法", "both2")
-    decide(case_id, "合法", "counsel1")
+        decide(case_id, "合法", proven("both2"))
+    decide(case_id, "合法", proven("counsel1"))
 
 
 SERVICE_ACTIONS = ["user.manage", "token.issue", "delegation.manage", "task.reassign", "audit.export"]
@@ -246,3 +324,111 @@ def test_service_actions_role_by_role_refusals_audited(role: str, tmp_path: Path
             refused = _events("permission.refused")
             assert len(refused) == before + 1, action
             assert refused[-1].actor == by.username and "无权" in refused[-1].payload
+
+
+def test_the_demos_people_act_on_the_demos_own_case_only(db_url: str, tmp_path: Path) -> None:
+    from reviewkit.services import demo
+    from reviewkit.services.attachments import attach
+
+    demo_id = demo.prepare()
+    import_roster(write_roster(tmp_path / "roster.toml"))
+    case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
+                              drafter="drafter1", draft=build_docx(tmp_path / "v1.docx")), proven("drafter1"))
+    assert case.id is not None
+    _file(case.id, "起草说明", "drafter1", tmp_path)
+    before = (_count_rows(Decision), case.stage)
+    with pytest.raises(PermissionDenied, match="不是演示案件"):
+        demo.decide_scripted(case.id)  # the script speaks for its sample people on its own case only
+    with pytest.raises(PermissionDenied, match="不是演示案件"):
+        demo.sample_person(case.id, "zhangwei")
+    zhang = demo.sample_person(demo_id, "zhangwei")  # proved for the demo case, and for nothing else
+    assert zhang.proven
+    with pytest.raises(PermissionDenied, match="演示身份只能办理演示案件"):
+        decide(case.id, "提交", zhang)
+    with pytest.raises(PermissionDenied, match="演示"):  # nor anything else on an office's case
+        submit_version(case.id, build_docx(tmp_path / "v2.docx"), zhang)
+    with pytest.raises(PermissionDenied, match="演示"):
+        attach(case.id, "起草说明", build_docx(tmp_path / "说明2.docx", title="起草说明"), zhang)
+    with session_scope() as session:
+        stage = session.exec(select(HumanTask.stage).where(HumanTask.case_id == case.id,
+                                                           HumanTask.status == "open")).one()
+    assert (_count_rows(Decision), stage) == before
+    with pytest.raises(PermissionDenied, match="已有正式案件"):
+        demo.prepare()  # an office's database is not the demo's to use
+    assert demo.decide_scripted(demo_id).case_id == demo_id  # the demo's own case goes on
+
+
+# Every service that changes a case refuses a name, or an actor built by hand, whoever it names: the
+# attempt changes nothing and is audited as a claim (``（未证实身份）`` with ``claimed_user``).
+CASE_SERVICES = ["start_case", "submit_version", "attach", "consultation.add", "file_document", "numbering.void",
+                 "make_package", "issue_approval_code"]
+AUDITED_AS = {"start_case": "case.refused", "submit_version": "version.refused", "attach": "attachment.refused",
+              "consultation.add": "consultation.refused", "file_document": "document.refused",
+              "numbering.void": "number.refused"}
+PERSON = {"start_case": "drafter1", "submit_version": "drafter1", "attach": "counsel1", "consultation.add": "head1",
+          "file_document": "counsel1", "numbering.void": "clerk1", "make_package": "clerk1",
+          "issue_approval_code": "counsel1"}
+
+
+def _call(service: str, who: object, case_id: int, tmp_path: Path) -> None:
+    from reviewkit.services import consultation, documents, numbering
+    from reviewkit.services.attachments import attach
+    from reviewkit.services.consultation import NewComment
+
+    draft = build_docx(tmp_path / "v9.docx")
+    if service == "start_case":
+        start_case(NewCase(kind="normative_document", title="冒名登记的办法", drafting_unit="预算股", drafter="drafter1",
+                           draft=draft), who)  # type: ignore[arg-type]
+    elif service == "submit_version":
+        submit_version(case_id, draft, who)  # type: ignore[arg-type]
+    elif service == "attach":
+        attach(case_id, "审核意见书", draft, who)  # type: ignore[arg-type]
+    elif service == "consultation.add":
+        consultation.add(case_id, [NewComment("某企业", "删除第三条", "采纳", "第三条")], who)  # type: ignore[arg-type]
+    elif service == "file_document":
+        documents.file_document(case_id, "合法性审核意见书", who)  # type: ignore[arg-type]
+    elif service == "numbering.void":
+        numbering.void("某财规〔2026〕1号", "印错", who)  # type: ignore[arg-type]
+    elif service == "make_package":
+        documents.make_package(case_id, who, out=tmp_path / "package.zip")  # type: ignore[arg-type]
+    elif service == "issue_approval_code":
+        identity.issue_approval_code(who, case_id, "legality_review", 1)  # type: ignore[arg-type]
+
+
+def _table_counts() -> dict[str, int]:
+    from reviewkit.store.models import (
+        ApprovalCode,
+        Attachment,
+        Case,
+        ConsultationComment,
+        DocumentVersion,
+        IssuedNumber,
+    )
+
+    return {m.__name__: _count_rows(m) for m in (Case, DocumentVersion, Attachment, ConsultationComment, IssuedNumber,
+                                                  ApprovalCode, Decision)}
+
+
+@pytest.mark.parametrize("service", CASE_SERVICES)
+def test_services_refuse_a_bare_name_or_a_hand_built_actor(service: str, db_url: str, tmp_path: Path) -> None:
+    case_id = _case_at_legality_review(tmp_path)
+    name = PERSON[service]
+    with session_scope() as session:
+        from reviewkit.services.actors import load_actor
+
+        forged = load_actor(session, name, "cli")  # the right roles, no proof
+    for who in (name, forged):
+        before, events = _table_counts(), _count_rows(AuditEvent)
+        with pytest.raises(PermissionDenied, match="未证实"):
+            _call(service, who, case_id, tmp_path)
+        assert _table_counts() == before, who
+        assert not (tmp_path / "package.zip").exists()
+        if service in AUDITED_AS:
+            assert _count_rows(AuditEvent) == events + 1
+            with session_scope() as session:
+                last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
+            assert last is not None and (last.action, last.actor) == (AUDITED_AS[service], UNPROVEN)
+            assert json.loads(last.payload)["claimed_user"] == name
+        else:
+            assert _count_rows(AuditEvent) <= events + 1
+    assert not [e for e in _events(AUDITED_AS.get(service, "decision.refused")) if e.actor == name]

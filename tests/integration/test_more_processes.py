@@ -22,6 +22,7 @@ from reviewkit.services.roster import import_roster
 from reviewkit.services.workflow import decide
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, Case, HumanTask, StageEntry
+from tests.actors import proven
 from tests.builders import build_docx, write_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -61,7 +62,7 @@ def _roster(tmp_path: Path) -> None:
 
 
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
-    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), user)
+    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), proven(user))
 
 
 def _due(case_id: int) -> date | None:
@@ -92,25 +93,25 @@ def test_reconsideration_reply_within_ten_working_days(db_url: str, tmp_path: Pa
         kind="administrative_reconsideration", title="关于张某不服某财罚决字〔2026〕3号处罚决定的行政复议答复书",
         drafting_unit="监督检查股", drafter="drafter1", draft=build_docx(tmp_path / "reply1.docx", title="答复书"),
         facts={"applicant": "张某", "concerned_act": "某财罚决字〔2026〕3号行政处罚决定书",
-               "reconsideration_body": "某县人民政府"}))
+               "reconsideration_body": "某县人民政府"}), proven("drafter1"))
     assert case.id is not None
     cid = case.id
     assert _due(cid) == reply_due
     for name in ("行政复议申请书副本", "证据材料", "作出行政行为的依据"):
         _file(cid, name, "drafter1", tmp_path)
-    decide(cid, "送审", "drafter1")
+    decide(cid, "送审", proven("drafter1"))
     clock.set(date(2026, 9, 28))
     _file(cid, "答复书审查意见", "counsel1", tmp_path)
-    decide(cid, "应当予以修改", "counsel1", opinion="证据目录未列明送达回证")
+    decide(cid, "应当予以修改", proven("counsel1"), opinion="证据目录未列明送达回证")
     assert (_stage(cid), _due(cid)) == ("reply_drafting", reply_due)  # round 2, same statutory limit
-    submit_version(cid, build_docx(tmp_path / "reply2.docx", title="答复书（修改稿）"), "drafter1")
+    submit_version(cid, build_docx(tmp_path / "reply2.docx", title="答复书（修改稿）"), proven("drafter1"))
     clock.set(date(2026, 9, 29))
-    decide(cid, "送审", "drafter1")
+    decide(cid, "送审", proven("drafter1"))
     clock.set(date(2026, 9, 30))
-    decide(cid, "合法", "counsel1")
+    decide(cid, "合法", proven("counsel1"))
     assert (_stage(cid), _due(cid)) == ("reply_approval", reply_due)
     clock.set(date(2026, 10, 8))
-    decide(cid, "批准", "leader1")
+    decide(cid, "批准", proven("leader1"))
     assert (_stage(cid), _due(cid)) == ("reply_submission", reply_due)
 
     from reviewkit.services.overdue import open_items
@@ -120,9 +121,9 @@ def test_reconsideration_reply_within_ten_working_days(db_url: str, tmp_path: Pa
 
     clock.set(date(2026, 10, 9))
     with pytest.raises(TransitionNotAllowed, match="提交回执"):
-        decide(cid, "已提交", "clerk1")
+        decide(cid, "已提交", proven("clerk1"))
     _file(cid, "提交回执", "clerk1", tmp_path)
-    decide(cid, "已提交", "clerk1")
+    decide(cid, "已提交", proven("clerk1"))
     assert _stage(cid) == "awaiting_decision"
 
     # The outcome, fed back to the act it concerned. By hand: decision received Tue 2026-10-20; 60 calendar
@@ -130,14 +131,14 @@ def test_reconsideration_reply_within_ten_working_days(db_url: str, tmp_path: Pa
     clock.set(date(2026, 10, 20))
     _file(cid, "行政复议决定书", "counsel1", tmp_path)
     with pytest.raises(TransitionNotAllowed, match="PRE-RC-DOC"):
-        decide(cid, "撤销", "counsel1")
-    decide(cid, "撤销", "counsel1", facts={"decision_document": "某政复决字〔2026〕12号"})
+        decide(cid, "撤销", proven("counsel1"))
+    decide(cid, "撤销", proven("counsel1"), facts={"decision_document": "某政复决字〔2026〕12号"})
     assert (_stage(cid), _due(cid)) == ("rectification", date(2026, 12, 21))
     clock.set(date(2026, 11, 16))
     _file(cid, "整改情况报告", "head1", tmp_path)
     with pytest.raises(TransitionNotAllowed, match="PRE-RC-FEEDBACK"):
-        decide(cid, "已纠正并反馈", "head1")
-    decide(cid, "已纠正并反馈", "head1", facts={"rectification_note": "已撤销原处罚决定并重新调查"})
+        decide(cid, "已纠正并反馈", proven("head1"))
+    decide(cid, "已纠正并反馈", proven("head1"), facts={"rectification_note": "已撤销原处罚决定并重新调查"})
 
     from reviewkit.services.case_state import build_state
 
@@ -165,34 +166,34 @@ def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, 
     case = start_case(NewCase(
         kind="information_disclosure", title="李某申请公开2025年度专项资金分配明细", drafting_unit="预算股",
         drafter="drafter1", draft=build_docx(tmp_path / "request.docx", title="政府信息公开申请表"),
-        facts={"applicant": "李某", "requested_info": "2025年度农村综合改革专项资金分配明细"}))
+        facts={"applicant": "李某", "requested_info": "2025年度农村综合改革专项资金分配明细"}), proven("drafter1"))
     assert case.id is not None
     cid = case.id
     assert (_stage(cid), _due(cid)) == ("answering", first_due)
 
     clock.set(date(2026, 10, 12))
     with pytest.raises(TransitionNotAllowed, match="PRE-OD-EXT-REASON"):
-        decide(cid, "申请延期", "drafter1")
-    decide(cid, "申请延期", "drafter1", facts={"extension_reason": "涉及第三方权益，需书面征求第三方意见"})
+        decide(cid, "申请延期", proven("drafter1"))
+    decide(cid, "申请延期", proven("drafter1"), facts={"extension_reason": "涉及第三方权益，需书面征求第三方意见"})
     assert (_stage(cid), _due(cid)) == ("extension_approval", first_due)
     with pytest.raises(TransitionNotAllowed, match="延期答复告知书"):
-        decide(cid, "同意延期", "odhead1")
+        decide(cid, "同意延期", proven("odhead1"))
     _file(cid, "延期答复告知书", "odhead1", tmp_path)
     with pytest.raises(TransitionNotAllowed, match="只能由政府信息公开工作机构负责人"):  # 条例第33条第2款 (P15)
-        decide(cid, "同意延期", "leader1")
-    decide(cid, "同意延期", "odhead1")
+        decide(cid, "同意延期", proven("leader1"))
+    decide(cid, "同意延期", proven("odhead1"))
     assert (_stage(cid), _due(cid)) == ("answering_ext", extended_due)
     with pytest.raises(TransitionNotAllowed, match="不接受决定"):
-        decide(cid, "申请延期", "drafter1")  # extendable once only
+        decide(cid, "申请延期", proven("drafter1"))  # extendable once only
 
     clock.set(date(2026, 11, 2))
     with pytest.raises(TransitionNotAllowed, match="PRE-OD-EXEMPTION"):
-        decide(cid, "部分公开", "drafter1")  # the exemption must be cited
+        decide(cid, "部分公开", proven("drafter1"))  # the exemption must be cited
     exemption = "其中涉及个人隐私的内容，依据政府信息公开条例第十五条不予公开"
-    decide(cid, "部分公开", "drafter1", facts={"exemption": exemption})
+    decide(cid, "部分公开", proven("drafter1"), facts={"exemption": exemption})
     assert (_stage(cid), _due(cid)) == ("disclosure_check_ext", extended_due)
     clock.set(date(2026, 11, 4))
-    decide(cid, "同意", "counsel1", opinion="理由和依据充分，区分处理得当")
+    decide(cid, "同意", proven("counsel1"), opinion="理由和依据充分，区分处理得当")
     assert (_stage(cid), _due(cid)) == ("delivery_ext", extended_due)
 
     from reviewkit.services.documents import read_material
@@ -207,7 +208,7 @@ def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, 
                      "对本答复中不予公开的部分不服", "第二十三条第一款第（四）项、第二款", "应当先"):
         assert expected in text, expected
     clock.set(date(2026, 11, 5))
-    decide(cid, "已答复", "clerk1")  # the generated letter is the stage's required material
+    decide(cid, "已答复", proven("clerk1"))  # the generated letter is the stage's required material
     with session_scope() as session:
         closed = session.get(Case, cid)
         assert closed is not None and (closed.stage, closed.status) == ("answered", "closed")
@@ -229,26 +230,27 @@ def test_enforcement_review_refused_for_an_expired_certificate(db_url: str, tmp_
                        officers=officers, facts={"enforcement_field": field})
 
     with pytest.raises(TransitionNotAllowed, match=r"执法员甲（officer1）的执法证（44000120001）已于2026年9月30日过期"):
-        start_case(new(("officer1", "officer2")))
+        start_case(new(("officer1", "officer2")), proven("drafter1"))
     with pytest.raises(TransitionNotAllowed, match="不含“政府采购监督”"):
-        start_case(new(("officer2", "officer1"), "政府采购监督"))
+        start_case(new(("officer2", "officer1"), "政府采购监督"), proven("drafter1"))
     with pytest.raises(TransitionNotAllowed, match="不足2人"):
-        start_case(new(("officer2",)))
+        start_case(new(("officer2",)), proven("drafter1"))
     assert [r.username for r in list_certificates(date(2026, 10, 9), expiring_within=30)] == ["officer1", "officer2"]
     with session_scope() as session:
         refused = session.exec(select(AuditEvent).where(AuditEvent.action == "case.refused")).all()
         assert len(refused) == 3 and "已于2026年9月30日过期" in refused[0].payload
+        assert {e.actor for e in refused} == {"drafter1"}  # the drafter proved who they are: refused in their name
         assert session.exec(select(Case)).first() is None
 
     set_certificate("officer1", "44000120001", ["财政监督"], date(2028, 12, 31), by=None)  # renewed
-    case = start_case(new(("officer1", "officer2")))
+    case = start_case(new(("officer1", "officer2")), proven("drafter1"))
     assert case.id is not None
     cid = case.id
     assert [(o["username"], o["certificate_expires_on"]) for o in case_officers(cid)] == [
         ("officer1", "2028-12-31"), ("officer2", "2026-10-12")]
     for name in ("调查终结报告", "拟作出的执法决定", "证据材料", "执法依据"):
         _file(cid, name, "drafter1", tmp_path)
-    decide(cid, "送审", "drafter1")
+    decide(cid, "送审", proven("drafter1"))
     # By hand: entered 法制审核 on Fri 2026-10-09; 5 working days: Sat 10-10 make-up day (1), 10-12 (2),
     # 10-13 (3), 10-14 (4), 10-15 (5) → due 2026-10-15.
     assert (_stage(cid), _due(cid)) == ("legal_review", date(2026, 10, 15))
@@ -256,17 +258,17 @@ def test_enforcement_review_refused_for_an_expired_certificate(db_url: str, tmp_
     clock.set(date(2026, 10, 13))  # officer2's certificate expired yesterday, while the case waited
     _file(cid, "法制审核意见书", "counsel1", tmp_path)
     with pytest.raises(TransitionNotAllowed, match=r"执法员乙（officer2）的执法证（44000120002）已于2026年10月12日过期"):
-        decide(cid, "同意", "counsel1")
-    decide(cid, "存在问题，退回修改", "counsel1", opinion="承办人员执法证过期，请更换或换证后重新送审")
+        decide(cid, "同意", proven("counsel1"))
+    decide(cid, "存在问题，退回修改", proven("counsel1"), opinion="承办人员执法证过期，请更换或换证后重新送审")
     set_certificate("officer2", "44000120002", ["财政监督", "会计监督"], date(2029, 6, 30), by=None)
-    decide(cid, "重新送审", "drafter1")
-    decide(cid, "同意", "counsel1")
+    decide(cid, "重新送审", proven("drafter1"))
+    decide(cid, "同意", proven("counsel1"))
     assert _stage(cid) == "head_decision"  # 集体讨论 skipped: not flagged complex
     clock.set(date(2026, 10, 14))
-    decide(cid, "作出决定", "leader1")
+    decide(cid, "作出决定", proven("leader1"))
     # By hand: 7 working days from the decision on Wed 10-14: 10-15 (1), 10-16 (2), 10-19..10-23 (7) → 2026-10-23.
     assert (_stage(cid), _due(cid)) == ("disclosure", date(2026, 10, 23))
-    decide(cid, "已公示", "clerk1")
+    decide(cid, "已公示", proven("clerk1"))
     with session_scope() as session:
         refusals = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.refused",
                                                          AuditEvent.case_id == cid)).all()

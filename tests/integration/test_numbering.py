@@ -20,6 +20,7 @@ from reviewkit.services.roster import import_roster
 from reviewkit.services.workflow import decide, run_auto_stage
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, Case, IssuedNumber, NumberSequence
+from tests.actors import proven
 from tests.builders import build_docx, write_roster
 
 CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
@@ -28,22 +29,22 @@ CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10
 
 def _new_case(draft: Path, title: str = "某县财政专项资金管理办法") -> int:
     case = start_case(NewCase(kind="normative_document", title=title, drafting_unit="预算股", drafter="drafter1",
-                              draft=draft))
+                              draft=draft), proven("drafter1"))
     assert case.id is not None
     return case.id
 
 
 def _to_publication(case_id: int, material: Path) -> None:
-    attach(case_id, "起草说明", material, "drafter1")
-    decide(case_id, "提交", "drafter1")
-    attach(case_id, "征求意见采纳情况", material, "head1")
-    decide(case_id, "征求意见完成", "head1", facts=CONSULTATION)
+    attach(case_id, "起草说明", material, proven("drafter1"))
+    decide(case_id, "提交", proven("drafter1"))
+    attach(case_id, "征求意见采纳情况", material, proven("head1"))
+    decide(case_id, "征求意见完成", proven("head1"), facts=CONSULTATION)
     assert run_auto_stage(case_id) == "legality_review"
-    attach(case_id, "审核意见书", material, "counsel1")
-    decide(case_id, "合法", "counsel1")
-    attach(case_id, "集体审议记录", material, "leader1")
-    decide(case_id, "通过", "leader1", facts={"meeting": "局务会议", "attendees": "局长、副局长、法规股", "dissent": "无"})
-    attach(case_id, "政策解读材料", material, "clerk1")  # 政策解读 with publication (P9)
+    attach(case_id, "审核意见书", material, proven("counsel1"))
+    decide(case_id, "合法", proven("counsel1"))
+    attach(case_id, "集体审议记录", material, proven("leader1"))
+    decide(case_id, "通过", proven("leader1"), facts={"meeting": "局务会议", "attendees": "局长、副局长、法规股", "dissent": "无"})
+    attach(case_id, "政策解读材料", material, proven("clerk1"))  # 政策解读 with publication (P9)
 
 
 def _assign(case_id: int, on: date, code: str | None = None) -> str:
@@ -93,15 +94,15 @@ def test_voided_numbers_are_recorded_and_never_reused(setup: tuple[Path, Path]) 
     _assign(a, on)
     _assign(b, on)
     with pytest.raises(PermissionDenied):
-        numbering.void("某财规〔2026〕2号", "印错", "drafter1")
+        numbering.void("某财规〔2026〕2号", "印错", proven("drafter1"))
     with pytest.raises(InvalidInput, match="理由"):
-        numbering.void("某财规〔2026〕2号", " ", "clerk1")
-    voided = numbering.void("某财规〔2026〕2号", "印发稿文号印错，收回重印", "clerk1")
+        numbering.void("某财规〔2026〕2号", " ", proven("clerk1"))
+    voided = numbering.void("某财规〔2026〕2号", "印发稿文号印错，收回重印", proven("clerk1"))
     assert voided.status == "voided"
     with session_scope() as session:
         assert session.get(Case, b).doc_number is None  # type: ignore[union-attr]
     assert _assign(c, on) == "某财规〔2026〕3号"  # 2 is never given out again
-    numbering.void("某财规〔2026〕1号", "撤回重发", "clerk1", reissue=True)
+    numbering.void("某财规〔2026〕1号", "撤回重发", proven("clerk1"), reissue=True)
     with session_scope() as session:
         assert session.get(Case, a).doc_number == "某财规〔2026〕4号"  # type: ignore[union-attr]
         actions = [e.action for e in session.exec(select(AuditEvent)).all()]
@@ -110,7 +111,7 @@ def test_voided_numbers_are_recorded_and_never_reused(setup: tuple[Path, Path]) 
     assert [(r.serial, r.status) for r in rows] == [(1, "voided"), (2, "voided"), (3, "assigned"), (4, "assigned")]
     assert rows[1].voided_reason == "印发稿文号印错，收回重印" and rows[1].voided_by == "clerk1"
     with pytest.raises(InvalidInput, match="已于"):
-        numbering.void("某财规〔2026〕2号", "再作废", "clerk1")
+        numbering.void("某财规〔2026〕2号", "再作废", proven("clerk1"))
 
 
 def test_parallel_assignments_are_distinct_and_consecutive(setup: tuple[Path, Path]) -> None:
@@ -139,7 +140,7 @@ def test_fifty_parallel_publications_get_fifty_consecutive_numbers(setup: tuple[
 
     def publish(case_id: int) -> str:
         gate.wait()
-        return decide(case_id, "印发", "clerk1", facts={"effective_date": "2099-01-01"}).to_stage
+        return decide(case_id, "印发", proven("clerk1"), facts={"effective_date": "2099-01-01"}).to_stage
 
     with ThreadPoolExecutor(len(ids)) as pool:
         assert set(pool.map(publish, ids)) == {"filing"}

@@ -22,6 +22,7 @@ from reviewkit.services import audit_trail
 from reviewkit.services.workflow import decide
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, Case, Decision, HumanTask, StageEntry
+from tests.actors import proven
 from tests.integration.test_services import _file, _start, _to_legality_review
 
 RACERS = int(os.environ.get("REVIEWKIT_RACE_N", "100"))
@@ -41,13 +42,14 @@ def test_conflicting_decisions_on_one_gate_apply_exactly_once(db_url: str, tmp_p
     _to_legality_review(case_id, tmp_path)
     _file(case_id, "审核意见书", "counsel1", tmp_path)
     refused_before = _count(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "decision.refused"))
+    counsel1 = proven("counsel1")  # one proof, many racers (the same person clicking everywhere at once)
     gate = threading.Barrier(RACERS)
 
     def attempt(i: int) -> tuple[str, str]:
         decision = DECISIONS[i % len(DECISIONS)]
         gate.wait()
         try:
-            result = decide(case_id, decision, "counsel1", opinion=f"第{i}号意见")
+            result = decide(case_id, decision, counsel1, opinion=f"第{i}号意见")
         except ReviewkitError as err:
             return "refused", f"{type(err).__name__}: {err}"
         return "applied", f"{decision}→{result.to_stage}"

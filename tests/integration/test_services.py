@@ -10,18 +10,21 @@ from sqlmodel import col, func, select
 from reviewkit.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
 from reviewkit.services.attachments import attach
 from reviewkit.services.cases import NewCase, start_case, submit_version
+from reviewkit.services.identity import authenticate_pin
 from reviewkit.services.queries import case_detail, list_cases
-from reviewkit.services.roster import import_roster
+from reviewkit.services.roster import import_roster, set_active
 from reviewkit.services.workflow import decide, run_auto_stage
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, Case, Decision, DocumentVersion, Finding, HumanTask, StageEntry
+from tests.actors import TEST_PIN, proven
 from tests.builders import build_docx, write_roster
 
 
 def _start(tmp_path: Path, flags: frozenset[str] = frozenset({"touches_business"})) -> int:
     import_roster(write_roster(tmp_path / "roster.toml"))
     case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
-                              drafter="drafter1", draft=build_docx(tmp_path / "v1.docx"), flags=flags))
+                              drafter="drafter1", draft=build_docx(tmp_path / "v1.docx"), flags=flags),
+                      proven("drafter1"))
     assert case.id is not None
     return case.id
 
@@ -36,16 +39,16 @@ MEETING = {"meeting": "局务会议", "attendees": "局长、副局长、法规�
 
 
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
-    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), user)
+    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), proven(user))
 
 
 def _to_legality_review(case_id: int, tmp_path: Path) -> None:
     _file(case_id, "起草说明", "drafter1", tmp_path)
-    decide(case_id, "提交", "drafter1")
+    decide(case_id, "提交", proven("drafter1"))
     _file(case_id, "征求意见采纳情况", "head1", tmp_path)
-    decide(case_id, "征求意见完成", "head1", opinion="征求意见38日", facts=CONSULTATION)
+    decide(case_id, "征求意见完成", proven("head1"), opinion="征求意见38日", facts=CONSULTATION)
     _file(case_id, "公平竞争审查结论", "fcr1", tmp_path)
-    decide(case_id, "符合", "fcr1")
+    decide(case_id, "符合", proven("fcr1"))
     assert run_auto_stage(case_id) == "legality_review"
 
 
@@ -62,19 +65,19 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
     _to_legality_review(case_id, tmp_path)
     assert run_auto_stage(case_id) is None  # idempotent: no longer in an automatic stage
     _file(case_id, "审核意见书", "counsel1", tmp_path)
-    decide(case_id, "应当予以修改", "counsel1", opinion="第三条表述不清")
-    submit_version(case_id, build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"), "drafter1")
-    decide(case_id, "提交修改稿", "drafter1")
-    decide(case_id, "符合", "fcr1")  # touches_business: the new version is screened again
+    decide(case_id, "应当予以修改", proven("counsel1"), opinion="第三条表述不清")
+    submit_version(case_id, build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"), proven("drafter1"))
+    decide(case_id, "提交修改稿", proven("drafter1"))
+    decide(case_id, "符合", proven("fcr1"))  # touches_business: the new version is screened again
     assert run_auto_stage(case_id) == "legality_review"
-    decide(case_id, "合法", "counsel1")
+    decide(case_id, "合法", proven("counsel1"))
     _file(case_id, "集体审议记录", "leader1", tmp_path)
-    decide(case_id, "通过", "leader1", facts=MEETING)  # risk assessment skipped: not flagged
+    decide(case_id, "通过", proven("leader1"), facts=MEETING)  # risk assessment skipped: not flagged
     _file(case_id, "政策解读材料", "clerk1", tmp_path)
-    decide(case_id, "印发", "clerk1", facts=EFFECTIVE)
+    decide(case_id, "印发", proven("clerk1"), facts=EFFECTIVE)
     _file(case_id, "备案报告", "clerk1", tmp_path)
     _file(case_id, "正式文本", "clerk1", tmp_path)
-    result = decide(case_id, "已报备", "clerk1")
+    result = decide(case_id, "已报备", proven("clerk1"))
     assert result.to_stage == "filed"
 
     detail = case_detail(case_id)
@@ -104,29 +107,29 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
 def test_preconditions_and_evidence_are_enforced(db_url: str, tmp_path: Path) -> None:
     case_id = _start(tmp_path)
     with pytest.raises(TransitionNotAllowed, match="起草说明"):
-        decide(case_id, "提交", "drafter1")
+        decide(case_id, "提交", proven("drafter1"))
     _file(case_id, "起草说明", "drafter1", tmp_path)
-    decide(case_id, "提交", "drafter1")
+    decide(case_id, "提交", proven("drafter1"))
     _file(case_id, "征求意见采纳情况", "head1", tmp_path)
     with pytest.raises(TransitionNotAllowed, match="市场主体"):
-        decide(case_id, "征求意见完成", "head1")  # touches business: market players must be heard
+        decide(case_id, "征求意见完成", proven("head1"))  # touches business: market players must be heard
     with pytest.raises(InvalidInput, match="不是行政规范性文件流程记录的事实"):
-        decide(case_id, "征求意见完成", "head1", facts={"bogus": "x"})
+        decide(case_id, "征求意见完成", proven("head1"), facts={"bogus": "x"})
     short = {**CONSULTATION, "consultation_end": "2026-09-10"}
     # A 9-day consultation of a business document is stopped before review (优化营商环境条例第62条; 37号(六)),
     # not first at 印发 as before (legal review 2026-12, P2).
     with pytest.raises(TransitionNotAllowed, match="不足 30 日"):
-        decide(case_id, "征求意见完成", "head1", facts=short)
-    decide(case_id, "征求意见完成", "head1", facts={**short, "urgency_reason": "落实上级紧急部署"})
+        decide(case_id, "征求意见完成", proven("head1"), facts=short)
+    decide(case_id, "征求意见完成", proven("head1"), facts={**short, "urgency_reason": "落实上级紧急部署"})
     _file(case_id, "公平竞争审查结论", "fcr1", tmp_path)
-    decide(case_id, "符合", "fcr1")
+    decide(case_id, "符合", proven("fcr1"))
     run_auto_stage(case_id)
     _file(case_id, "审核意见书", "counsel1", tmp_path)
-    decide(case_id, "合法", "counsel1")
+    decide(case_id, "合法", proven("counsel1"))
     _file(case_id, "集体审议记录", "leader1", tmp_path)
-    decide(case_id, "通过", "leader1", facts=MEETING)
+    decide(case_id, "通过", proven("leader1"), facts=MEETING)
     _file(case_id, "政策解读材料", "clerk1", tmp_path)
-    decide(case_id, "印发", "clerk1", facts=EFFECTIVE)
+    decide(case_id, "印发", proven("clerk1"), facts=EFFECTIVE)
     with session_scope() as session:
         refused = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.refused")).all()
     assert len(refused) == 4
@@ -135,12 +138,18 @@ def test_preconditions_and_evidence_are_enforced(db_url: str, tmp_path: Path) ->
 def test_refused_decisions_change_nothing_and_are_audited(db_url: str, tmp_path: Path) -> None:
     case_id = _start(tmp_path)
     before_entries = _count(StageEntry, case_id=case_id)
-    with pytest.raises(TransitionNotAllowed, match="只能由"):
-        decide(case_id, "提交", "counsel1")
-    with pytest.raises(TransitionNotAllowed, match="不接受决定"):
-        decide(case_id, "合法", "drafter1")
+    # gone1 proved who they were while active and was deactivated since: the roster as it is now counts
+    set_active("gone1", True)
+    gone = proven("gone1")
+    set_active("gone1", False)
     with pytest.raises(PermissionDenied, match="已停用"):
-        decide(case_id, "提交", "gone1")
+        authenticate_pin("gone1", TEST_PIN)  # and a deactivated account cannot prove itself any more
+    with pytest.raises(TransitionNotAllowed, match="只能由"):
+        decide(case_id, "提交", proven("counsel1"))
+    with pytest.raises(TransitionNotAllowed, match="不接受决定"):
+        decide(case_id, "合法", proven("drafter1"))
+    with pytest.raises(PermissionDenied, match="已停用"):
+        decide(case_id, "提交", gone)
     with session_scope() as session:
         case = session.get(Case, case_id)
         assert case is not None and case.stage == "drafting"
@@ -157,17 +166,17 @@ def test_whoever_submitted_the_version_cannot_approve_its_legality(db_url: str, 
         '[[users]]\nusername = "both1"\nname = "兼任者"\nroles = ["drafter", "legality_reviewer"]\n', encoding="utf-8")
     import_roster(tmp_path / "more.toml")
     case = start_case(NewCase(kind="normative_document", title="某办法", drafting_unit="预算股", drafter="both1",
-                              draft=build_docx(tmp_path / "v1.docx")))
+                              draft=build_docx(tmp_path / "v1.docx")), proven("both1"))
     assert case.id is not None
     _file(case.id, "起草说明", "both1", tmp_path)
-    decide(case.id, "提交", "both1")
+    decide(case.id, "提交", proven("both1"))
     _file(case.id, "征求意见采纳情况", "both1", tmp_path)
-    decide(case.id, "征求意见完成", "both1", facts=CONSULTATION)
+    decide(case.id, "征求意见完成", proven("both1"), facts=CONSULTATION)
     run_auto_stage(case.id)
     _file(case.id, "审核意见书", "counsel1", tmp_path)
     with pytest.raises(PermissionDenied):
-        decide(case.id, "合法", "both1")
-    decide(case.id, "合法", "counsel1")
+        decide(case.id, "合法", proven("both1"))
+    decide(case.id, "合法", proven("counsel1"))
 
 
 def test_findings_are_stored_once_per_version(db_url: str, tmp_path: Path) -> None:

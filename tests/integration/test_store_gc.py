@@ -22,6 +22,7 @@ from reviewkit.settings import get_settings
 from reviewkit.store import blobs
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, DocumentVersion
+from tests.actors import proven
 from tests.integration.test_services import _start
 
 ADMIN = Actor("admin1", frozenset({"admin"}), "cli", "管理员")
@@ -69,7 +70,7 @@ def test_sweep_quarantines_then_deletes_unreferenced_objects_only(db_url: str, t
     # A writer that found ``late`` in objects/ just before the move commits its reference now.
     material = tmp_path / "late.txt"
     material.write_bytes(b"an upload whose reference is committed after the sweep moved it")
-    attach(case_id, "起草说明", material, "drafter1")
+    attach(case_id, "起草说明", material, proven("drafter1"))
     late.path.unlink()  # (put_bytes wrote it again; that writer had found the old copy instead)
     assert blobs.read_bytes(data_dir, late.sha256)  # read from quarantine
 

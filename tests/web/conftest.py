@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from reviewkit.services import identity
+from reviewkit.services.actors import Actor
 from tests.builders import build_docx, write_roster
 
 PIN = "246813"
@@ -60,26 +61,33 @@ def login(client: TestClient, username: str, pin: str = PIN) -> str:
     return csrf_of(client.get("/inbox").text)
 
 
+def person(username: str, channel: str = "cli") -> Actor:
+    """``username`` proved with the roster PIN (as on the CLI), for setting a case up in-process."""
+    return identity.authenticate_pin(username, PIN, channel=channel)
+
+
 def file_material(case_id: int, name: str, user: str, tmp: Path) -> None:
     from reviewkit.services.attachments import attach
 
-    attach(case_id, name, build_docx(tmp / f"{name}.docx", title=name, articles=[f"{name}正文。"]), user)
+    attach(case_id, name, build_docx(tmp / f"{name}.docx", title=name, articles=[f"{name}正文。"]), person(user))
 
 
 def case_at_legality_review(tmp: Path) -> str:
-    """RK-…-0001 by drafter1, walked (trusted in-process calls) to 合法性审核; returns its number."""
+    """RK-…-0001 by drafter1, walked (in-process, each person proved with their PIN) to 合法性审核; returns
+    its number."""
     from reviewkit.services.cases import NewCase, start_case
     from reviewkit.services.workflow import decide, run_auto_stage
 
     articles = ["第一条 为规范专项资金管理，制定本办法。", "第二条 对违反本办法的单位，处以五万元罚款。",
                 "第三条 本办法自发布之日起施行。"]
     case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
-                              drafter="drafter1", draft=build_docx(tmp / "v1.docx", articles=articles)))
+                              drafter="drafter1", draft=build_docx(tmp / "v1.docx", articles=articles)),
+                      person("drafter1"))
     assert case.id is not None
     file_material(case.id, "起草说明", "drafter1", tmp)
-    decide(case.id, "提交", "drafter1")
+    decide(case.id, "提交", person("drafter1"))
     file_material(case.id, "征求意见采纳情况", "head1", tmp)
-    decide(case.id, "征求意见完成", "head1",  # #16: the consultation period and 制定依据 before review
+    decide(case.id, "征求意见完成", person("head1"),  # #16: the consultation period and 制定依据 before review
            facts={"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
                   "legal_basis": "《中华人民共和国预算法》"})
     assert run_auto_stage(case.id) == "legality_review"
