@@ -33,8 +33,7 @@ def gate_input_model(stage_name: str, labels: tuple[str, ...], refused: str = ""
     model = create_model(
         "审批意见",
         __base__=RunInput,
-        __doc__=f"{notice}{stage_name}：请选择决定、填写意见，并输入 reviewkit inbox 签发的一次性验证码。",
-        decision=(decision_type, Field(title="决定", description=f"{stage_name}的决定")),
+        decision=(decision_type, Field(title="决定", description=f"{notice}{stage_name}的决定")),
         user_name=(str, Field(title="用户名", description="您在 reviewkit 名册中的用户名", min_length=1,
                               pattern=r"\S")),
         code=(str, Field(title="一次性验证码", description="reviewkit inbox --as 您的用户名 签发，仅本环节一次有效",
@@ -43,6 +42,10 @@ def gate_input_model(stage_name: str, labels: tuple[str, ...], refused: str = ""
         facts=(str | None, Field(default=None, title="记录事实（可选）",
                                  description="随决定记录的事实，每行一项，如 consultation_start=2026-10-01")),
     )
+    # Prefect stores the schema without the model's docstring; the Resume dialog shows this text
+    # (saved under the gate's ``-description`` key) above the form.
+    model._description = (f"**{notice}**\n\n" if notice else "") + (
+        f"{stage_name}：请选择决定、填写意见，并输入 reviewkit inbox 签发的一次性验证码。")
     return model
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from reviewkit.services.actors import Actor
+from reviewkit.services.actors import Actor, prove
 from reviewkit.services.identity import authenticate_pin, check_secret
 from reviewkit.services.roster import set_pin
 from reviewkit.store.db import session_scope
@@ -40,3 +40,10 @@ def proven(username: str, channel: str = "cli") -> Actor:
     if stored is not None:
         _cache[(username, channel, stored)] = actor
     return actor
+
+
+def sealed(actor: Actor) -> Actor:
+    """A test stand-in for a PIN check, for an actor the test builds itself (roles a roster user does
+    not have, or a module-level constant made before any database exists). The proof is real: only
+    this process can have made it."""
+    return prove(actor, "pin")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from sqlmodel import Session, select
 
 from reviewkit.errors import NotFound, PermissionDenied
-from reviewkit.store.models import User
+from reviewkit.store.models import Case, User
 
 CHANNELS = ("cli", "prefect-ui", "web", "api", "demo", "system")
 SYSTEM = "system"
@@ -115,8 +115,22 @@ def require_proven(who: object) -> Actor:
 
 
 def claimed_name(who: object) -> str:
-    """Whom an attempt claimed to be, for the audit of a refusal (never recorded as that person)."""
-    return who.username if isinstance(who, Actor) else str(who or "")
+    """Whom an attempt claimed to be, for the audit of a refusal (never recorded as that person). A
+    claim's code is never part of it."""
+    if isinstance(who, (Actor, CodeClaim, IntakeClaim)):
+        return who.username
+    return str(who or "")
+
+
+def channel_of(who: object) -> str:
+    """The channel an attempt came through (``api`` when a bare name gives none)."""
+    return str(getattr(who, "channel", "") or "api")
+
+
+def check_scope(actor: Actor, case: Case) -> None:
+    """A proof limited to one case (the demo's own) is good for that case only."""
+    if actor.proof is not None and actor.proof.method == "demo" and actor.proof.ticket != case.id:
+        raise PermissionDenied(f"演示身份只能办理演示案件，不能办理案件 {case.number}")
 
 
 def refreshed(session: Session, actor: Actor) -> Actor:
@@ -128,9 +142,13 @@ def refreshed(session: Session, actor: Actor) -> Actor:
     return replace(actor, roles=now.roles, delegations=now.delegations, display_name=now.display_name)
 
 
-def acting(session: Session, who: object) -> Actor:
-    """The proven actor, refreshed from the roster; ``PermissionDenied`` for a name or an unproven actor."""
-    return refreshed(session, require_proven(who))
+def acting(session: Session, who: object, case: Case | None = None) -> Actor:
+    """The proven actor, refreshed from the roster; ``PermissionDenied`` for a name, an unproven actor,
+    or a proof that does not reach ``case``."""
+    actor = require_proven(who)
+    if case is not None:
+        check_scope(actor, case)
+    return refreshed(session, actor)
 
 
 SYSTEM_ACTOR = prove(Actor(username=SYSTEM, roles=frozenset({"system"}), channel="system", display_name="系统"),

@@ -8,7 +8,7 @@ from reviewkit.documents.safety import read_checked
 from reviewkit.domain.process import ProcessDefinition
 from reviewkit.errors import DocumentError, InvalidInput, NotFound, PermissionDenied
 from reviewkit.services import workflow
-from reviewkit.services.actors import Actor, acting
+from reviewkit.services.actors import Actor, acting, channel_of
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
@@ -45,7 +45,7 @@ def attach(case_ref: str | int, name: str, path: Path, by: Actor, *, generated: 
     try:
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
-            actor = acting(session, by)
+            actor = acting(session, by, case)
             if case.status != "open":
                 raise InvalidInput(f"案件 {case.number} 已结束，不能再补充材料")
             definition = workflow.definition_of(case)
@@ -68,7 +68,7 @@ def attach(case_ref: str | int, name: str, path: Path, by: Actor, *, generated: 
                                   "generated": generated})
     except (InvalidInput, PermissionDenied, NotFound) as err:
         blobs.discard(stored)
-        workflow.record_refusal(case_ref, by, by.channel, "attachment.refused", str(err), {"name": name})
+        workflow.record_refusal(case_ref, by, channel_of(by), "attachment.refused", str(err), {"name": name})
         raise
     except BaseException:
         blobs.discard(stored)

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from reviewkit.domain.process import ProcessDefinition, load_definition
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from reviewkit.services import workflow
-from reviewkit.services.actors import Actor, IntakeClaim, acting
+from reviewkit.services.actors import Actor, IntakeClaim, acting, channel_of
 from reviewkit.services.intake import read_draft
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
@@ -66,7 +66,7 @@ def start_case(new: NewCase, by: Actor | IntakeClaim, *, flow_run_id: str | None
             authorize(actor, "case.start")
         _check_officers(definition, facts)
     except (PermissionDenied, NotFound, TransitionNotAllowed) as err:
-        workflow.record_refusal(None, by if isinstance(by, Actor) else by.username, by.channel, "case.refused",
+        workflow.record_refusal(None, by, channel_of(by), "case.refused",
                                 str(err), refused)
         raise
     stored = blobs.put_bytes(settings.resolved_data_dir, data)
@@ -114,7 +114,7 @@ def start_case(new: NewCase, by: Actor | IntakeClaim, *, flow_run_id: str | None
                                  events={"case_started": workflow.local_today()})
             _record_officers(session, case, definition, actor)
     except _IntakeRefused as err:  # after the rollback: audited as a claim, never as the drafter named
-        workflow.record_refusal(None, new.drafter, by.channel, "case.refused", str(err), refused)
+        workflow.record_refusal(None, by, channel_of(by), "case.refused", str(err), refused)
         raise PermissionDenied(str(err)) from None
     except BaseException:
         blobs.discard(stored)
@@ -182,7 +182,7 @@ def submit_version(case_ref: str | int, draft: Path, by: Actor, *, note: str = "
     try:
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
-            actor = acting(session, by)
+            actor = acting(session, by, case)
             if case.status != "open":
                 raise InvalidInput(f"案件 {case.number} 已结束，不能再提交新版本")
             from reviewkit.services.identity import authorize
@@ -193,7 +193,7 @@ def submit_version(case_ref: str | int, draft: Path, by: Actor, *, note: str = "
             workflow.rebind_open_task(session, case, actor)
     except (PermissionDenied, InvalidInput, NotFound) as err:
         blobs.discard(stored)
-        workflow.record_refusal(case_ref, by, by.channel, "version.refused", str(err), {"file": filename})
+        workflow.record_refusal(case_ref, by, channel_of(by), "version.refused", str(err), {"file": filename})
         raise
     except BaseException:
         blobs.discard(stored)

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from reviewkit.documents.parse import decode_text
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
-from reviewkit.services.actors import Actor, acting
+from reviewkit.services.actors import Actor, acting, channel_of
 from reviewkit.services.document_context import DISPOSITIONS
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -71,7 +71,7 @@ def add(case_ref: str | int, comments: list[NewComment], by: Actor) -> int:
         checked = [_check(c, f"第 {i} 条意见：" if len(comments) > 1 else "") for i, c in enumerate(comments, 1)]
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
-            actor = acting(session, by)
+            actor = acting(session, by, case)
             if not actor.roles & ROLES:
                 raise PermissionDenied(f"{actor.label}不是起草人或起草科室负责人，不能登记征求意见")
             if case.status != "open":
@@ -85,7 +85,7 @@ def add(case_ref: str | int, comments: list[NewComment], by: Actor) -> int:
             audit.append(session, action="consultation.recorded", actor=actor.username, channel=actor.channel,
                          case_id=case.id, payload={"count": len(checked), "by_disposition": counts})
     except (InvalidInput, PermissionDenied, NotFound) as err:
-        record_refusal(case_ref, by, by.channel, "consultation.refused", str(err), {"count": len(comments)})
+        record_refusal(case_ref, by, channel_of(by), "consultation.refused", str(err), {"count": len(comments)})
         raise
     return len(checked)
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from reviewkit.documents import render as engine
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services import document_context as ctx
-from reviewkit.services.actors import SYSTEM_ACTOR, Actor, acting
+from reviewkit.services.actors import SYSTEM_ACTOR, Actor, acting, channel_of
 from reviewkit.services.document_context import Pending
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
@@ -149,14 +149,14 @@ def file_document(case_ref: str | int, kind_name: str, by: Actor, *, pending: Pe
     try:
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
-            actor = acting(session, by)
+            actor = acting(session, by, case)
             stage = definition_of(case).stage(case.stage)
             if not actor.roles & (set(stage.roles) | FILE_ROLES):
                 raise PermissionDenied(f"{actor.label}不是“{stage.name}”环节的办理人，不能为本案归档文书")
             rendered = _render(session, case, kind, pending, actor.display_name or actor.username)
             return store_generated(session, case, rendered, actor, stage=case.stage, round_=case.round)
     except (InvalidInput, PermissionDenied, NotFound) as err:
-        record_refusal(case_ref, by, by.channel, "document.refused", str(err), {"kind": kind.title})
+        record_refusal(case_ref, by, channel_of(by), "document.refused", str(err), {"kind": kind.title})
         raise
 
 

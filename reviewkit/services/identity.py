@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 
 from reviewkit.domain.permissions import PermissionMatrix, load_matrix, require
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
-from reviewkit.services.actors import UNPROVEN, Actor, acting, claimed_name, load_actor, prove
+from reviewkit.services.actors import UNPROVEN, Actor, acting, claimed_name, load_actor, prove, require_proven
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -109,7 +109,9 @@ def permission_matrix() -> PermissionMatrix:
 
 
 def authorize(actor: Actor, action: str) -> str:
-    """The role under which ``actor`` may perform ``action``, or ``PermissionDenied``."""
+    """The role under which ``actor`` may perform ``action``, or ``PermissionDenied`` (also for an
+    actor whose identity was not proved: a name alone authorizes nothing)."""
+    actor = require_proven(actor)
     return require(permission_matrix(), actor.label, actor.roles, action)
 
 
@@ -330,8 +332,6 @@ def verify_approval_code(username: str, code: str, case_id: int, stage: str, rou
 def issue_intake_code(actor: Actor, *, ttl_hours: int = INTAKE_TTL_HOURS) -> str:
     """A one-time code with which ``actor`` (proved on the CLI) registers one case from the Prefect
     run form. Only someone who may register cases gets one."""
-    from reviewkit.services.actors import require_proven
-
     require_schema()
     require_proven(actor)
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))

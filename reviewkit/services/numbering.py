@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
-from reviewkit.services.actors import Actor, acting
+from reviewkit.services.actors import Actor, acting, channel_of
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -151,5 +151,5 @@ def void(number: str, reason: str, by: Actor, *, reissue: bool = False) -> Issue
             session.flush()
             return issued
     except (InvalidInput, PermissionDenied, NotFound) as err:
-        record_refusal(None, by, by.channel, "number.refused", str(err), {"doc_number": number})
+        record_refusal(None, by, channel_of(by), "number.refused", str(err), {"doc_number": number})
         raise

@@ -45,7 +45,7 @@ def build_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
     data_dir = get_settings().resolved_data_dir
     with session_scope() as session:
         case = get_case(session, case_ref)
-        actor = acting(session, by)
+        actor = acting(session, by, case)
         if not actor.roles & PACKAGE_ROLES:
             raise PermissionDenied(f"{actor.label}不是备案员，不能制作备案材料包")
         if not case.doc_number:

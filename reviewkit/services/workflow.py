@@ -20,8 +20,8 @@ from reviewkit.services.actors import (
     UNPROVEN,
     Actor,
     CodeClaim,
+    acting,
     claimed_name,
-    refreshed,
     require_proven,
 )
 from reviewkit.services.deadlines import stage_due, work_calendar
@@ -171,9 +171,7 @@ def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinio
                     bad_code = (case.id, case.stage, case.round)
                     raise
             else:
-                assert actor is not None
-                _check_demo_scope(actor, case)
-                actor = refreshed(session, actor)
+                actor = acting(session, actor, case)
             result = _apply_decision(session, case, decision, opinion.strip(), actor, dict(facts or {}))
     except (TransitionNotAllowed, PermissionDenied, InvalidInput, NotFound) as err:
         details: dict[str, object] = {"decision": decision, "facts": dict(facts or {}),
@@ -183,7 +181,7 @@ def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinio
         elif actor is None or not actor.proven:
             record_claim_refusal(who, "decision.refused", str(err), case_id=_case_id_of(case_ref), payload=details)
         else:
-            record_refusal(case_ref, actor.username, actor.channel, "decision.refused", str(err),
+            record_refusal(case_ref, actor, actor.channel, "decision.refused", str(err),
                            {**details, "auth": actor.auth})
         raise
     # The stage's formal papers (审核意见书, 登记表, 正式文本, 备案报告, 修改对照稿 …), rendered from the
@@ -192,12 +190,6 @@ def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinio
 
     after_decision(result)
     return replace(result, flow_note=ports.wake_run(result.case_id, result.flow_run_id))
-
-
-def _check_demo_scope(actor: Actor, case: Case) -> None:
-    """A demo proof is good for the demo's own case only."""
-    if actor.proof is not None and actor.proof.method == "demo" and actor.proof.ticket != case.id:
-        raise PermissionDenied(f"演示身份只能办理演示案件，不能办理案件 {case.number}")
 
 
 def _case_id_of(case_ref: str | int) -> int | None:
@@ -289,7 +281,7 @@ def _assign_number(session: Session, case: Case, actor: Actor) -> None:
     numbering.assign(session, case, actor, on=local_today())
 
 
-def record_refusal(case_ref: str | int | None, who: Actor | str, channel: str, action: str, reason: str,
+def record_refusal(case_ref: str | int | None, who: object, channel: str, action: str, reason: str,
                    payload: dict[str, object]) -> None:
     """Audit a refused attempt in its own transaction (the attempt itself was rolled back): in the
     person's name when ``who`` is an actor whose identity was proved, otherwise as a claim

@@ -281,7 +281,7 @@ def material_bytes(actor: Actor, number: str, material_id: int) -> tuple[str, by
 
 def package_bytes(actor: Actor, number: str) -> tuple[str, bytes]:
     check_access(actor, number)
-    data, _ = documents.make_package(number, actor.username, channel=CHANNEL)
+    data, _ = documents.make_package(number, actor)
     return f"备案材料包-{number}.zip", data
 
 

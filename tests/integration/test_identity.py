@@ -13,16 +13,17 @@ from sqlmodel import col, select
 from reviewkit.errors import PermissionDenied, TransitionNotAllowed
 from reviewkit.services import identity
 from reviewkit.services.actors import UNPROVEN, Actor, CodeClaim
+from reviewkit.services.audit_trail import export
 from reviewkit.services.cases import NewCase, start_case, submit_version
 from reviewkit.services.delegation import grant, reassign_tasks, today
 from reviewkit.services.roster import add_user, import_roster, set_pin
 from reviewkit.services.workflow import decide, run_auto_stage
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, CodeThrottle, Decision, HumanTask, as_utc
-from tests.actors import proven
+from tests.actors import proven, sealed
 from tests.builders import build_docx, write_roster
 
-ADMIN = Actor("admin1", frozenset({"admin"}), "cli", "管理员")
+ADMIN = sealed(Actor("admin1", frozenset({"admin"}), "cli", "管理员"))
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +82,7 @@ def test_pin_login_wrong_pin_and_lockout(db_url: str, tmp_path: Path) -> None:
 def test_tokens(db_url: str, tmp_path: Path) -> None:
     import_roster(write_roster(tmp_path / "roster.toml"))
     with pytest.raises(PermissionDenied, match="无权签发脚本令牌"):
-        identity.issue_token("clerk1", Actor("clerk1", frozenset({"filing_clerk"}), "cli"))
+        identity.issue_token("clerk1", sealed(Actor("clerk1", frozenset({"filing_clerk"}), "cli")))
     token = identity.issue_token("clerk1", ADMIN, label="备案脚本")
     actor = identity.authenticate_token(token)
     assert actor.username == "clerk1" and actor.auth == "token"
@@ -152,6 +153,14 @@ def test_a_bare_user_name_or_a_hand_built_actor_is_refused_and_audited_as_a_clai
         assert last is not None and last.action == "decision.refused" and last.actor == UNPROVEN
         assert json.loads(last.payload)["claimed_user"] == "counsel1"
     assert not any(e.actor == "counsel1" for e in _events("decision.refused"))
+    # Nor does a hand-built administrator manage anything: tokens, delegations, reassignment, export.
+    admin = Actor("admin1", frozenset({"admin"}), "cli")
+    for attempt in (lambda: identity.issue_token("clerk1", admin),
+                    lambda: grant("counsel1", "counsel2", today(), admin),
+                    lambda: reassign_tasks(None, "counsel2", admin, case_ref=case_id),
+                    lambda: export(case_id, "jsonl", tmp_path / "out.jsonl", admin)):
+        with pytest.raises(PermissionDenied, match="未证实"):
+            attempt()
     # the real counsel1, proved, decides
     assert decide(case_id, "合法", proven("counsel1")).from_stage == "legality_review"
 
@@ -226,7 +235,7 @@ def test_verify_approval_code_single_use_expiry_and_gate_throttle(db_url: str, t
 
 def test_delegation_respects_separation_of_duties_and_end_date(db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
-    counsel1 = Actor("counsel1", frozenset({"legality_reviewer", "counsel"}), "cli")
+    counsel1 = sealed(Actor("counsel1", frozenset({"legality_reviewer", "counsel"}), "cli"))
     grant("counsel1", "drafter1", today() + timedelta(days=10), counsel1, reason="休假")
     with pytest.raises(PermissionDenied, match="职责分离"):
         decide(case_id, "合法", proven("drafter1"))  # drafted the case: may not approve it, even for someone else
@@ -234,7 +243,7 @@ def test_delegation_respects_separation_of_duties_and_end_date(db_url: str, tmp_
     with pytest.raises(TransitionNotAllowed, match="只能由"):
         decide(case_id, "合法", proven("leader1"))  # the delegation has ended
     with pytest.raises(PermissionDenied, match="无权委托他人代行本人职责|无权代为设置"):
-        grant("counsel1", "head1", today(), Actor("fcr1", frozenset({"fair_competition_reviewer"}), "cli"))
+        grant("counsel1", "head1", today(), sealed(Actor("fcr1", frozenset({"fair_competition_reviewer"}), "cli")))
     assert len(_events("permission.refused")) == 1
     grant("counsel1", "head1", today(), ADMIN, reason="出差")
     decide(case_id, "合法", proven("head1"))
@@ -247,7 +256,7 @@ def test_delegation_respects_separation_of_duties_and_end_date(db_url: str, tmp_
 def test_admin_reassigns_an_open_task(db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
     with pytest.raises(PermissionDenied, match="无权改派待办"):
-        reassign_tasks(None, "counsel2", Actor("leader1", frozenset({"leader"}), "cli"), case_ref=case_id)
+        reassign_tasks(None, "counsel2", sealed(Actor("leader1", frozenset({"leader"}), "cli")), case_ref=case_id)
     with pytest.raises(PermissionDenied, match="不能办理该待办"):
         reassign_tasks(None, "drafter1", ADMIN, case_ref=case_id)
     assert reassign_tasks(None, "counsel2", ADMIN, case_ref=case_id, reason="王芳休假")
@@ -291,8 +300,6 @@ ROLES = ["drafter", "unit_head", "legality_reviewer", "counsel", "fair_competiti
 
 
 def _attempt(action: str, by: Actor, case_id: int, tmp_path: Path) -> None:
-    from reviewkit.services.audit_trail import export
-
     if action == "user.manage":
         add_user("newbie", "新人", ["drafter"], by=by)
     elif action == "token.issue":
@@ -312,7 +319,7 @@ def test_service_actions_role_by_role_refusals_audited(role: str, tmp_path: Path
     from tests.unit.test_permissions import EXPECTED
 
     case_id = _case_at_legality_review(tmp_path)
-    by = Actor(f"someone_{role}", frozenset({role}), "cli")
+    by = sealed(Actor(f"someone_{role}", frozenset({role}), "cli"))
     for action in SERVICE_ACTIONS:
         before = len(_events("permission.refused"))
         if role in EXPECTED[action]:

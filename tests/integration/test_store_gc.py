@@ -22,10 +22,10 @@ from reviewkit.settings import get_settings
 from reviewkit.store import blobs
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, DocumentVersion
-from tests.actors import proven
+from tests.actors import proven, sealed
 from tests.integration.test_services import _start
 
-ADMIN = Actor("admin1", frozenset({"admin"}), "cli", "管理员")
+ADMIN = sealed(Actor("admin1", frozenset({"admin"}), "cli", "管理员"))
 DAY = 86_400.0
 
 
@@ -93,7 +93,7 @@ def test_sweep_quarantines_then_deletes_unreferenced_objects_only(db_url: str, t
 
 def test_only_an_admin_may_sweep_and_the_refusal_is_audited(db_url: str, tmp_path: Path) -> None:
     _start(tmp_path)
-    counsel = Actor("counsel1", frozenset({"counsel"}), "cli", "法律顾问丙")
+    counsel = sealed(Actor("counsel1", frozenset({"counsel"}), "cli", "法律顾问丙"))
     with pytest.raises(PermissionDenied):
         collect(counsel)
     refused = _events("permission.refused")

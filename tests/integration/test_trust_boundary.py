@@ -185,10 +185,15 @@ def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
     assert body["status"] == "ACCEPT"  # Prefect's green toast: the only truth is in reviewkit
     wait_run(rk.api, run_id, "PAUSED", "legality-review-r1-w1", worker=worker)
 
+    # The Resume dialog's text above the form, and the decision field itself, say it did not count.
+    code, text = api_call(rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-legality-review-r1-w1-description")
+    assert code == 200, text
+    description = json.loads(text) if isinstance(text, str) and text.startswith('"') else text
+    assert "【上一次提交未生效：" in description and "审批码无效" in description, description
     code, schema = api_call(rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-legality-review-r1-w1-schema")
     assert code == 200, schema
-    description = (json.loads(schema) if isinstance(schema, str) else schema)["description"]
-    assert description.startswith("【上一次提交未生效：") and "审批码无效" in description
+    field = (json.loads(schema) if isinstance(schema, str) else schema)["properties"]["decision"]
+    assert field["description"].startswith("【上一次提交未生效："), field
 
     code, artifacts = api_call(rk.api, "POST", "/artifacts/filter",
                                {"artifacts": {"key": {"any_": [f"case-{case_id}"]}}, "sort": "CREATED_DESC",
