@@ -24,7 +24,8 @@ from reviewkit.services.actors import CodeClaim
 from reviewkit.services.facts import split_form_text
 
 
-def gate_input_model(stage_name: str, labels: tuple[str, ...], refused: str = "") -> type[RunInput]:
+def gate_input_model(stage_name: str, labels: tuple[str, ...], refused: str = "",
+                     materials: str = "") -> type[RunInput]:
     """The Resume form of one gate: Chinese titles, a drop-down of the stage's decisions, no defaults.
     After a refused submission the form says first that it did not count, and why: Prefect shows its
     green "Flow run resumed" whatever reviewkit decides, so the form is where the person looks next."""
@@ -45,7 +46,8 @@ def gate_input_model(stage_name: str, labels: tuple[str, ...], refused: str = ""
     # Prefect stores the schema without the model's docstring; the Resume dialog shows this text
     # (saved under the gate's ``-description`` key) above the form.
     model._description = (f"**{notice}**\n\n" if notice else "") + (
-        f"{stage_name}：请选择决定、填写意见，并输入 reviewkit inbox 签发的一次性验证码。")
+        f"{stage_name}：请选择决定、填写意见，并输入 reviewkit inbox 签发的一次性验证码。"
+        + (f"\n\n{materials}" if materials else ""))
     return model
 
 
@@ -55,7 +57,7 @@ def wait_for_decision(case_id: int) -> None:
     gate = gates.current_gate(case_id)
     if gate is None:
         return
-    model = gate_input_model(gate.stage_name, gate.decisions, gate.refused)
+    model = gate_input_model(gate.stage_name, gate.decisions, gate.refused, gate.materials)
     # timeout=None: the server never expires the wait. Any number would fail the run on expiry
     # ("The flow was paused and never resumed"); lateness is reviewkit's business (deadlines, overdue).
     received = suspend_flow_run(wait_for_input=model, key=gate.key, timeout=None)

@@ -61,6 +61,12 @@ AFTER_DECISION = {"consultation": ["consultation"], "fair_competition": ["fair_c
 # is on file before 答复送达, where it is the required material).
 ON_ENTER = {"delivery": ["disclosure_reply"], "delivery_ext": ["disclosure_reply"]}
 FILE_ROLES = frozenset({"admin", "filing_clerk"})
+# Papers that are the written form of the decision itself (the 审核意见书 is the counsel's opinion;
+# the 公平竞争审查表 is the reviewer's conclusion): when one is the stage's required material and not yet
+# on file, the decision renders it in its own transaction, so a person deciding from any channel (the
+# Prefect form included) finishes the stage alone. A report someone else writes (风险评估报告, 会议记录)
+# is never made up from a decision.
+DECISION_RECORDS = frozenset({"opinion", "fair_competition"})
 
 
 def kind_of(name: str) -> Kind:
@@ -158,6 +164,18 @@ def file_document(case_ref: str | int, kind_name: str, by: Actor, *, pending: Pe
     except (InvalidInput, PermissionDenied, NotFound) as err:
         record_refusal(case_ref, by, channel_of(by), "document.refused", str(err), {"kind": kind.title})
         raise
+
+
+def decision_records(stage_id: str) -> dict[str, Kind]:
+    """The papers a decision at ``stage_id`` can write itself, by the material name they are filed under."""
+    kinds = (kind_of(k) for k in AFTER_DECISION.get(stage_id, []) if k in DECISION_RECORDS)
+    return {k.attach_as: k for k in kinds}
+
+
+def file_decision_record(session: Session, case: Case, kind: Kind, pending: Pending, actor: Actor) -> Attachment:
+    """Render ``kind`` from the decision being made and put it on file, in the decision's transaction."""
+    rendered = _render(session, case, kind, pending, actor.display_name or actor.username)
+    return store_generated(session, case, rendered, actor, stage=case.stage, round_=case.round)
 
 
 def after_decision(result: Any) -> list[str]:

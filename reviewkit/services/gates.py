@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from reviewkit.domain.process_model import StageSpec
 from reviewkit.errors import ReviewkitError
+from reviewkit.services.case_state import evidence_on_file
+from reviewkit.services.documents import decision_records
 from reviewkit.services.workflow import definition_of, open_task
 from reviewkit.store import audit
 from reviewkit.store.db import session_scope
@@ -24,6 +27,9 @@ class Gate:
     decisions: tuple[str, ...]
     key: str
     refused: str = ""  # why the last submission at this gate did not count (shown on the next form)
+    # What must be on file to leave the stage, as it stood when the wait began (the form's help); not
+    # part of the gate's identity: a material filed while the case waits changes nothing about the wait.
+    materials: str = field(default="", compare=False)
 
 
 def current_gate(case_id: int) -> Gate | None:
@@ -44,7 +50,20 @@ def current_gate(case_id: int) -> Gate | None:
             return None
         key = f"{spec.id.replace('_', '-')}-r{case.round}-w{task.wakes}"
         return Gate(case_id, spec.id, spec.name, case.round, task.id, tuple(d.label for d in spec.decisions), key,
-                    _last_refusal(session, task) if task.wakes else "")
+                    _last_refusal(session, task) if task.wakes else "",
+                    _materials(spec, evidence_on_file(session, case)))
+
+
+def _materials(spec: StageSpec, on_file: frozenset[str]) -> str:
+    """须有材料：each material the stage requires and where it stands (written by the decision itself,
+    on file, or still to be filed with ``reviewkit attach``)."""
+    written = decision_records(spec.id)
+    names = list(dict.fromkeys((*spec.evidence, *(e for d in spec.decisions for e in d.evidence))))
+    if not names:
+        return ""
+    parts = [f"{n}（由本决定生成）" if n in written and n not in on_file else
+             f"{n}（已在案）" if n in on_file else f"{n}（未在案，须先用 reviewkit attach 提交）" for n in names]
+    return "离开本环节须有：" + "；".join(parts)
 
 
 def _last_refusal(session: Session, task: HumanTask) -> str:

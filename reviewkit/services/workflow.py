@@ -222,6 +222,15 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     state = build_state(session, case)
     if state.stage != case.stage:
         raise StoreError(f"案件 {case.number} 的决定记录推算出环节 {state.stage}，与登记的 {case.stage} 不符")
+    # The stage's own record (审核意见书 …) counts as on file: the decision writes it below, once every
+    # check has passed.
+    from reviewkit.services import documents
+    from reviewkit.services.document_context import Pending
+
+    records = {name: kind for name, kind in documents.decision_records(spec.id).items()
+               if state.evidence is not None and name not in state.evidence}
+    if records:
+        state = replace(state, evidence=frozenset(state.evidence or ()) | records.keys())
     move = transition(definition, state, decision, actor.roles, actor=actor.username, on=local_today(),
                       facts=check_facts(definition, facts), calendar=work_calendar())
     assert move.decision is not None
@@ -237,6 +246,10 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     clash = permissions.signer_conflict([(d.actor, d.on_behalf_of) for d in signed], actor.username, principal)
     if clash:
         raise PermissionDenied(clash)
+    required = () if move.decision.waive_evidence else (*spec.evidence, *move.decision.evidence)
+    pending = Pending(decision, opinion, actor.username, tuple(sorted(facts.items())))
+    for name in (n for n in required if n in records):
+        documents.file_decision_record(session, case, records[name], pending, actor)
     record = Decision(case_id=case.id, task_id=task.id or 0, stage=spec.id, round=case.round, decision=decision,
                       outcome=move.decision.outcome, opinion=opinion, actor=actor.username, role=role,
                       channel=actor.channel, version_sha256=version.sha256, on_behalf_of=principal,

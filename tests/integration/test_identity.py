@@ -36,7 +36,7 @@ def _events(action: str) -> list[AuditEvent]:
         return list(session.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))).all())
 
 
-def _case_at_legality_review(tmp_path: Path) -> int:
+def _case_at_legality_review(tmp_path: Path, *, opinion_on_file: bool = True) -> int:
     import_roster(write_roster(tmp_path / "roster.toml"))
     add_user("admin1", "管理员", ["admin"], pin="864213")
     add_user("counsel2", "审核员辛", ["legality_reviewer"])
@@ -49,8 +49,42 @@ def _case_at_legality_review(tmp_path: Path) -> int:
     decide(case.id, "征求意见完成", proven("head1"), facts={"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
                                                     "legal_basis": "《中华人民共和国预算法》第十三条"})
     assert run_auto_stage(case.id) == "legality_review"
-    _file(case.id, "审核意见书", "counsel1", tmp_path)
+    if opinion_on_file:
+        _file(case.id, "审核意见书", "counsel1", tmp_path)
     return case.id
+
+
+def test_a_counsel_finishes_the_review_from_the_form_alone(db_url: str, tmp_path: Path) -> None:
+    """Issue #12 (Prefect form channel): nothing on file beforehand; the decision typed with a code writes
+    the 审核意见书 from itself (counsel's name, conclusion ticked, opinion text) in its own transaction,
+    and it is made once. A refused attempt leaves no paper behind."""
+    import io
+
+    from docx import Document
+
+    from reviewkit.services.documents import list_materials
+    from reviewkit.settings import get_settings
+    from reviewkit.store import blobs
+
+    case_id = _case_at_legality_review(tmp_path, opinion_on_file=False)
+    code = identity.issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)
+    with pytest.raises(TransitionNotAllowed):
+        decide(case_id, "同意", CodeClaim("counsel1", code), opinion="经审核，合法。")  # not a decision of the stage
+    assert [m.name for m in list_materials(case_id) if m.name == "审核意见书"] == []
+    result = decide(case_id, "合法", CodeClaim("counsel1", code), opinion="经审核，该文件制定主体、权限、内容和程序合法。")
+    assert result.to_stage == "deliberation"
+    [paper] = [m for m in list_materials(case_id) if m.name == "审核意见书"]
+    assert paper.generated and paper.submitted_by == "counsel1" and paper.stage == "legality_review" and paper.round == 1
+    text = "\n".join(p.text for p in Document(io.BytesIO(blobs.read_bytes(get_settings().resolved_data_dir,
+                                                                         paper.sha256))).paragraphs)
+    assert "☑合法" in text and "该文件制定主体、权限、内容和程序合法" in text
+    [made] = [e for e in _events("document.generated") if json.loads(e.payload)["name"] == "审核意见书"]
+    assert made.actor == "counsel1" and made.channel == "prefect-ui"
+    # A stage whose required material is someone else's report is not satisfied by a decision: the
+    # 起草说明 (drafting stage) was uploaded above; a 风险评估报告 is never made up (DECISION_RECORDS).
+    from reviewkit.services.documents import DECISION_RECORDS
+
+    assert "risk" not in DECISION_RECORDS and "deliberation" not in DECISION_RECORDS
 
 
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:

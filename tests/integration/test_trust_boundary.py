@@ -173,13 +173,16 @@ def test_a_case_opened_from_the_run_form_needs_the_drafters_intake_code(
 @pytest.mark.prefect
 def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
         home: tuple[Home, Worker], tmp_path: Path) -> None:
+    """A forged code is refused where the person acted; then the counsel finishes the round in the form
+    alone: nothing filed from the command line, the decision writes the 审核意见书 itself."""
     from reviewkit.orchestration.runs import start_run
+    from reviewkit.services.documents import list_materials
+    from reviewkit.services.identity import issue_approval_code
 
     rk, worker = home
     case_id = case_at_prereview(tmp_path, title="某县殡葬管理办法")
     run_id = start_run(case_id)
     wait_run(rk.api, run_id, "PAUSED", "legality-review-r1-w0", worker=worker)
-    file_legal_opinion(case_id, tmp_path)
     form = {"decision": "合法", "user_name": "counsel1", "code": "ABCDE-FGHJK", "opinion": "经审核，该文件合法。"}
     code, body = resume_like_ui(rk.api, run_id, form)
     assert body["status"] == "ACCEPT"  # Prefect's green toast: the only truth is in reviewkit
@@ -190,6 +193,7 @@ def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
     assert code == 200, text
     description = json.loads(text) if isinstance(text, str) and text.startswith('"') else text
     assert "【上一次提交未生效：" in description and "审批码无效" in description, description
+    assert "离开本环节须有：审核意见书（由本决定生成）" in description, description  # the form's help
     code, schema = api_call(rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-legality-review-r1-w1-schema")
     assert code == 200, schema
     field = (json.loads(schema) if isinstance(schema, str) else schema)["properties"]["decision"]
@@ -202,6 +206,15 @@ def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
     assert "上一次在界面提交的决定未生效" in artifacts[0]["data"]
     [refusal] = audit_events(case_id, "identity.refused")
     assert refusal.actor == UNPROVEN and json.loads(refusal.payload)["claimed_user"] == "counsel1"
+
+    # The genuine counsel, with the code `reviewkit inbox` gave them, in the same form.
+    genuine = issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)
+    resume_like_ui(rk.api, run_id, {**form, "code": genuine, "opinion": "经审核，该文件制定主体、权限、内容和程序合法。"})
+    wait_run(rk.api, run_id, "PAUSED", "deliberation-r1-w0", worker=worker)
+    [paper] = [m for m in list_materials(case_id) if m.name == "审核意见书"]
+    assert paper.generated and paper.submitted_by == "counsel1"
+    [recorded] = [e for e in audit_events(case_id, "decision.recorded") if json.loads(e.payload)["stage"] == "legality_review"]
+    assert (recorded.actor, recorded.channel) == ("counsel1", "prefect-ui")
 
 
 # --- wrong codes typed by a stranger (no Prefect: the pipeline the Resume form calls) -----------

@@ -36,3 +36,40 @@ def test_cli_modules_do_not_import_prefect_at_import_time() -> None:
         top_level = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
         mods = {(n.module or "") if isinstance(n, ast.ImportFrom) else n.names[0].name for n in top_level}
         assert not {m for m in mods if m.startswith(("prefect", "flows"))}, path.name
+
+
+def _calls(path: Path, names: set[str]) -> list[str]:
+    """The names from ``names`` called in ``path`` (as ``f(…)``, ``module.f(…)`` or under an alias)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases = {a.asname or a.name: a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+               and n.module == "reviewkit.services.workflow" for a in n.names}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else aliases.get(f.id) if isinstance(f, ast.Name) else None
+            if isinstance(f, ast.Attribute) and not (isinstance(f.value, ast.Name) and f.value.id == "workflow"):
+                name = None
+            if name in names:
+                found.append(name)
+    return found
+
+
+def _sources() -> list[Path]:
+    return [p for pkg in ("reviewkit", "flows", "bench") for p in (REPO / pkg).rglob("*.py")]
+
+
+def test_every_channel_decides_through_the_one_pipeline() -> None:
+    """Issue #12: one function records decisions for every channel. The callers of
+    ``services.workflow.decide`` are exactly the channels; nothing else writes a ``Decision`` row."""
+    callers = {str(p.relative_to(REPO)) for p in _sources() if _calls(p, {"decide"})}
+    assert callers == {
+        "reviewkit/cli/case.py",       # reviewkit decide (PIN or token)
+        "reviewkit/web/actions.py",    # the browser workbench (PIN session)
+        "flows/gates.py",              # the Prefect Resume form (one-time approval code)
+        "reviewkit/services/demo.py",  # the demo's sample people, on the demo's own case only
+    }
+    writers = {str(p.relative_to(REPO)) for p in _sources()
+               for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Decision"}
+    assert writers == {"reviewkit/services/workflow.py"}
