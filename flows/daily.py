@@ -12,7 +12,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 
 from reviewkit.services import notify, overdue, register
-from reviewkit.services.workflow import local_today
+from reviewkit.services.kernel import local_today
 
 ARTIFACT_KEY = "reviewkit-dashboard"
 CRON = "0 8 * * *"

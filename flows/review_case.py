@@ -25,7 +25,7 @@ from flows.gates import wait_for_decision
 from flows.intake import CaseIntake, register_intake
 from flows.lease import CaseLease
 from flows.progress import publish_progress
-from reviewkit.services import cases, gates, queries, workflow
+from reviewkit.services import cases, gates, kernel, queries, workflow
 from reviewkit.store.db import session_scope
 
 MAX_STEPS = 200
@@ -39,7 +39,7 @@ def _run_name() -> str:
         title = intake.get("title") if isinstance(intake, dict) else getattr(intake, "title", "")
         return f"送审登记 {title}"
     with session_scope() as session:
-        case = cases.get_case(session, int(case_id))
+        case = kernel.get_case(session, int(case_id))
         return f"{case.number} {case.title}"
 
 

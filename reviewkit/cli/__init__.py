@@ -20,22 +20,11 @@ if TYPE_CHECKING:
     app: typer.Typer
 
 
-def _make_app() -> typer.Typer:
-    import typer
-
-    return typer.Typer(
-        name="reviewkit",
-        help="reviewkit：行政规范性文件合法性审核工作流（起草→征求意见→预审→合法性审核→…→备案）。",
-        no_args_is_help=True,
-        pretty_exceptions_enable=False,
-        add_completion=False,
-        rich_markup_mode="rich",
-    )
-
-
 def __getattr__(name: str) -> Any:
     if name == "app":
-        made = globals()["app"] = _make_app()
+        from reviewkit.cli.root import app as made  # typer only when a command needs it (startup time)
+
+        globals()["app"] = made
         return made
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -111,7 +100,7 @@ def main() -> None:
         if fast is not None:
             run_case_list(fast)
         else:
-            from reviewkit.cli import app
+            from reviewkit.cli.root import app
 
             app()
     except ReviewkitError as err:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from reviewkit.cli import app
 from reviewkit.cli.identity import AS_HELP, PIN_HELP, current_actor
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 
 audit_app = typer.Typer(help="审计记录（全过程记录）：校验、查阅、导出。", no_args_is_help=True)
@@ -52,7 +52,7 @@ def log(
     from reviewkit.domain.roles import role_name
     from reviewkit.services.audit_trail import CHANNEL_NAMES, summary
     from reviewkit.services.audit_trail import log as read
-    from reviewkit.services.identity import audited_refusals, authorize
+    from reviewkit.services.authz import audited_refusals, authorize
 
     actor = current_actor(user, pin)
     with audited_refusals(actor, "查阅审计日志"):

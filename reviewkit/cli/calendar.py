@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import typer
 
-from reviewkit.cli import app
+from reviewkit.cli.root import app
 from reviewkit.domain.calendar import CalendarIncompleteWarning, WorkCalendar, parse_date
 from reviewkit.errors import InvalidInput
 

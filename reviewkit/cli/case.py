@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from reviewkit.cli import app
 from reviewkit.cli.identity import AS_HELP, PIN_HELP, current_actor
+from reviewkit.cli.root import app
 from reviewkit.cli.views import case_panel, console, print_json
 
 case_app = typer.Typer(help="审核案件：发起、列表、详情、提交新版本。", no_args_is_help=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from reviewkit.cli import app
 from reviewkit.cli.identity import AS_HELP, PIN_HELP, current_actor
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 from reviewkit.errors import InvalidInput
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reviewkit.cli import app
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console
 
 db_app = typer.Typer(help="数据库：建立和升级表结构（Alembic 迁移）。", no_args_is_help=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from reviewkit.cli import app
+from reviewkit.cli.root import app
 from reviewkit.cli.views import case_panel, console, err_console
 
 

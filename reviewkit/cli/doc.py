@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
-from reviewkit.cli import app
 from reviewkit.cli.identity import AS_HELP, PIN_HELP, current_actor
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 
 doc_app = typer.Typer(help="文书：按模板生成审核意见书等、备案材料包、统一编号登记簿。", no_args_is_help=True)
@@ -92,12 +92,12 @@ def package(
     user: str | None = AS, pin: str | None = PIN,
 ) -> None:
     """制作备案材料包（zip）：备案报告、正式文本、起草说明、审核意见书、集体审议记录、全过程记录等，附 SHA-256 清单。"""
-    from reviewkit.services.documents import make_package
+    from reviewkit.services.packages import build_package
     from reviewkit.services.queries import case_detail
 
     actor = current_actor(user, pin)
     target = out or Path(f"备案材料包-{case_detail(case).case.number}.zip")
-    data, names = make_package(case, actor, out=target)
+    data, names = build_package(case, actor, out=target)
     console.print(f"已制作备案材料包：{target}（{len(names)} 份材料，{len(data)} 字节）")
     for i, name in enumerate(names, 1):
         console.print(f"  {i}. {name}")

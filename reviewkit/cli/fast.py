@@ -53,11 +53,26 @@ def case_list_args(argv: list[str]) -> dict[str, Any] | None:
     return {"status": None, "kind": None, "limit": None, "as_json": False, **found}
 
 
+def list_case_rows(*, status: str | None = None, kind: str | None = None,
+                   limit: int | None = None) -> list[dict[str, Any]]:
+    """What ``case list --json`` prints: the lean rows, or on any surprise ``asdict`` of each summary
+    from the ORM path (which migrates or explains). Imported inside for startup time (above)."""
+    from reviewkit.services.case_rows import lean_rows
+
+    rows = lean_rows(status, kind, limit)
+    if rows is not None:
+        return rows
+    from dataclasses import asdict
+
+    from reviewkit.services.queries import orm_list
+
+    return [asdict(s) for s in orm_list(status, kind, limit)]
+
+
 def case_list(*, status: str | None, kind: str | None, limit: int | None, as_json: bool) -> None:
     """The body of ``reviewkit case list`` (the typer command calls it too)."""
     if as_json:
         from reviewkit.cli.views import print_json_rows
-        from reviewkit.services.case_rows import list_case_rows
 
         print_json_rows(list_case_rows(status=status, kind=kind, limit=limit))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from reviewkit.cli import app
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 
 daily_app = typer.Typer(help="每日检查（Prefect 定时部署）：登记簿、期限、超期升级、备案预警、看板。", no_args_is_help=True)

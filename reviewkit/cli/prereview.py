@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from reviewkit.cli import app
+from reviewkit.cli.root import app
 from reviewkit.errors import ReviewkitError
 
 SUFFIXES = (".docx", ".txt", ".md")

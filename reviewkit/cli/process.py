@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from reviewkit.cli import app
+from reviewkit.cli.root import app
 from reviewkit.domain.process import check_definition, list_definitions, load_definition
 from reviewkit.domain.process_draw import to_mermaid
 from reviewkit.domain.process_model import ProcessDefinition, StageSpec

@@ -7,7 +7,7 @@ from datetime import date
 import typer
 from rich.table import Table
 
-from reviewkit.cli import app
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 
 register_app = typer.Typer(help="规范性文件登记簿：有效期、状态（有效/失效/废止/已修改）、清理提醒。", no_args_is_help=True)
@@ -18,7 +18,7 @@ ON_HELP = "以哪一天为准（YYYY-MM-DD），默认今天"
 
 def _day(value: str | None) -> date:
     from reviewkit.domain.calendar import parse_date
-    from reviewkit.services.workflow import local_today
+    from reviewkit.services.kernel import local_today
 
     return parse_date(value) if value else local_today()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reviewkit.cli import app
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console
 
 server_app = typer.Typer(help="本机 Prefect 服务器（含界面）：启动、状态、停止。", no_args_is_help=True)

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import typer
 
-from reviewkit.cli import app
 from reviewkit.cli.identity import AS_HELP, PIN_HELP, current_actor
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 
 store_app = typer.Typer(

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import typer
 
-from reviewkit.cli import app
 from reviewkit.cli.identity import AS_HELP, PIN_HELP, current_actor, new_pin, roster_actor
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 from reviewkit.errors import InvalidInput
 
@@ -219,7 +219,7 @@ def certs(
     from rich.table import Table
 
     from reviewkit.services.enforcement import list_certificates
-    from reviewkit.services.workflow import local_today
+    from reviewkit.services.kernel import local_today
 
     rows = list_certificates(_date(on) if on else local_today(), expiring_within=expiring)
     if as_json:

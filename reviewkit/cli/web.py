@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reviewkit.cli import app
+from reviewkit.cli.root import app
 from reviewkit.cli.views import console
 
 

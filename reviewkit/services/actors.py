@@ -16,11 +16,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from reviewkit.errors import NotFound, PermissionDenied
-from reviewkit.store.models import Case, User
+from reviewkit.settings import get_settings
+from reviewkit.store.models import Case, Delegation, User
 
 CHANNELS = ("cli", "prefect-ui", "web", "api", "demo", "system")
 SYSTEM = "system"
@@ -161,9 +164,22 @@ def load_actor(session: Session, username: str, channel: str) -> Actor:
         raise NotFound(f"名册中没有用户“{username}”")
     if not user.active:
         raise PermissionDenied(f"用户“{username}”已停用")
-    from reviewkit.services.delegation import active_grants
-
     own = frozenset(user.roles)
     grants = tuple((p, r) for p, r in active_grants(session, user.username) if r not in own)
     return Actor(username=user.username, roles=own | {r for _, r in grants}, channel=channel,
                  display_name=user.display_name, delegations=grants)
+
+
+def active_grants(session: Session, username: str, on: date | None = None) -> list[tuple[str, str]]:
+    """``(principal, role)`` pairs ``username`` may use today through unrevoked delegations whose
+    principal is still active and still holds the role."""
+    on = on or datetime.now(ZoneInfo(get_settings().timezone)).date()
+    rows = session.exec(select(Delegation).where(Delegation.delegate == username, col(Delegation.revoked_at).is_(None),
+                                                 Delegation.starts_on <= on, Delegation.ends_on >= on)).all()
+    grants: list[tuple[str, str]] = []
+    for row in rows:
+        principal = session.exec(select(User).where(User.username == row.principal)).first()
+        if principal is None or not principal.active:
+            continue
+        grants += [(row.principal, r) for r in row.roles if r in principal.roles]
+    return grants

@@ -7,8 +7,9 @@ from pathlib import Path
 from reviewkit.documents.safety import read_checked
 from reviewkit.domain.process import ProcessDefinition
 from reviewkit.errors import DocumentError, InvalidInput, NotFound, PermissionDenied
-from reviewkit.services import workflow
+from reviewkit.services import kernel
 from reviewkit.services.actors import Actor, acting, channel_of
+from reviewkit.services.kernel import get_case
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
@@ -36,8 +37,6 @@ def read_material(path: Path) -> bytes:
 
 def attach(case_ref: str | int, name: str, path: Path, by: Actor, *, generated: bool = False) -> Attachment:
     """Put a material on file for the case, bound to the draft version current at that moment."""
-    from reviewkit.services.cases import get_case
-
     require_schema()
     name = name.strip()
     data = read_material(path)
@@ -48,14 +47,14 @@ def attach(case_ref: str | int, name: str, path: Path, by: Actor, *, generated: 
             actor = acting(session, by, case)
             if case.status != "open":
                 raise InvalidInput(f"案件 {case.number} 已结束，不能再补充材料")
-            definition = workflow.definition_of(case)
+            definition = kernel.definition_of(case)
             allowed = evidence_names(definition)
             if name not in allowed:
                 raise InvalidInput(f"“{name}”不是{definition.name}流程的材料，可选：{'、'.join(allowed)}")
             stage = definition.stage(case.stage)
             if not generated and not actor.roles & set(stage.roles) and "admin" not in actor.roles:
                 raise PermissionDenied(f"{actor.label}不是“{stage.name}”环节的办理人，不能补充材料")
-            draft = workflow.current_version(session, case)
+            draft = kernel.current_version(session, case)
             item = Attachment(case_id=case.id or 0, name=name, filename=path.name, sha256=stored.sha256,
                               size=stored.size, stage=case.stage, round=case.round, draft_sha256=draft.sha256,
                               submitted_by=actor.username, generated=generated)
@@ -68,7 +67,7 @@ def attach(case_ref: str | int, name: str, path: Path, by: Actor, *, generated: 
                                   "generated": generated})
     except (InvalidInput, PermissionDenied, NotFound) as err:
         blobs.discard(stored)
-        workflow.record_refusal(case_ref, by, channel_of(by), "attachment.refused", str(err), {"name": name})
+        kernel.record_refusal(case_ref, by, channel_of(by), "attachment.refused", str(err), {"name": name})
         raise
     except BaseException:
         blobs.discard(stored)

@@ -19,6 +19,9 @@ from sqlmodel import col, select
 from reviewkit.domain.roles import role_name
 from reviewkit.errors import InvalidInput
 from reviewkit.services.actors import Actor
+from reviewkit.services.authz import audited_refusals, authorize
+from reviewkit.services.kernel import definition_of, get_case
+from reviewkit.services.queries import case_detail
 from reviewkit.store import audit
 from reviewkit.store.db import get_engine, require_schema, session_scope
 from reviewkit.store.models import AuditEvent, Case, Decision, DocumentVersion, User
@@ -78,8 +81,6 @@ class EventView:
 
 def log(*, case_ref: str | int | None = None, limit: int | None = None, action: str | None = None) -> list[EventView]:
     """Events, oldest first (the last ``limit`` of them when given)."""
-    from reviewkit.services.cases import get_case
-
     require_schema()
     with session_scope() as session:
         query = select(AuditEvent)
@@ -137,9 +138,6 @@ class ExportResult:
 def export(case_ref: str | int | None, fmt: str, out: Path, by: Actor) -> ExportResult:
     """Write the case's events (``jsonl``; the whole chain when ``case_ref`` is None) or its 全过程记录
     (``docx``), after checking the chain; the export itself is audited with the file's SHA-256."""
-    from reviewkit.services.cases import get_case
-    from reviewkit.services.identity import audited_refusals, authorize
-
     require_schema()
     if fmt not in ("jsonl", "docx"):
         raise InvalidInput(f"导出格式“{fmt}”不支持，可选：jsonl、docx")
@@ -177,7 +175,6 @@ def export(case_ref: str | int | None, fmt: str, out: Path, by: Actor) -> Export
 
 def build_record(case_id: int, by: Actor, report: audit.VerifyReport) -> Any:
     from reviewkit.documents.audit_record import AuditRecord
-    from reviewkit.services.queries import case_detail
 
     detail = case_detail(case_id)
     c = detail.case
@@ -188,7 +185,6 @@ def build_record(case_id: int, by: Actor, report: audit.VerifyReport) -> Any:
         versions = session.exec(select(DocumentVersion).where(DocumentVersion.case_id == case_id)
                                 .order_by(col(DocumentVersion.seq))).all()
         decisions = session.exec(select(Decision).where(Decision.case_id == case_id).order_by(col(Decision.id))).all()
-    from reviewkit.services.workflow import definition_of
 
     definition = definition_of(case)
 

@@ -7,8 +7,8 @@ with the plain driver (stdlib ``sqlite3``, or ``psycopg``), through the covering
 on SQLite (migration 0008), and takes the display names from one process snapshot per fingerprint with
 ``tomllib``. The rows are built from the driver's tuples (no dataclass: this module does not even
 import ``dataclasses``), with ``CaseSummary``'s fields in its order. Any surprise (no database yet,
-another schema revision, a driver error) falls back to the ORM path in ``queries``, which migrates or
-explains. Module-level imports stay light for the same reason.
+another schema revision, a driver error) falls back to the ORM path in ``queries`` (the caller's
+choice: this module imports no other service), which migrates or explains. Module-level imports stay light for the same reason.
 """
 
 from __future__ import annotations
@@ -18,19 +18,6 @@ import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-
-def list_case_rows(*, status: str | None = None, kind: str | None = None,
-                   limit: int | None = None) -> list[dict[str, Any]]:
-    """``asdict`` of each ``queries.list_cases`` summary: what ``case list --json`` prints."""
-    rows = lean_rows(status, kind, limit)
-    if rows is not None:
-        return rows
-    from dataclasses import asdict
-
-    from reviewkit.services.queries import orm_list
-
-    return [asdict(s) for s in orm_list(status, kind, limit)]
 
 
 # The lean path runs only against a database at the code's own schema revision (anything else takes

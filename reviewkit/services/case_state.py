@@ -11,7 +11,7 @@ from reviewkit.domain import deadlines
 from reviewkit.domain.process import CaseState, ProcessDefinition
 from reviewkit.domain.transition import DecisionRecord, replay
 from reviewkit.errors import InvalidInput
-from reviewkit.services.workflow import current_version, definition_of
+from reviewkit.services.kernel import current_version, definition_of
 from reviewkit.settings import get_settings
 from reviewkit.store.models import Attachment, Case, Decision
 

@@ -12,9 +12,14 @@ from sqlmodel import Session, col, select
 
 from reviewkit.domain.process import ProcessDefinition, load_definition
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
-from reviewkit.services import workflow
+from reviewkit.services import kernel, stages
 from reviewkit.services.actors import Actor, IntakeClaim, acting, channel_of
+from reviewkit.services.authz import authorize
+from reviewkit.services.case_state import check_facts, domain_facts
+from reviewkit.services.enforcement import OFFICERS_FACT, record_officers, records_officers, require_certified
+from reviewkit.services.identity import consume_intake_code
 from reviewkit.services.intake import read_draft
+from reviewkit.services.kernel import get_case
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
@@ -37,8 +42,6 @@ def start_case(new: NewCase, by: Actor | IntakeClaim, *, flow_run_id: str | None
     """Register a case from a .docx draft. Everything is checked before anything is written; a refused
     start is audited. ``by`` is the drafter, proved (``services.identity``), or an ``IntakeClaim`` from
     the Prefect run form whose one-time code is spent with the registration."""
-    from reviewkit.services.identity import authorize
-
     require_schema()
     title, unit = new.title.strip(), new.drafting_unit.strip()
     if not title:
@@ -66,7 +69,7 @@ def start_case(new: NewCase, by: Actor | IntakeClaim, *, flow_run_id: str | None
             authorize(actor, "case.start")
         _check_officers(definition, facts)
     except (PermissionDenied, NotFound, TransitionNotAllowed) as err:
-        workflow.record_refusal(None, by, channel_of(by), "case.refused",
+        kernel.record_refusal(None, by, channel_of(by), "case.refused",
                                 str(err), refused)
         raise
     stored = blobs.put_bytes(settings.resolved_data_dir, data)
@@ -110,11 +113,11 @@ def start_case(new: NewCase, by: Actor | IntakeClaim, *, flow_run_id: str | None
                 },
             )
             _audit_version(session, case, version, actor)
-            workflow.enter_stage(session, case, definition, definition.first_stage(frozenset(new.flags)), actor,
-                                 events={"case_started": workflow.local_today()})
+            stages.enter_stage(session, case, definition, definition.first_stage(frozenset(new.flags)), actor,
+                                 events={"case_started": kernel.local_today()})
             _record_officers(session, case, definition, actor)
     except _IntakeRefused as err:  # after the rollback: audited as a claim, never as the drafter named
-        workflow.record_refusal(None, by, channel_of(by), "case.refused", str(err), refused)
+        kernel.record_refusal(None, by, channel_of(by), "case.refused", str(err), refused)
         raise PermissionDenied(str(err)) from None
     except BaseException:
         blobs.discard(stored)
@@ -128,8 +131,6 @@ class _IntakeRefused(PermissionDenied):
 
 def _intake_actor(session: Session, claim: IntakeClaim) -> Actor:
     """The drafter proved by the intake code, spent in the registration's transaction."""
-    from reviewkit.services.identity import authorize, consume_intake_code
-
     try:
         actor = consume_intake_code(session, claim.username, claim.code, channel=claim.channel)
         authorize(actor, "case.start")
@@ -141,9 +142,6 @@ def _intake_actor(session: Session, claim: IntakeClaim) -> Actor:
 def _start_facts(definition: ProcessDefinition, new: NewCase) -> dict[str, str]:
     """The facts recorded at registration (checked against the definition's ``[facts]``); the handling
     officers of an enforcement case become its ``officers`` fact."""
-    from reviewkit.services.case_state import check_facts
-    from reviewkit.services.enforcement import OFFICERS_FACT, records_officers
-
     facts = {k: v.strip() for k, v in new.facts.items()}
     if new.officers:
         if not records_officers(definition):
@@ -155,19 +153,14 @@ def _start_facts(definition: ProcessDefinition, new: NewCase) -> dict[str, str]:
 
 def _check_officers(definition: ProcessDefinition, facts: dict[str, str]) -> None:
     """Enforcement cases: every handling officer holds a valid certificate covering the matter (issue #11)."""
-    from reviewkit.services.case_state import domain_facts
-    from reviewkit.services.enforcement import require_certified
-
     with session_scope() as session:
-        require_certified(session, definition, domain_facts(facts), workflow.local_today())
+        require_certified(session, definition, domain_facts(facts), kernel.local_today())
 
 
 def _record_officers(session: Session, case: Case, definition: ProcessDefinition, actor: Actor) -> None:
-    from reviewkit.services.enforcement import record_officers, records_officers
-
     if not records_officers(definition):
         return
-    officers = record_officers(session, case, workflow.local_today())
+    officers = record_officers(session, case, kernel.local_today())
     audit.append(session, action="case.officers", actor=actor.username, channel=actor.channel, case_id=case.id,
                  payload={"officers": officers, "enforcement_field": (case.facts or {}).get("enforcement_field", "")})
 
@@ -185,15 +178,14 @@ def submit_version(case_ref: str | int, draft: Path, by: Actor, *, note: str = "
             actor = acting(session, by, case)
             if case.status != "open":
                 raise InvalidInput(f"案件 {case.number} 已结束，不能再提交新版本")
-            from reviewkit.services.identity import authorize
 
             authorize(actor, "version.submit")
             version = _add_version(session, case, filename, stored, actor, note=note)
             _audit_version(session, case, version, actor)
-            workflow.rebind_open_task(session, case, actor)
+            stages.rebind_open_task(session, case, actor)
     except (PermissionDenied, InvalidInput, NotFound) as err:
         blobs.discard(stored)
-        workflow.record_refusal(case_ref, by, channel_of(by), "version.refused", str(err), {"file": filename})
+        kernel.record_refusal(case_ref, by, channel_of(by), "version.refused", str(err), {"file": filename})
         raise
     except BaseException:
         blobs.discard(stored)
@@ -245,17 +237,6 @@ def _next_case_number(session: Session) -> str:
     ).first()
     seq = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{seq:04d}"
-
-
-def get_case(session: Session, ref: str | int) -> Case:
-    case: Case | None
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        case = session.get(Case, int(ref))
-    else:
-        case = session.exec(select(Case).where(Case.number == ref)).first()
-    if case is None:
-        raise NotFound(f"没有案件“{ref}”")
-    return case
 
 
 RUN_STATE_NAMES = {"CANCELLED": "被取消", "CANCELLING": "正在取消", "COMPLETED": "被标记为完成", "FAILED": "失败",

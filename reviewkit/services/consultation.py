@@ -19,6 +19,7 @@ from reviewkit.documents.parse import decode_text
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services.actors import Actor, acting, channel_of
 from reviewkit.services.document_context import DISPOSITIONS
+from reviewkit.services.kernel import get_case, record_refusal
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import ConsultationComment
@@ -63,9 +64,6 @@ def _check(c: NewComment, where: str = "") -> NewComment:
 
 def add(case_ref: str | int, comments: list[NewComment], by: Actor) -> int:
     """Record comments (all or none); returns how many were recorded."""
-    from reviewkit.services.cases import get_case
-    from reviewkit.services.workflow import record_refusal
-
     require_schema()
     try:
         checked = [_check(c, f"第 {i} 条意见：" if len(comments) > 1 else "") for i, c in enumerate(comments, 1)]
@@ -144,8 +142,6 @@ class CommentRow:
 
 
 def list_comments(case_ref: str | int) -> list[CommentRow]:
-    from reviewkit.services.cases import get_case
-
     require_schema()
     with session_scope() as session:
         case = get_case(session, case_ref)

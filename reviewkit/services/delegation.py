@@ -13,6 +13,8 @@ from reviewkit.domain.permissions import authorship_conflict, delegable
 from reviewkit.domain.roles import role_name
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services.actors import Actor, load_actor
+from reviewkit.services.authz import audited_refusals, authorize, permission_matrix
+from reviewkit.services.kernel import definition_of, get_case
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -21,21 +23,6 @@ from reviewkit.store.models import Case, Delegation, DocumentVersion, HumanTask,
 
 def today() -> date:
     return datetime.now(ZoneInfo(get_settings().timezone)).date()
-
-
-def active_grants(session: Session, username: str, on: date | None = None) -> list[tuple[str, str]]:
-    """``(principal, role)`` pairs ``username`` may use today through unrevoked delegations whose
-    principal is still active and still holds the role."""
-    on = on or today()
-    rows = session.exec(select(Delegation).where(Delegation.delegate == username, col(Delegation.revoked_at).is_(None),
-                                                 Delegation.starts_on <= on, Delegation.ends_on >= on)).all()
-    grants: list[tuple[str, str]] = []
-    for row in rows:
-        principal = session.exec(select(User).where(User.username == row.principal)).first()
-        if principal is None or not principal.active:
-            continue
-        grants += [(row.principal, r) for r in row.roles if r in principal.roles]
-    return grants
 
 
 def authors_of(session: Session, case: Case) -> set[str]:
@@ -48,8 +35,6 @@ def may_take_task(session: Session, actor: Actor, task: HumanTask) -> tuple[str,
     """The role ``actor`` would decide ``task`` under, and the principal they act for (``None``: in
     their own right). Refuses when the task is assigned to someone else (and not delegated to the
     actor) or when separation of duties forbids it."""
-    from reviewkit.services.identity import permission_matrix
-
     candidates = list(task.candidate_roles)
     if task.assignee and task.assignee != actor.username:
         role = next((r for p, r in actor.delegations if p == task.assignee and r in candidates), None)
@@ -67,7 +52,6 @@ def may_take_task(session: Session, actor: Actor, task: HumanTask) -> tuple[str,
             raise PermissionDenied(f"{actor.label}不能办理该待办：须由{needed}办理")
     case = session.get(Case, task.case_id)
     assert case is not None
-    from reviewkit.services.workflow import definition_of
 
     stage_name = definition_of(case).stage(task.stage).name
     deciders = {actor.username: actor.label, **({principal: f"被代理人“{principal}”"} if principal else {})}
@@ -94,8 +78,6 @@ def grant(principal: str, delegate: str, until: date, by: Actor, *, roles: list[
           reason: str = "", starts_on: date | None = None) -> DelegationView:
     """``principal`` lets ``delegate`` act in ``roles`` (default: every delegable role) until ``until``
     (inclusive). The principal does it for themselves; an admin may do it for an absent person."""
-    from reviewkit.services.identity import audited_refusals, authorize, permission_matrix
-
     require_schema()
     start = starts_on or today()
     if until < start:
@@ -124,8 +106,6 @@ def grant(principal: str, delegate: str, until: date, by: Actor, *, roles: list[
 
 
 def revoke(delegation_id: int, by: Actor) -> None:
-    from reviewkit.services.identity import audited_refusals, authorize
-
     require_schema()
     with audited_refusals(by, f"撤销委托 {delegation_id}"), session_scope(write=True) as session:
         row = session.get(Delegation, delegation_id)
@@ -159,9 +139,6 @@ def reassign_tasks(from_user: str | None, to_user: str, by: Actor, *, case_ref: 
                    reason: str = "") -> list[int]:
     """Admin: give the open tasks assigned to ``from_user`` (or the open task of ``case_ref``) to
     ``to_user``, who must hold one of the task's roles in their own right. Audited per task."""
-    from reviewkit.services.cases import get_case
-    from reviewkit.services.identity import audited_refusals, authorize
-
     require_schema()
     if from_user is None and case_ref is None:
         raise InvalidInput("请指明原办理人或案件")

@@ -9,8 +9,11 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from reviewkit.errors import InvalidInput
-from reviewkit.services import attachments, cases, identity, workflow
+from reviewkit.services import attachments, cases, identity, kernel, workflow
 from reviewkit.services.actors import Actor
+from reviewkit.services.consultation import NewComment, add
+from reviewkit.services.document_context import Pending
+from reviewkit.services.documents import file_document, kind_of
 from reviewkit.services.roster import import_roster
 from reviewkit.settings import get_settings
 from reviewkit.store.db import require_schema, session_scope
@@ -29,7 +32,7 @@ class ScriptedStep:
 
 # (stage, round) → who decides what. Round 1 of the legality review returns the draft for revision.
 def _consultation() -> dict[str, str]:
-    today = workflow.local_today()
+    today = kernel.local_today()
     return {"consultation_start": (today - timedelta(days=42)).isoformat(),
             "consultation_end": (today - timedelta(days=10)).isoformat(),
             "market_players_consulted": "书面征求县市场监管局、县政府采购协会及5家采购代理机构意见，召开座谈会1次"}
@@ -125,7 +128,7 @@ def prepare_scripted(case_id: int) -> tuple[ScriptedStep, dict[str, str]]:
     """Put on file what the scripted decision of the case's current gate needs (a revised draft,
     consultation comments, materials); returns the step and the facts to record with it."""
     with session_scope() as session:
-        case = cases.get_case(session, case_id)
+        case = kernel.get_case(session, case_id)
         key = (case.stage, case.round)
         case_number = case.number
     step = SCRIPT.get(key)
@@ -153,8 +156,6 @@ DEMO_COMMENTS = (
 
 
 def _record_comments(case_id: int, username: str) -> None:
-    from reviewkit.services.consultation import NewComment, add
-
     add(case_id, [NewComment(who, text, disposition, article, reason, kind)
                   for article, who, kind, text, disposition, reason in DEMO_COMMENTS],
         sample_person(case_id, username))
@@ -164,8 +165,6 @@ def _put_on_file(case_id: int, case_number: str, name: str, step: ScriptedStep) 
     """The material as the office would file it: rendered from the record where reviewkit has a template
     (审核意见书 … with the decision about to be made), else a short stand-in Word document."""
     from reviewkit.errors import InvalidInput as NoKind
-    from reviewkit.services.document_context import Pending
-    from reviewkit.services.documents import file_document, kind_of
     from reviewkit.store.models import Attachment
 
     try:
@@ -178,7 +177,7 @@ def _put_on_file(case_id: int, case_number: str, name: str, step: ScriptedStep) 
     with session_scope() as session:  # 备案报告, 正式文本: already rendered when the number was assigned
         if session.exec(select(Attachment.id).where(Attachment.case_id == case_id, Attachment.name == name,
                                                     col(Attachment.generated).is_(True))).first() is not None \
-                and kind.stage != cases.get_case(session, case_id).stage:
+                and kind.stage != kernel.get_case(session, case_id).stage:
             return
     facts = _consultation() if name == "征求意见采纳情况" else step.facts
     file_document(case_id, name, sample_person(case_id, step.username),

@@ -14,7 +14,7 @@ from reviewkit.domain.remedies import remedy_for
 from reviewkit.services import document_context as ctx
 from reviewkit.services.case_state import local_date
 from reviewkit.services.deadlines import work_calendar
-from reviewkit.services.workflow import local_today
+from reviewkit.services.kernel import local_today
 from reviewkit.store.models import Case, Decision
 
 ANSWER_STAGES = ("answering", "answering_ext")

@@ -18,8 +18,9 @@ from reviewkit.documents.layout import official_date
 from reviewkit.documents.parse import parse_bytes
 from reviewkit.errors import ConfigError
 from reviewkit.rules.document import ParsedDocument
+from reviewkit.services.case_state import local_date
+from reviewkit.services.kernel import current_version, definition_of, local_today
 from reviewkit.services.register import terms_of
-from reviewkit.services.workflow import current_version, definition_of, local_today
 from reviewkit.settings import get_settings
 from reviewkit.store import blobs
 from reviewkit.store.models import (
@@ -71,7 +72,6 @@ STANDARDS = [("市场准入和退出标准（第八条）", ("第八条", "第8�
 @dataclass(frozen=True)
 class Pending:
     """A decision about to be made, to preview its paper before deciding."""
-
     decision: str
     opinion: str
     username: str
@@ -126,8 +126,6 @@ def _name(session: Session, username: str | None) -> str:
 
 def decision_at(session: Session, case: Case, stage: str, pending: Pending | None = None,
                 round_: int | None = None) -> DecisionView | None:
-    from reviewkit.services.case_state import local_date
-
     if pending is not None:
         return DecisionView(pending.decision, pending.opinion, pending.username, _name(session, pending.username),
                             local_today(), current_version(session, case), case.round)
@@ -201,8 +199,6 @@ def opinion(session: Session, case: Case, pending: Pending | None = None) -> dic
 
 def _review_entered(session: Session, case: Case, round_: int) -> date | None:
     """收文日期: the day the draft reached the 审核机构 in this round."""
-    from reviewkit.services.case_state import local_date
-
     entry = session.exec(select(StageEntry).where(StageEntry.case_id == case.id, StageEntry.stage == "legality_review",
                                                   StageEntry.round == round_)
                          .order_by(col(StageEntry.id).desc())).first()
@@ -216,7 +212,6 @@ def _opinion_number(session: Session, case: Case, office_values: dict[str, str],
     code = office_values.get("审核文号代字", "")
     if not code or view is None:
         return ""
-    from reviewkit.services.case_state import local_date
 
     rows = session.exec(select(Decision.id, Decision.created_at, Decision.case_id, Decision.round)
                         .where(Decision.stage == "legality_review", col(Decision.decision).in_(OPINION_LABELS))

@@ -16,19 +16,20 @@ from sqlmodel import Session, col, select
 from reviewkit.documents import render as engine
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services import document_context as ctx
-from reviewkit.services.actors import SYSTEM_ACTOR, Actor, acting, channel_of
+from reviewkit.services.actors import Actor, acting, channel_of
+from reviewkit.services.disclosure_reply import values
 from reviewkit.services.document_context import Pending
+from reviewkit.services.kernel import current_version, definition_of, get_case, record_refusal
+from reviewkit.services.redlines import compose
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
-from reviewkit.store.models import Attachment, Case, Decision
+from reviewkit.store.models import Attachment, Case
 
 Builder = Callable[[Session, Case, Pending | None], dict[str, Any]]
 
 
 def _disclosure_reply(session: Session, case: Case, pending: Pending | None) -> dict[str, Any]:
-    from reviewkit.services.disclosure_reply import values
-
     return values(session, case, pending)
 
 
@@ -94,8 +95,6 @@ def _render(session: Session, case: Case, kind: Kind, pending: Pending | None, a
     now = datetime.now(UTC)
     title = f"《{case.title}》{kind.title}" if kind.id not in ("official_text",) else case.title
     if kind.id == "redline":
-        from reviewkit.services.redlines import compose
-
         data = compose(session, case, now)
         if data is None:
             raise InvalidInput(f"案件 {case.number} 没有退回修改后的新稿，无从生成修改对照稿")
@@ -113,8 +112,6 @@ def _render(session: Session, case: Case, kind: Kind, pending: Pending | None, a
 
 def render_document(case_ref: str | int, kind_name: str, *, pending: Pending | None = None) -> Rendered:
     """Render one paper from the record (read-only: nothing is stored)."""
-    from reviewkit.services.cases import get_case
-
     require_schema()
     kind = kind_of(kind_name)
     with session_scope() as session:
@@ -129,8 +126,6 @@ def office_author() -> str:
 def store_generated(session: Session, case: Case, rendered: Rendered, actor: Actor, *, stage: str,
                     round_: int) -> Attachment:
     """Put a rendered paper on file in the caller's transaction (blob first; content-addressed)."""
-    from reviewkit.services.workflow import current_version
-
     stored = blobs.put_bytes(get_settings().resolved_data_dir, rendered.data)
     draft = current_version(session, case)
     item = Attachment(case_id=case.id or 0, name=rendered.kind.attach_as, filename=rendered.filename,
@@ -147,9 +142,6 @@ def store_generated(session: Session, case: Case, rendered: Rendered, actor: Act
 
 def file_document(case_ref: str | int, kind_name: str, by: Actor, *, pending: Pending | None = None) -> Attachment:
     """Render a paper and put it on file for the case (e.g. counsel's 审核意见书 before deciding)."""
-    from reviewkit.services.cases import get_case
-    from reviewkit.services.workflow import definition_of, record_refusal
-
     require_schema()
     kind = kind_of(kind_name)
     try:
@@ -178,60 +170,6 @@ def file_decision_record(session: Session, case: Case, kind: Kind, pending: Pend
     return store_generated(session, case, rendered, actor, stage=case.stage, round_=case.round)
 
 
-def after_decision(result: Any) -> list[str]:
-    """The papers a decision produces, rendered from the committed record and put on file. Runs after
-    the decision's commit: a failure (a template broken in editing) is audited and reported, and the
-    decision stands. Papers already generated for that stage and round are not made twice."""
-    if result.waiting_for or result.from_stage == result.to_stage:
-        return []
-    wanted = list(AFTER_DECISION.get(result.from_stage, [])) + ON_ENTER.get(result.to_stage, [])
-    made: list[str] = []
-    if not wanted and result.to_stage != "filed":
-        return made
-    with session_scope(write=True) as session:
-        case = session.get(Case, result.case_id)
-        if case is None:
-            return []
-        last = session.exec(select(Decision).where(Decision.case_id == case.id, Decision.stage == result.from_stage)
-                            .order_by(col(Decision.id).desc())).first()
-        round_ = last.round if last else case.round
-        for kind_id in wanted:
-            kind = kind_of(kind_id)
-            if kind_id == "consultation" and ctx.consultation_summary(session, case)["总数"] == "0":
-                continue
-            exists = session.exec(select(Attachment.id).where(
-                Attachment.case_id == case.id, Attachment.name == kind.attach_as, Attachment.stage == result.from_stage,
-                Attachment.round == round_, col(Attachment.generated).is_(True))).first()
-            if exists is not None:
-                continue
-            try:
-                with session.begin_nested():
-                    rendered = _render(session, case, kind, None, office_author())
-                    store_generated(session, case, rendered, SYSTEM_ACTOR, stage=result.from_stage, round_=round_)
-                made.append(kind.title)
-            except Exception as err:  # noqa: BLE001 - the decision is committed; record and go on
-                if kind_id == "redline" and isinstance(err, InvalidInput):
-                    continue
-                audit.append(session, action="document.failed", actor=SYSTEM_ACTOR.username, channel="system",
-                             case_id=case.id, payload={"kind": kind.title, "reason": str(err)[:500]})
-    if result.to_stage in ("filed",):
-        try:
-            make_package(result.case_id, SYSTEM_ACTOR, store=True)
-            made.append("备案材料包")
-        except Exception as err:  # noqa: BLE001
-            with session_scope(write=True) as session:
-                audit.append(session, action="document.failed", actor=SYSTEM_ACTOR.username, channel="system",
-                             case_id=result.case_id, payload={"kind": "备案材料包", "reason": str(err)[:500]})
-    return made
-
-
-def make_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
-                 store: bool = False) -> tuple[bytes, list[str]]:
-    from reviewkit.services.packages import build_package
-
-    return build_package(case_ref, by, out=out, store=store)
-
-
 @dataclass(frozen=True)
 class MaterialRow:
     id: int
@@ -249,12 +187,8 @@ class MaterialRow:
 
 def list_materials(case_ref: str | int) -> list[MaterialRow]:
     """Every material on file for the case, oldest first: uploaded ones and papers reviewkit rendered."""
-    from reviewkit.services.cases import get_case
-
     require_schema()
     with session_scope() as session:
-        from reviewkit.services.workflow import definition_of
-
         case = get_case(session, case_ref)
         stages = {st.id: st.name for st in definition_of(case).stages}
         rows = session.exec(select(Attachment).where(Attachment.case_id == case.id).order_by(col(Attachment.id))).all()

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from reviewkit.domain.process import ProcessDefinition
 from reviewkit.errors import InvalidInput, NotFound, TransitionNotAllowed
 from reviewkit.services.actors import Actor
+from reviewkit.services.authz import audited_refusals, authorize
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import Case, CaseOfficer, EnforcementCertificate, User, utcnow
@@ -52,8 +53,6 @@ def records_officers(definition: ProcessDefinition) -> bool:
 def set_certificate(username: str, number: str, scope: list[str], expires_on: date, *,
                     by: Actor | None, actor: str = "（初始化）") -> None:
     """Record (or replace) a person's 执法证. Admin only (``user.manage``); audited."""
-    from reviewkit.services.identity import audited_refusals, authorize
-
     require_schema()
     number = number.strip()
     fields = [s.strip() for item in scope for s in item.replace("、", ",").replace("，", ",").split(",") if s.strip()]

@@ -11,7 +11,7 @@ from reviewkit.domain.process_model import StageSpec
 from reviewkit.errors import ReviewkitError
 from reviewkit.services.case_state import evidence_on_file
 from reviewkit.services.documents import decision_records
-from reviewkit.services.workflow import definition_of, open_task
+from reviewkit.services.kernel import definition_of, open_task
 from reviewkit.store import audit
 from reviewkit.store.db import session_scope
 from reviewkit.store.models import AuditEvent, Case, HumanTask

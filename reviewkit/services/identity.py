@@ -23,17 +23,14 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from reviewkit.domain.permissions import PermissionMatrix, load_matrix, require
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
-from reviewkit.services.actors import UNPROVEN, Actor, acting, claimed_name, load_actor, prove, require_proven
+from reviewkit.services.actors import UNPROVEN, Actor, acting, load_actor, prove, require_proven
+from reviewkit.services.authz import audited_refusals, authorize
+from reviewkit.services.delegation import may_take_task
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -93,41 +90,6 @@ def validate_pin(pin: str) -> str:
 
 
 # --- permissions -------------------------------------------------------------------------------
-
-@lru_cache(maxsize=4)
-def _matrix_at(path: Path, mtime: float) -> PermissionMatrix:
-    return load_matrix(path)
-
-
-def permission_matrix() -> PermissionMatrix:
-    path = get_settings().templates_dir / "permissions.toml"
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        mtime = 0.0
-    return _matrix_at(path, mtime)
-
-
-def authorize(actor: Actor, action: str) -> str:
-    """The role under which ``actor`` may perform ``action``, or ``PermissionDenied`` (also for an
-    actor whose identity was not proved: a name alone authorizes nothing)."""
-    actor = require_proven(actor)
-    return require(permission_matrix(), actor.label, actor.roles, action)
-
-
-@contextmanager
-def audited_refusals(by: Actor | None, what: str, *, case_id: int | None = None,
-                     payload: dict[str, object] | None = None) -> Iterator[None]:
-    """Record a ``PermissionDenied`` raised inside (after its transaction rolled back) as a
-    ``permission.refused`` event, then let it propagate."""
-    try:
-        yield
-    except PermissionDenied as err:
-        with session_scope(write=True) as session:
-            audit.append(session, action="permission.refused", actor=by.username if by else "（未知）",
-                         channel=by.channel if by else "cli", case_id=case_id,
-                         payload={**(payload or {}), "attempted": what, "reason": str(err)})
-        raise
 
 
 # --- PIN and token -----------------------------------------------------------------------------
@@ -226,8 +188,6 @@ def issue_approval_code(by: Actor, case_id: int, stage: str, round: int, *, ttl_
     Refused unless the gate is open and the person may decide there (role, assignee). A new code
     supersedes the person's earlier unused codes for the same gate.
     """
-    from reviewkit.services.delegation import may_take_task
-
     require_schema()
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
     now = datetime.now(UTC)
@@ -386,15 +346,6 @@ def demo_starter(session: Session, username: str) -> Actor:
         raise PermissionDenied("本数据库已有正式案件，演示只能在新的或仅有演示案件的数据库上运行"
                                "（例如设置 REVIEWKIT_HOME 指向一个新目录）")
     return prove(load_actor(session, username, "demo"), "demo", None)
-
-
-def record_claim_refusal(who: object, action: str, reason: str, *, case_id: int | None,
-                         payload: dict[str, object]) -> None:
-    """Audit a refused attempt by someone who did not prove who they are: under ``（未证实身份）``
-    with the name they claimed, never as that person."""
-    with session_scope(write=True) as session:
-        audit.append(session, action=action, actor=UNPROVEN, channel=getattr(who, "channel", "") or "api",
-                     case_id=case_id, payload={**payload, "claimed_user": claimed_name(who), "reason": reason})
 
 
 def _local(moment: datetime) -> str:

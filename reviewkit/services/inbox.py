@@ -10,7 +10,8 @@ from sqlmodel import col, select
 from reviewkit.domain.roles import role_name
 from reviewkit.errors import ReviewkitError
 from reviewkit.services.actors import Actor
-from reviewkit.services.workflow import definition_of, local_today
+from reviewkit.services.delegation import may_take_task
+from reviewkit.services.kernel import definition_of, local_today
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import Case, HumanTask
 
@@ -35,8 +36,6 @@ class InboxItem:
 
 def inbox(actor: Actor) -> list[InboxItem]:
     """Open gates the actor may take (their roles, delegations, or assigned to them), earliest due first."""
-    from reviewkit.services.delegation import may_take_task
-
     require_schema()
     today = local_today()
     items: list[InboxItem] = []

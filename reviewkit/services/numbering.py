@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services.actors import Actor, acting, channel_of
+from reviewkit.services.kernel import local_today, record_refusal
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
@@ -120,8 +121,6 @@ def register(*, year: int | None = None, issuer_code: str | None = None) -> list
 def void(number: str, reason: str, by: Actor, *, reissue: bool = False) -> IssuedNumber:
     """Void a number (misprint, withdrawn issue): the row stays with the reason; the number is never
     given out again. With ``reissue`` the case gets the next number in the same transaction."""
-    from reviewkit.services.workflow import local_today, record_refusal
-
     require_schema()
     number, reason = number.strip(), reason.strip()
     try:

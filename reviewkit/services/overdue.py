@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from reviewkit.domain.deadlines import STATUS_NAMES
 from reviewkit.services.deadlines import work_calendar
-from reviewkit.services.workflow import definition_of
+from reviewkit.services.kernel import definition_of
 from reviewkit.settings import get_settings
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import Case, HumanTask, User

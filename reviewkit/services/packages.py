@@ -12,6 +12,9 @@ from sqlmodel import col, select
 from reviewkit.documents import package
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services.actors import Actor, acting
+from reviewkit.services.audit_trail import build_record, verify
+from reviewkit.services.documents import Kind, Rendered, _render, kind_of, office_author, store_generated
+from reviewkit.services.kernel import get_case
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
@@ -37,9 +40,6 @@ def build_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
     """Build the zip; write it to ``out`` and/or put it on file (``store``). Returns the bytes and the
     names of the materials in it."""
     from reviewkit.documents.audit_record import render as render_record
-    from reviewkit.services.audit_trail import build_record, verify
-    from reviewkit.services.cases import get_case
-    from reviewkit.services.documents import _render, kind_of, office_author, store_generated
 
     require_schema()
     data_dir = get_settings().resolved_data_dir
@@ -78,8 +78,6 @@ def build_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
         if case_row is None:
             raise NotFound(f"没有案件 {case_id}")
         if store:
-            from reviewkit.services.documents import Kind, Rendered
-
             kind = Kind("package", "备案材料包", "备案材料包", "filing", None)
             rendered = Rendered(kind, data, f"备案材料包-{number}.zip", title, hashlib.sha256(data).hexdigest())
             store_generated(session, case_row, rendered, actor, stage=case_row.stage, round_=case_row.round)

@@ -13,7 +13,7 @@ from reviewkit.documents.redline import Comparison, Remark, compare, paragraphs_
 from reviewkit.rules.document import ParsedDocument
 from reviewkit.services import document_context as ctx
 from reviewkit.services.case_state import local_date
-from reviewkit.services.workflow import current_version
+from reviewkit.services.kernel import current_version
 from reviewkit.settings import get_settings
 from reviewkit.store import blobs
 from reviewkit.store.models import Case, Decision, DocumentVersion, Finding

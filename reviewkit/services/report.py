@@ -19,6 +19,7 @@ from reviewkit.domain.process import ProcessDefinition, parse_definition
 from reviewkit.errors import InvalidInput
 from reviewkit.rules.model import CATEGORY_LABELS, SEVERITY_LABELS
 from reviewkit.services.deadlines import work_calendar
+from reviewkit.services.enforcement import certified_count
 from reviewkit.settings import get_settings
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import Case, Decision, DocumentVersion, Finding, StageEntry, User
@@ -136,7 +137,6 @@ def period_report(start: date, end: date) -> PeriodReport:
     cal = work_calendar()
     figures = kpi.compute(history, start, end, memo_working_days(cal))
     kinds, stages, limits, people = _names()
-    from reviewkit.services.enforcement import certified_count
 
     report = PeriodReport(
         start=start.isoformat(), end=end.isoformat(), issuer=get_settings().issuer_code,

@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 from reviewkit.domain.roles import ROLE_NAMES
 from reviewkit.errors import ConfigError, InvalidInput, NotFound, PermissionDenied
 from reviewkit.services.actors import Actor
-from reviewkit.services.identity import audited_refusals, authorize, hash_secret, validate_pin
+from reviewkit.services.authz import audited_refusals, authorize
+from reviewkit.services.identity import hash_secret, validate_pin
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import User

@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 
 from reviewkit.errors import InvalidInput
 from reviewkit.services.actors import Actor
-from reviewkit.services.identity import audited_refusals, authorize
+from reviewkit.services.authz import audited_refusals, authorize
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import get_engine, require_schema, session_scope

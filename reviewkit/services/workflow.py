@@ -4,114 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from reviewkit.domain import permissions
-from reviewkit.domain.deadlines import EventDates
-from reviewkit.domain.process import ProcessDefinition, advance_auto, parse_definition, transition
+from reviewkit.domain.process import advance_auto, transition
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied, StoreError, TransitionNotAllowed
-from reviewkit.services import ports
-from reviewkit.services.actors import (
-    SYSTEM_ACTOR,
-    UNPROVEN,
-    Actor,
-    CodeClaim,
-    acting,
-    claimed_name,
-    require_proven,
-)
-from reviewkit.services.deadlines import stage_due, work_calendar
+from reviewkit.services import documents, numbering, ports
+from reviewkit.services.actors import SYSTEM_ACTOR, Actor, CodeClaim, acting, channel_of, require_proven
+from reviewkit.services.authz import permission_matrix
+from reviewkit.services.case_state import build_state, check_facts
+from reviewkit.services.deadlines import work_calendar
+from reviewkit.services.delegation import may_take_task
+from reviewkit.services.document_context import Pending
+from reviewkit.services.effects import after_decision
+from reviewkit.services.enforcement import record_officers, require_certified
 from reviewkit.services.facts import parse_fact_lines
-from reviewkit.settings import get_settings
+from reviewkit.services.identity import consume_approval_code, note_code_failure
+from reviewkit.services.kernel import (
+    current_version,
+    definition_of,
+    get_case,
+    local_today,
+    open_task,
+    record_refusal,
+)
+from reviewkit.services.prereview import review_version
+from reviewkit.services.stages import enter_stage, leave_stage
 from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
-from reviewkit.store.models import Case, Decision, DocumentVersion, HumanTask, StageEntry, utcnow
-
-
-def local_today() -> date:
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
-
-
-def definition_of(case: Case) -> ProcessDefinition:
-    """The definition the case started with (its stored snapshot), never the edited file."""
-    return _parsed_snapshot(case.process_snapshot, f"案件 {case.number} 的流程快照")
-
-
-@lru_cache(maxsize=256)
-def _parsed_snapshot(text: str, origin: str) -> ProcessDefinition:
-    # A case asks for its definition ~90 times on its way through (≈ 22 % of its CPU when parsed each
-    # time, bench/concurrency.py). The snapshot never changes and the parsed model is frozen.
-    return parse_definition(text, origin)
-
-
-def current_version(session: Session, case: Case) -> DocumentVersion:
-    version = session.get(DocumentVersion, case.current_version_id) if case.current_version_id else None
-    if version is None:
-        raise NotFound(f"案件 {case.number} 没有文稿版本")
-    return version
-
-
-def open_task(session: Session, case: Case) -> HumanTask | None:
-    return session.exec(
-        select(HumanTask).where(
-            HumanTask.case_id == case.id,
-            HumanTask.stage == case.stage,
-            HumanTask.round == case.round,
-            HumanTask.status == "open",
-        )
-    ).first()
-
-
-def enter_stage(session: Session, case: Case, definition: ProcessDefinition, stage_id: str, actor: Actor,
-                events: EventDates | None = None) -> None:
-    """Put the case in ``stage_id``: history row with its due date (counted from the event the
-    definition names), the gate's task, the audit event."""
-    assert case.id is not None
-    spec = definition.stage(stage_id)
-    due, complete = stage_due(definition, stage_id, local_today(), events or {}, case.round)
-    case.stage = stage_id
-    case.updated_at = utcnow()
-    if spec.kind == "end":
-        case.status = "closed"
-    session.add(case)
-    session.add(
-        StageEntry(case_id=case.id, stage=stage_id, round=case.round, due_on=due, due_complete=complete,
-                   left_at=utcnow() if spec.kind == "end" else None)
-    )
-    if spec.kind == "human":
-        version = current_version(session, case)
-        existing = session.exec(
-            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.stage == stage_id,
-                                    HumanTask.round == case.round)
-        ).first()
-        if existing is None:
-            session.add(
-                HumanTask(case_id=case.id, stage=stage_id, round=case.round, candidate_roles=list(spec.roles),
-                          due_on=due, version_id=version.id, version_sha256=version.sha256)
-            )
-    session.flush()
-    audit.append(
-        session, action="stage.entered", actor=actor.username, role="", channel=actor.channel, case_id=case.id,
-        payload={"stage": stage_id, "name": spec.name, "round": case.round,
-                 "due_on": due.isoformat() if due else None, "calendar_complete": complete},
-    )
-
-
-def _leave_stage(session: Session, case: Case, outcome: str, actor: str) -> None:
-    entry = session.exec(
-        select(StageEntry)
-        .where(StageEntry.case_id == case.id, StageEntry.stage == case.stage, col(StageEntry.left_at).is_(None))
-        .order_by(col(StageEntry.id).desc())
-    ).first()
-    if entry is not None:
-        entry.left_at = utcnow()
-        entry.outcome = outcome
-        entry.actor = actor
-        session.add(entry)
+from reviewkit.store.models import Case, Decision, utcnow
 
 
 @dataclass(frozen=True)
@@ -143,9 +65,6 @@ def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinio
     ``facts`` are recorded with the decision (only facts the case's definition declares are accepted);
     ``fact_lines`` are facts as people type them (``名称=值``), read here so that a malformed one is a
     refused, audited decision like any other. After the commit the stage's declared papers are made."""
-    from reviewkit.services.cases import get_case
-    from reviewkit.services.identity import consume_approval_code, note_code_failure, record_claim_refusal
-
     require_schema()
     decision = decision.strip()
     claim = who if isinstance(who, CodeClaim) else None
@@ -179,35 +98,20 @@ def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinio
         if bad_code is not None and claim is not None:
             note_code_failure(claim.username, *bad_code, channel=claim.channel, reason=str(err))
         elif actor is None or not actor.proven:
-            record_claim_refusal(who, "decision.refused", str(err), case_id=_case_id_of(case_ref), payload=details)
+            record_refusal(case_ref, who, channel_of(who), "decision.refused", str(err), details)
         else:
             record_refusal(case_ref, actor, actor.channel, "decision.refused", str(err),
                            {**details, "auth": actor.auth})
         raise
     # The stage's formal papers (审核意见书, 登记表, 正式文本, 备案报告, 修改对照稿 …), rendered from the
     # record just committed; a broken template is audited, never undoes the decision.
-    from reviewkit.services.documents import after_decision
 
     after_decision(result)
     return replace(result, flow_note=ports.wake_run(result.case_id, result.flow_run_id))
 
 
-def _case_id_of(case_ref: str | int) -> int | None:
-    from reviewkit.services.cases import get_case
-
-    try:
-        with session_scope() as session:
-            return get_case(session, case_ref).id
-    except (NotFound, InvalidInput):
-        return None
-
-
 def _apply_decision(session: Session, case: Case, decision: str, opinion: str, actor: Actor,
                     facts: dict[str, str]) -> DecisionResult:
-    from reviewkit.services.case_state import build_state, check_facts
-    from reviewkit.services.delegation import may_take_task
-    from reviewkit.services.identity import permission_matrix
-
     assert case.id is not None
     if case.status != "open":
         raise InvalidInput(f"案件 {case.number} 已结束，不能再作决定")
@@ -224,8 +128,6 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
         raise StoreError(f"案件 {case.number} 的决定记录推算出环节 {state.stage}，与登记的 {case.stage} 不符")
     # The stage's own record (审核意见书 …) counts as on file: the decision writes it below, once every
     # check has passed.
-    from reviewkit.services import documents
-    from reviewkit.services.document_context import Pending
 
     records = {name: kind for name, kind in documents.decision_records(spec.id).items()
                if state.evidence is not None and name not in state.evidence}
@@ -235,7 +137,6 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
                       facts=check_facts(definition, facts), calendar=work_calendar())
     assert move.decision is not None
     if move.decision.outcome == "pass":  # issue #11: officers' certificates still valid and covering the matter
-        from reviewkit.services.enforcement import require_certified
 
         require_certified(session, definition, move.state.facts, local_today())
     # Identity and duties (issue #7): the task's assignee, separation of duties, the matrix's cap.
@@ -262,8 +163,6 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
         case.facts = {**(case.facts or {}), **facts}
         session.add(case)
     if move.decision.outcome == "pass" and "officers" in definition.facts:
-        from reviewkit.services.enforcement import record_officers
-
         record_officers(session, case, local_today())
     if not move.complete:  # 会签/串签: a signature, the gate stays open for the others
         task.wakes += 1  # the waiting flow is resumed and must wait again under a new key
@@ -275,7 +174,7 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     task.status = "decided"
     task.decided_at = utcnow()
     session.add(task)
-    _leave_stage(session, case, decision, actor.username)
+    leave_stage(session, case, decision, actor.username)
     audit.append(session, action="decision.recorded", actor=actor.username, role=role, channel=actor.channel,
                  case_id=case.id, payload=payload)
     if spec.assigns_number and move.decision.outcome == "pass":
@@ -289,81 +188,12 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
 def _assign_number(session: Session, case: Case, actor: Actor) -> None:
     """统一编号 in the same transaction as the stage move: the gap-free register of
     ``services.numbering`` (a counter per 机关代字 and year, locked row; voided numbers never reused)."""
-    from reviewkit.services import numbering
-
     numbering.assign(session, case, actor, on=local_today())
-
-
-def record_refusal(case_ref: str | int | None, who: object, channel: str, action: str, reason: str,
-                   payload: dict[str, object]) -> None:
-    """Audit a refused attempt in its own transaction (the attempt itself was rolled back): in the
-    person's name when ``who`` is an actor whose identity was proved, otherwise as a claim
-    (``（未证实身份）`` with ``claimed_user``), never in the name of whoever was named."""
-    from reviewkit.services.cases import get_case
-
-    if isinstance(who, Actor) and who.proven:
-        username, channel = who.username, who.channel
-    else:
-        payload = {**payload, "claimed_user": claimed_name(who)}
-        username, channel = UNPROVEN, (who.channel if isinstance(who, Actor) else channel)
-
-    with session_scope(write=True) as session:
-        case_id: int | None = None
-        if case_ref is not None:
-            try:
-                case_id = get_case(session, case_ref).id
-            except NotFound:
-                case_id = None
-        audit.append(session, action=action, actor=username or "（未知）", channel=channel, case_id=case_id,
-                     payload={**payload, "case": str(case_ref), "reason": reason})
-
-
-def rebind_open_task(session: Session, case: Case, actor: Actor) -> None:
-    """A new version arrived: approvals of older versions are void, and an open gate now decides
-    on the new version."""
-    version = current_version(session, case)
-    void_stale_approvals(session, case, version, actor)
-    task = open_task(session, case)
-    if task is None:
-        return
-    if task.version_sha256 == version.sha256:
-        return
-    old = task.version_sha256
-    task.version_id, task.version_sha256 = version.id, version.sha256
-    session.add(task)
-    audit.append(session, action="task.rebound", actor=actor.username, channel=actor.channel, case_id=case.id,
-                 payload={"task_id": task.id, "stage": task.stage, "old_sha256": old, "new_sha256": version.sha256})
-
-
-AUTHORING_ROLES = frozenset({"drafter", "unit_head"})
-
-
-def void_stale_approvals(session: Session, case: Case, version: DocumentVersion, actor: Actor) -> list[int]:
-    """Mark void every approval (outcome ``pass``) given on another version at a reviewing stage
-    (one whose roles are not only the authoring side's): a decision binds to the exact text."""
-    definition = definition_of(case)
-    reviewing = {s.id for s in definition.stages if s.kind == "human" and not set(s.roles) <= AUTHORING_ROLES}
-    stale = session.exec(select(Decision).where(
-        Decision.case_id == case.id, Decision.outcome == "pass", col(Decision.voided_at).is_(None),
-        col(Decision.stage).in_(reviewing), Decision.version_sha256 != version.sha256)).all()
-    if not stale:
-        return []
-    reason = f"文稿已更新为第 {version.seq} 稿（SHA-256 {version.sha256[:16]}…），对旧稿的批准失效"
-    for d in stale:
-        d.voided_at, d.voided_reason = utcnow(), reason
-        session.add(d)
-    ids = [d.id or 0 for d in stale]
-    audit.append(session, action="decision.voided", actor=actor.username, channel=actor.channel, case_id=case.id,
-                 payload={"decision_ids": ids, "stages": sorted({d.stage for d in stale}),
-                          "new_sha256": version.sha256, "reason": reason})
-    return ids
 
 
 def run_auto_stage(case_id: int) -> str | None:
     """Run the case's current automatic stage (pre-review) and move on. Idempotent: a case that is not
     in an automatic stage is left alone; findings of a version are stored once."""
-    from reviewkit.services.prereview import review_version
-
     require_schema()
     with session_scope(write=True) as session:
         case = session.get(Case, case_id, with_for_update=True)  # two processes on one case: one does it
@@ -374,13 +204,11 @@ def run_auto_stage(case_id: int) -> str | None:
             return None
         version = current_version(session, case)
         review_version(session, case, version)
-        _leave_stage(session, case, "完成", SYSTEM_ACTOR.username)
-        from reviewkit.services.case_state import build_state
+        leave_stage(session, case, "完成", SYSTEM_ACTOR.username)
 
         move = advance_auto(definition, build_state(session, case), calendar=work_calendar())
         enter_stage(session, case, definition, move.state.stage, SYSTEM_ACTOR, events=move.state.events)
         return move.state.stage
-
 
 
 def stage_kind(case_id: int) -> str:

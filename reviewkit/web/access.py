@@ -18,7 +18,8 @@ from sqlmodel import Session, col, or_, select
 from reviewkit.errors import PermissionDenied
 from reviewkit.services.actors import Actor
 from reviewkit.services.delegation import may_take_task
-from reviewkit.services.workflow import AUTHORING_ROLES, definition_of
+from reviewkit.services.kernel import definition_of
+from reviewkit.services.stages import AUTHORING_ROLES
 from reviewkit.store.models import Attachment, Case, Decision, DocumentVersion, HumanTask
 
 

@@ -21,7 +21,7 @@ from sqlmodel import select
 from reviewkit.errors import InvalidInput, NotFound, OrchestrationError, PermissionDenied
 from reviewkit.services import attachments as attachment_service
 from reviewkit.services import cases as case_service
-from reviewkit.services import consultation, documents, identity, queries, workflow
+from reviewkit.services import consultation, documents, identity, kernel, packages, queries, stages, workflow
 from reviewkit.services.actors import Actor
 from reviewkit.services.deadlines import work_calendar
 from reviewkit.services.delegation import may_take_task
@@ -60,7 +60,7 @@ def _audit(actor: Actor, action: str, case_id: int | None, payload: dict[str, ob
 
 def refuse(actor: Actor | None, what: str, reason: str, case_ref: str | None = None) -> None:
     """Audit a refusal that happened in the workbench itself (CSRF, access, a bad upload)."""
-    workflow.record_refusal(case_ref, actor if actor else "（未登录）", CHANNEL, "web.refused", reason,
+    kernel.record_refusal(case_ref, actor if actor else "（未登录）", CHANNEL, "web.refused", reason,
                             {"attempted": what, "auth": actor.auth if actor else ""})
 
 
@@ -74,7 +74,7 @@ class Task:
 
 
 def inbox(actor: Actor) -> list[Task]:
-    today = workflow.local_today()
+    today = kernel.local_today()
     cal = work_calendar()
     rows = []
     for item in load_inbox(actor):
@@ -164,7 +164,7 @@ def case_page(actor: Actor, number: str) -> CasePage:
     require_schema()
     with session_scope() as session:
         case = _case_for(session, actor, number)
-        definition = workflow.definition_of(case)
+        definition = kernel.definition_of(case)
         gate = _gate(session, actor, case, definition)
         evidence = attachment_service.evidence_names(definition)
         flags = dict(definition.flags)
@@ -172,9 +172,9 @@ def case_page(actor: Actor, number: str) -> CasePage:
     detail = queries.case_detail(number)
     latest = max(detail.versions, key=lambda v: v["seq"], default=None)
     findings = _findings_in_text(detail, latest) if latest else []
-    may_submit = bool(actor.roles & workflow.AUTHORING_ROLES) and detail.case.status == "open"
+    may_submit = bool(actor.roles & stages.AUTHORING_ROLES) and detail.case.status == "open"
     # as services.attachments.attach allows: the current stage's people (or an admin) put materials on file
-    may_attach = detail.case.status == "open" and bool(actor.roles & (stage_roles | {"admin"} | workflow.AUTHORING_ROLES))
+    may_attach = detail.case.status == "open" and bool(actor.roles & (stage_roles | {"admin"} | stages.AUTHORING_ROLES))
     return CasePage(detail=detail, materials=documents.list_materials(number),
                     comments=consultation.list_comments(number), gate=gate, run_url=run_url(detail.flow_run_id),
                     evidence_names=evidence, may_submit=may_submit, may_attach=may_attach,
@@ -219,7 +219,7 @@ def _gate(session: object, actor: Actor, case: Case, definition: object) -> Gate
     from reviewkit.domain.process import ProcessDefinition
 
     assert isinstance(session, Session) and isinstance(definition, ProcessDefinition)
-    task = workflow.open_task(session, case)
+    task = kernel.open_task(session, case)
     if task is None or not set(task.candidate_roles) & actor.roles:
         return None
     try:
@@ -230,14 +230,14 @@ def _gate(session: object, actor: Actor, case: Case, definition: object) -> Gate
     left = None
     if task.due_on:
         try:
-            left = work_calendar().working_days_between(workflow.local_today(), task.due_on)
+            left = work_calendar().working_days_between(kernel.local_today(), task.due_on)
         except InvalidInput:
             left = None
     choices = [Choice(d.label, d.outcome, d.waive_evidence, [r.fact for r in d.requires if r.fact]) for d in spec.decisions]
     return Gate(stage=spec.id, stage_name=spec.name, round=task.round,
                 due_on=task.due_on.isoformat() if task.due_on else None, working_days_left=left, choices=choices,
                 evidence=list(spec.evidence), papers=[k.title for k in _papers_for(spec.id, spec.evidence)],
-                facts=dict(definition.facts), drafting_side=set(spec.roles) <= workflow.AUTHORING_ROLES)
+                facts=dict(definition.facts), drafting_side=set(spec.roles) <= stages.AUTHORING_ROLES)
 
 
 def _papers_for(stage: str, evidence: tuple[str, ...] | list[str]) -> list[documents.Kind]:
@@ -281,7 +281,7 @@ def material_bytes(actor: Actor, number: str, material_id: int) -> tuple[str, by
 
 def package_bytes(actor: Actor, number: str) -> tuple[str, bytes]:
     check_access(actor, number)
-    data, _ = documents.make_package(number, actor)
+    data, _ = packages.build_package(number, actor)
     return f"备案材料包-{number}.zip", data
 
 

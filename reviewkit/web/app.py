@@ -18,23 +18,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from reviewkit.errors import (
-    InvalidInput,
-    NotFound,
-    OrchestrationError,
-    PermissionDenied,
     ReviewkitError,
-    StoreError,
-    TransitionNotAllowed,
 )
 from reviewkit.orchestration.runs import install as install_waker
 from reviewkit.settings import get_settings
-from reviewkit.web import actions
+from reviewkit.web import actions, routes_auth, routes_case, routes_drafting
 from reviewkit.web.cookies import cookie_secure
+from reviewkit.web.responses import status_of
 from reviewkit.web.sessions import SESSION_COOKIE, SessionStore, WebSession
 
 HERE = Path(__file__).resolve().parent
-STATUS = {NotFound: 404, PermissionDenied: 403, InvalidInput: 400, TransitionNotAllowed: 409, StoreError: 503,
-          OrchestrationError: 502}
 
 
 class LoginRequired(Exception):
@@ -44,13 +37,6 @@ class LoginRequired(Exception):
 
 class CsrfRefused(Exception):
     pass
-
-
-def status_of(err: ReviewkitError) -> int:
-    for kind, code in STATUS.items():
-        if isinstance(err, kind):
-            return code
-    return 400
 
 
 def create_app(store: SessionStore | None = None) -> FastAPI:
@@ -130,8 +116,6 @@ def create_app(store: SessionStore | None = None) -> FastAPI:
 
     # --- routes --------------------------------------------------------------------------------
 
-    from reviewkit.web import routes_auth, routes_case, routes_drafting
-
     for module in (routes_auth, routes_drafting, routes_case):  # /cases/new before /cases/{number}
         module.register(app, page=page, need_session=need_session, posted=posted, sessions=sessions,
                         cookie_secure=cookie_secure)
@@ -163,20 +147,3 @@ def local_time(value: str | None) -> str:
     return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
 
 
-def attachment(filename: str, data: bytes, media_type: str) -> Response:
-    """A download with the file's own (Chinese) name: RFC 6266 ``filename*`` plus an ASCII fallback."""
-    fallback = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in filename) or "download"
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff",
-                             "Cache-Control": "no-store"})
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def media_type(filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    return {".docx": DOCX, ".zip": "application/zip", ".txt": "text/plain; charset=utf-8",
-            ".md": "text/markdown; charset=utf-8", ".csv": "text/csv; charset=utf-8"}.get(suffix,
-                                                                                         "application/octet-stream")

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from reviewkit.errors import NotFound, ReviewkitError
 from reviewkit.web import actions
+from reviewkit.web.responses import attachment, media_type, status_of
 from reviewkit.web.sessions import SessionStore
 
 
@@ -27,7 +28,6 @@ def _text(form: Any, name: str) -> str:
 
 def register(app: FastAPI, *, page: Callable[..., Response], need_session: Callable[[Request], Any],
              posted: Callable[..., Any], sessions: SessionStore, cookie_secure: Callable[[Request], bool]) -> None:
-    from reviewkit.web.app import attachment, media_type, status_of
 
     @app.get("/inbox")
     def inbox(request: Request) -> Response:

@@ -15,6 +15,7 @@ from reviewkit.errors import InvalidInput, ReviewkitError
 from reviewkit.services.consultation import NewComment
 from reviewkit.settings import get_settings
 from reviewkit.web import actions
+from reviewkit.web.responses import status_of
 from reviewkit.web.sessions import SessionStore
 
 
@@ -34,7 +35,6 @@ def _text(form: Any, name: str) -> str:
 
 def register(app: FastAPI, *, page: Callable[..., Response], need_session: Callable[[Request], Any],
              posted: Callable[..., Any], sessions: SessionStore, cookie_secure: Callable[[Request], bool]) -> None:
-    from reviewkit.web.app import status_of
 
     def new_form(request: Request, *, error: str = "", form: dict[str, Any] | None = None,
                  status_code: int = 200) -> Response:

@@ -120,7 +120,7 @@ def test_json_is_unchanged_from_the_orm_rows_printed_one_by_one(db_url: str, cap
     _seed()
     for kwargs in ({}, {"status": "open"}, {"kind": "major_decision"}, {"limit": 4}):
         orm = [asdict(s) for s in queries.orm_list(kwargs.get("status"), kwargs.get("kind"), kwargs.get("limit"))]  # type: ignore[arg-type]
-        assert case_rows.list_case_rows(**kwargs) == orm, kwargs  # type: ignore[arg-type]
+        assert fast.list_case_rows(**kwargs) == orm, kwargs  # type: ignore[arg-type]
         encoder = json.JSONEncoder(ensure_ascii=False, default=str)
         expected = "[\n" + ",\n".join("  " + encoder.encode(r) for r in orm) + "\n]\n"
         argv = ["case", "list", "--json"] + [f"--{k}={v}" for k, v in kwargs.items()]

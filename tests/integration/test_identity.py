@@ -412,7 +412,7 @@ PERSON = {"start_case": "drafter1", "submit_version": "drafter1", "attach": "cou
 
 
 def _call(service: str, who: object, case_id: int, tmp_path: Path) -> None:
-    from reviewkit.services import consultation, documents, numbering
+    from reviewkit.services import consultation, documents, numbering, packages
     from reviewkit.services.attachments import attach
     from reviewkit.services.consultation import NewComment
 
@@ -431,7 +431,7 @@ def _call(service: str, who: object, case_id: int, tmp_path: Path) -> None:
     elif service == "numbering.void":
         numbering.void("某财规〔2026〕1号", "印错", who)  # type: ignore[arg-type]
     elif service == "make_package":
-        documents.make_package(case_id, who, out=tmp_path / "package.zip")  # type: ignore[arg-type]
+        packages.build_package(case_id, who, out=tmp_path / "package.zip")  # type: ignore[arg-type]
     elif service == "issue_approval_code":
         identity.issue_approval_code(who, case_id, "legality_review", 1)  # type: ignore[arg-type]
 

@@ -45,11 +45,11 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Clock]:
             moment = datetime.combine(_Clock.today, time(10, 0), TZ)
             return moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)  # type: ignore[arg-type]
 
-    import reviewkit.services.workflow as workflow
+    import reviewkit.services.kernel as kernel
     import reviewkit.store.models as models
 
     monkeypatch.setattr(models, "datetime", Frozen)
-    monkeypatch.setattr(workflow, "datetime", Frozen)
+    monkeypatch.setattr(kernel, "datetime", Frozen)  # local_today()
     yield _Clock()
 
 

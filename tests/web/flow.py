@@ -30,7 +30,7 @@ def samples() -> Path:
 
 
 def consultation_facts() -> str:
-    from reviewkit.services.workflow import local_today
+    from reviewkit.services.kernel import local_today
 
     today = local_today()
     return "\n".join([f"consultation_start={(today - timedelta(days=42)).isoformat()}",
