@@ -73,3 +73,64 @@ def test_every_channel_decides_through_the_one_pipeline() -> None:
                for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Decision"}
     assert writers == {"reviewkit/services/workflow.py"}
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+
+
+def _reviewkit_imports(path: Path, modules: set[str]) -> list[tuple[str, bool]]:
+    """The reviewkit modules ``path`` imports, each with whether the import sits inside a function
+    (imports for type checkers only are not imports)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    inside = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+              for n in ast.walk(f)}
+    typing_only = {id(n) for f in ast.walk(tree) if isinstance(f, ast.If) and isinstance(f.test, ast.Name)
+                   and f.test.id == "TYPE_CHECKING" for n in ast.walk(f)}
+    found: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        targets: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.startswith("reviewkit"):
+            targets = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
+                       for a in node.names]
+        elif isinstance(node, ast.Import):
+            targets = [a.name for a in node.names if a.name.startswith("reviewkit")]
+        found += [(t, id(node) in inside) for t in targets if t in modules]
+    return found
+
+
+def _graph() -> dict[str, list[tuple[str, bool]]]:
+    paths = {_module_name(p): p for p in (REPO / "reviewkit").rglob("*.py")}
+    return {m: _reviewkit_imports(p, set(paths)) for m, p in paths.items()}
+
+
+def test_no_import_cycle_in_reviewkit() -> None:
+    """Issue #12: the package is layered. Imports inside functions count too: they are cycles waiting
+    for the first caller."""
+    graph = {m: {t for t, _ in deps if t != m} for m, deps in _graph().items()}
+    done: set[str] = set()
+
+    def walk(module: str, path: list[str]) -> None:
+        if module in path:
+            raise AssertionError("import cycle: " + " → ".join([*path[path.index(module):], module]))
+        if module in done:
+            return
+        for target in sorted(graph.get(module, ())):
+            walk(target, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        walk(module, [])
+
+
+# The one exception, for startup time: ``case list`` reads through ``queries`` without importing the
+# ORM (bench/case_list.py), so ``queries`` imports ``kernel`` (SQLModel) where a case is shown in full.
+LAZY_FOR_STARTUP = {("reviewkit.services.queries", "reviewkit.services.kernel")}
+
+
+def test_services_import_each_other_at_the_top() -> None:
+    inner = {(m, t) for m, deps in _graph().items() if m.startswith("reviewkit.services")
+             for t, in_function in deps if in_function and t.startswith("reviewkit.services")}
+    assert inner <= LAZY_FOR_STARTUP, sorted(inner - LAZY_FOR_STARTUP)
