@@ -163,9 +163,11 @@ def _record_comments(case_id: int, username: str) -> None:
 def _put_on_file(case_id: int, case_number: str, name: str, step: ScriptedStep) -> None:
     """The material as the office would file it: rendered from the record where reviewkit has a template
     (审核意见书 … with the decision about to be made), else a short stand-in Word document."""
+    from reviewkit.domain.papers import papers_of_stage
     from reviewkit.errors import InvalidInput as NoKind
     from reviewkit.services.document_context import Pending
     from reviewkit.services.documents import file_document, kind_of
+    from reviewkit.services.paper_stages import paper_definition
     from reviewkit.store.models import Attachment
 
     try:
@@ -176,9 +178,10 @@ def _put_on_file(case_id: int, case_number: str, name: str, step: ScriptedStep) 
         attachments.attach(case_id, name, _material(case_number, name, step), sample_person(case_id, step.username))
         return
     with session_scope() as session:  # 备案报告, 正式文本: already rendered when the number was assigned
+        case = cases.get_case(session, case_id)
         if session.exec(select(Attachment.id).where(Attachment.case_id == case_id, Attachment.name == name,
                                                     col(Attachment.generated).is_(True))).first() is not None \
-                and kind.stage != cases.get_case(session, case_id).stage:
+                and kind.id not in papers_of_stage(paper_definition(case), case.stage):
             return
     facts = _consultation() if name == "征求意见采纳情况" else step.facts
     file_document(case_id, name, sample_person(case_id, step.username),

@@ -14,10 +14,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from reviewkit.documents import render as engine
+from reviewkit.domain.papers import PAPERS, papers_after, papers_of_stage, papers_on_entering
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services import document_context as ctx
 from reviewkit.services.actors import SYSTEM_ACTOR, Actor, acting
 from reviewkit.services.document_context import Pending
+from reviewkit.services.paper_stages import paper_definition
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
 from reviewkit.store.db import require_schema, session_scope
@@ -37,29 +39,22 @@ class Kind:
     id: str
     title: str  # the paper's name and its template's file name
     attach_as: str  # the material name it is filed under (an evidence name where there is one)
-    stage: str  # the stage whose decision it records
-    build: Builder | None  # None: composed in code (修改对照稿, 全过程记录)
+    basis: str  # what asks for it (reviewkit.domain.papers)
+    build: Builder | None  # None: composed in code (修改对照稿, 全过程记录, 备案材料包)
 
 
-KINDS = [
-    Kind("opinion", "合法性审核意见书", "审核意见书", "legality_review", ctx.opinion),
-    Kind("risk", "风险评估报告", "风险评估报告", "risk_assessment", ctx.risk),
-    Kind("consultation", "征求意见采纳情况表", "征求意见采纳情况", "consultation", ctx.consultation),
-    Kind("fair_competition", "公平竞争审查表", "公平竞争审查结论", "fair_competition", ctx.fair_competition),
-    Kind("deliberation", "集体审议记录摘录", "集体审议记录", "deliberation", ctx.deliberation),
-    Kind("register", "规范性文件登记表", "规范性文件登记表", "publication", ctx.register),
-    Kind("official_text", "正式文本", "正式文本", "publication", ctx.official_text),
-    Kind("filing_report", "备案报告", "备案报告", "publication", ctx.filing_report),
-    Kind("redline", "修改对照稿", "修改对照稿", "revision", None),
-    Kind("audit_record", "全过程记录", "全过程记录", "filing", None),
-    Kind("disclosure_reply", "政府信息公开申请答复书", "政府信息公开申请答复书", "delivery", _disclosure_reply),
-]
-AFTER_DECISION = {"consultation": ["consultation"], "fair_competition": ["fair_competition"],
-                  "legality_review": ["opinion"], "risk_assessment": ["risk"], "deliberation": ["deliberation"],
-                  "publication": ["register", "official_text", "filing_report"], "revision": ["redline"]}
-# Papers made when a case enters a stage, whichever decision led there (依申请公开: the reply letter
-# is on file before 答复送达, where it is the required material).
-ON_ENTER = {"delivery": ["disclosure_reply"], "delivery_ext": ["disclosure_reply"]}
+# The renderers (code) of the papers a process definition may declare (data: ``papers`` and
+# ``papers_on_enter`` of its stages); names and bases come from ``reviewkit.domain.papers``.
+RENDERERS: dict[str, Builder | None] = {
+    "opinion": ctx.opinion, "risk": ctx.risk, "consultation": ctx.consultation,
+    "fair_competition": ctx.fair_competition, "deliberation": ctx.deliberation, "register": ctx.register,
+    "official_text": ctx.official_text, "filing_report": ctx.filing_report, "redline": None, "audit_record": None,
+    "disclosure_reply": _disclosure_reply, "package": None,
+}
+PAPER_KINDS: dict[str, Kind] = {p.id: Kind(p.id, p.title, p.attach_as, p.basis, RENDERERS[p.id])
+                                for p in PAPERS.values()}
+# The papers rendered one at a time (doc render / file / templates); the 备案材料包 is ``make_package``'s.
+KINDS = [k for k in PAPER_KINDS.values() if k.id != "package"]
 FILE_ROLES = frozenset({"admin", "filing_clerk"})
 
 
@@ -160,15 +155,48 @@ def file_document(case_ref: str | int, kind_name: str, by: Actor, *, pending: Pe
         raise
 
 
+def stage_papers(case: Case, stage_id: str) -> list[Kind]:
+    """The papers of a stage that are among its required materials and rendered from a template (the
+    审核意见书 at 合法性审核): the workbench previews them with the decision and files the confirmed copy.
+    They are the stage's declared ``papers`` and ``papers_on_enter``."""
+    definition = paper_definition(case)
+    evidence = definition.stage(stage_id).evidence
+    return [PAPER_KINDS[i] for i in papers_of_stage(definition, stage_id)
+            if PAPER_KINDS[i].build is not None and PAPER_KINDS[i].attach_as in evidence]
+
+
 def after_decision(result: Any) -> list[str]:
-    """The papers a decision produces, rendered from the committed record and put on file. Runs after
-    the decision's commit: a failure (a template broken in editing) is audited and reported, and the
-    decision stands. Papers already generated for that stage and round are not made twice."""
+    """The papers a decision produces, as the case's process definition declares them: the ``papers`` of
+    the stage it leaves and the ``papers_on_enter`` of the stage it enters, rendered from the committed
+    record and put on file. Runs after the decision's commit: a failure (a template broken in editing)
+    is audited and reported, and the decision stands. Papers already generated for that stage and round
+    are not made twice."""
     if result.waiting_for or result.from_stage == result.to_stage:
         return []
-    wanted = list(AFTER_DECISION.get(result.from_stage, [])) + ON_ENTER.get(result.to_stage, [])
+    with session_scope() as session:
+        case = session.get(Case, result.case_id)
+        if case is None:
+            return []
+        definition = paper_definition(case)
+    wanted = list(papers_after(definition, result.from_stage)) + list(papers_on_entering(definition, result.to_stage))
+    made = _render_on_file(result, [k for k in wanted if k != "package"])
+    if "package" in wanted:
+        try:
+            make_package(result.case_id, SYSTEM_ACTOR, store=True)
+            made.append(PAPER_KINDS["package"].title)
+        except Exception as err:  # noqa: BLE001
+            with session_scope(write=True) as session:
+                audit.append(session, action="document.failed", actor=SYSTEM_ACTOR.username, channel="system",
+                             case_id=result.case_id,
+                             payload={"kind": PAPER_KINDS["package"].title, "reason": str(err)[:500]})
+    return made
+
+
+def _render_on_file(result: Any, wanted: list[str]) -> list[str]:
+    """Render the template and code papers of a decision and put them on file (the 备案材料包 is made
+    apart: it reads what these put on file)."""
     made: list[str] = []
-    if not wanted and result.to_stage != "filed":
+    if not wanted:
         return made
     with session_scope(write=True) as session:
         case = session.get(Case, result.case_id)
@@ -178,7 +206,7 @@ def after_decision(result: Any) -> list[str]:
                             .order_by(col(Decision.id).desc())).first()
         round_ = last.round if last else case.round
         for kind_id in wanted:
-            kind = kind_of(kind_id)
+            kind = PAPER_KINDS[kind_id]
             if kind_id == "consultation" and ctx.consultation_summary(session, case)["总数"] == "0":
                 continue
             exists = session.exec(select(Attachment.id).where(
@@ -196,14 +224,6 @@ def after_decision(result: Any) -> list[str]:
                     continue
                 audit.append(session, action="document.failed", actor=SYSTEM_ACTOR.username, channel="system",
                              case_id=case.id, payload={"kind": kind.title, "reason": str(err)[:500]})
-    if result.to_stage in ("filed",):
-        try:
-            make_package(result.case_id, SYSTEM_ACTOR, store=True)
-            made.append("备案材料包")
-        except Exception as err:  # noqa: BLE001
-            with session_scope(write=True) as session:
-                audit.append(session, action="document.failed", actor=SYSTEM_ACTOR.username, channel="system",
-                             case_id=result.case_id, payload={"kind": "备案材料包", "reason": str(err)[:500]})
     return made
 
 
