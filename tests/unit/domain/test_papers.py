@@ -7,7 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+import reviewkit.cli.process  # noqa: F401  (attaches the commands)
+from reviewkit.cli import app
 from reviewkit.domain.papers import (
     PAPERS,
     adopt_papers,
@@ -131,3 +134,10 @@ def test_a_case_on_an_old_snapshot_renders_what_the_current_file_declares() -> N
                    stage="drafting", process_version=nd.version, process_fingerprint=nd.fingerprint,
                    process_snapshot=nd.source)
     assert paper_definition(current) == nd
+
+
+def test_process_show_lists_each_stages_papers_with_their_basis() -> None:
+    result = CliRunner().invoke(app, ["process", "show", "normative_document"])
+    assert result.exit_code == 0, result.output
+    assert "决定后生成文书：合法性审核意见书；依据：国办发〔2018〕115号" in result.output
+    assert "进入时生成文书：备案材料包" in result.output
