@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from reviewkit.cli.root import app
+from reviewkit.domain.papers import PAPERS
 from reviewkit.domain.process import check_definition, list_definitions, load_definition
 from reviewkit.domain.process_draw import to_mermaid
 from reviewkit.domain.process_model import ProcessDefinition, StageSpec
@@ -87,6 +88,8 @@ def _describe(definition: ProcessDefinition) -> None:
                          + (f"（{s.minimum.basis}）" if s.minimum.basis else ""))
         if s.evidence:
             lines.append(f"须提交材料：{'、'.join(s.evidence)}")
+        lines += [f"决定后生成文书：{PAPERS[i].title}；依据：{PAPERS[i].basis}" for i in s.papers]
+        lines += [f"进入时生成文书：{PAPERS[i].title}；依据：{PAPERS[i].basis}" for i in s.papers_on_enter]
         lines += [f"进入前提〔{p.id}〕：{p.title}" for p in s.requires]
         for d in s.decisions:
             lines.append(f"决定：{d.label} → {definition.stage(d.target).name}（{_OUTCOME[d.outcome]}）")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
+from reviewkit.domain.papers import paper_problems
 from reviewkit.domain.process_model import Precondition, ProcessDefinition, StageSpec
 from reviewkit.domain.roles import ROLE_NAMES
 
@@ -95,6 +96,8 @@ def _check_stage(
     if stage.deadline is not None and stage.deadline.restarted_by not in (None, *events):
         add(f"{key}.deadline.restarted_by", f"未知事件 {stage.deadline.restarted_by}")
     _check_policy(stage, key, add)
+    for pkey, message in paper_problems(stage):
+        add(pkey, message)
     for i, pre in enumerate(stage.requires):
         _check_precondition(definition, pre, f"{key}.requires[{i}]", events, add)
 

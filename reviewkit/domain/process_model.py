@@ -123,6 +123,10 @@ class StageSpec(BaseModel):
     approval: ApprovalPolicy = ApprovalPolicy()
     requires: tuple[Precondition, ...] = ()
     basis: str = ""
+    #: Papers (ids of ``reviewkit.domain.papers.PAPERS``) rendered after a decision of this stage moves
+    #: the case on, and those made when a decision moves the case into this stage.
+    papers: tuple[str, ...] = ()
+    papers_on_enter: tuple[str, ...] = ()
 
     def decision(self, label: str) -> DecisionSpec:
         for d in self.decisions:

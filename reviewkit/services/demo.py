@@ -8,12 +8,14 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from reviewkit.domain.papers import papers_of_stage
 from reviewkit.errors import InvalidInput
 from reviewkit.services import attachments, cases, identity, kernel, workflow
 from reviewkit.services.actors import Actor
 from reviewkit.services.consultation import NewComment, add
 from reviewkit.services.document_context import Pending
 from reviewkit.services.documents import file_document, kind_of
+from reviewkit.services.paper_stages import paper_definition
 from reviewkit.services.roster import import_roster
 from reviewkit.settings import get_settings
 from reviewkit.store.db import require_schema, session_scope
@@ -175,9 +177,10 @@ def _put_on_file(case_id: int, case_number: str, name: str, step: ScriptedStep) 
         attachments.attach(case_id, name, _material(case_number, name, step), sample_person(case_id, step.username))
         return
     with session_scope() as session:  # 备案报告, 正式文本: already rendered when the number was assigned
+        case = kernel.get_case(session, case_id)
         if session.exec(select(Attachment.id).where(Attachment.case_id == case_id, Attachment.name == name,
                                                     col(Attachment.generated).is_(True))).first() is not None \
-                and kind.stage != kernel.get_case(session, case_id).stage:
+                and kind.id not in papers_of_stage(paper_definition(case), case.stage):
             return
     facts = _consultation() if name == "征求意见采纳情况" else step.facts
     file_document(case_id, name, sample_person(case_id, step.username),

@@ -20,6 +20,7 @@ from reviewkit.errors import ConfigError
 from reviewkit.rules.document import ParsedDocument
 from reviewkit.services.case_state import local_date
 from reviewkit.services.kernel import current_version, definition_of, local_today
+from reviewkit.services.paper_stages import paper_stages
 from reviewkit.services.register import terms_of
 from reviewkit.settings import get_settings
 from reviewkit.store import blobs
@@ -34,8 +35,9 @@ from reviewkit.store.models import (
     User,
 )
 
+# The conclusions a paper ticks, by paper id (the stage that decides them is the one declaring the paper).
 CONCLUSIONS = {
-    "legality_review": ("合法", "应当予以修改", "不合法"),
+    "opinion": ("合法", "应当予以修改", "不合法"),
     "fair_competition": ("符合", "不符合"),
 }
 # Only 未经审核 or 经审核不合法 bars 集体审议 (国办发〔2018〕37号 三(六)); 115号 lets the drafter adopt an opinion in
@@ -124,12 +126,17 @@ def _name(session: Session, username: str | None) -> str:
     return user.display_name if user else (username or "")
 
 
-def decision_at(session: Session, case: Case, stage: str, pending: Pending | None = None,
-                round_: int | None = None) -> DecisionView | None:
+def decision_for(session: Session, case: Case, paper: str, pending: Pending | None = None,
+                 round_: int | None = None) -> DecisionView | None:
+    """The latest decision ``paper`` records: of the stage(s) whose definition declares it (the
+    ``opinion``'s stage is the review stage), or the ``pending`` one being previewed."""
     if pending is not None:
         return DecisionView(pending.decision, pending.opinion, pending.username, _name(session, pending.username),
                             local_today(), current_version(session, case), case.round)
-    query = select(Decision).where(Decision.case_id == case.id, Decision.stage == stage)
+    stages = paper_stages(case, paper)
+    if not stages:
+        return None
+    query = select(Decision).where(Decision.case_id == case.id, col(Decision.stage).in_(stages))
     if round_ is not None:
         query = query.where(Decision.round == round_)
     d = session.exec(query.order_by(col(Decision.id).desc())).first()
@@ -141,8 +148,8 @@ def decision_at(session: Session, case: Case, stage: str, pending: Pending | Non
                         d.round)
 
 
-def _ticks(stage: str, label: str) -> str:
-    return "　".join(("☑" if c == label else "☐") + c for c in CONCLUSIONS[stage])
+def _ticks(paper: str, label: str) -> str:
+    return "　".join(("☑" if c == label else "☐") + c for c in CONCLUSIONS[paper])
 
 
 def _seq(view: DecisionView | None) -> str:
@@ -178,7 +185,7 @@ def findings(session: Session, version: DocumentVersion | None) -> list[dict[str
 
 
 def opinion(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
-    view = decision_at(session, case, "legality_review", pending)
+    view = decision_for(session, case, "opinion", pending)
     label = view.label if view else "（尚未审核）"
     ctx = base(session, case, pending)
     round_ = view.round if view else case.round
@@ -187,7 +194,7 @@ def opinion(session: Session, case: Case, pending: Pending | None = None) -> dic
         "文号": _opinion_number(session, case, ctx["机关"], view, pending), "结论": label,
         "收文日期": official_date(received) if received else "（未记录）",
         "材料": _materials_received(session, case, view, received),
-        "勾选": _ticks("legality_review", label), "结论说明": CONCLUSION_NOTES.get(label, ""),
+        "勾选": _ticks("opinion", label), "结论说明": CONCLUSION_NOTES.get(label, ""),
         "意见": view.opinion if view and view.opinion else "（无）", "审核人": view.actor_name if view else "",
         "日期": official_date(view.on) if view else "", "稿次": _seq(view),
         "审核依据": ctx["机关"].get("审核依据", ""), "轮次": str(round_),
@@ -199,7 +206,8 @@ def opinion(session: Session, case: Case, pending: Pending | None = None) -> dic
 
 def _review_entered(session: Session, case: Case, round_: int) -> date | None:
     """收文日期: the day the draft reached the 审核机构 in this round."""
-    entry = session.exec(select(StageEntry).where(StageEntry.case_id == case.id, StageEntry.stage == "legality_review",
+    entry = session.exec(select(StageEntry).where(StageEntry.case_id == case.id,
+                                                  col(StageEntry.stage).in_(paper_stages(case, "opinion")),
                                                   StageEntry.round == round_)
                          .order_by(col(StageEntry.id).desc())).first()
     return local_date(entry.entered_at) if entry else None
@@ -213,8 +221,11 @@ def _opinion_number(session: Session, case: Case, office_values: dict[str, str],
     if not code or view is None:
         return ""
 
+    # Every case's opinions share the office's series; their stages are read from this case's definition
+    # (the shipped processes all review at a stage of the same id).
     rows = session.exec(select(Decision.id, Decision.created_at, Decision.case_id, Decision.round)
-                        .where(Decision.stage == "legality_review", col(Decision.decision).in_(OPINION_LABELS))
+                        .where(col(Decision.stage).in_(paper_stages(case, "opinion")),
+                               col(Decision.decision).in_(OPINION_LABELS))
                         .order_by(col(Decision.id))).all()
     year = view.on.year
     same_year = [r for r in rows if local_date(r[1]).year == year]
@@ -264,16 +275,16 @@ def _procedure_record(session: Session, case: Case, pending: Pending | None) -> 
         out.append(f"缩短征求意见期限的理由：{summary['紧急情况说明']}")
     flags = set(case.flags)
     if "touches_business" in flags:
-        fc = decision_at(session, case, "fair_competition")
+        fc = decision_for(session, case, "fair_competition")
         out.append(f"已进行公平竞争审查，结论为“{fc.label}”" if fc else "未见公平竞争审查结论")
     if "risk_flagged" in flags:
-        ra = decision_at(session, case, "risk_assessment")
+        ra = decision_for(session, case, "risk")
         out.append("起草单位已进行风险评估并报送评估报告" if ra else "未见风险评估报告")
     return out
 
 
 def risk(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
-    view = decision_at(session, case, "risk_assessment", pending)
+    view = decision_for(session, case, "risk", pending)
     ctx = base(session, case, pending)
     label = view.label if view else "（尚未评估）"
     ctx["评估"] = {"结论": label, "意见": view.opinion if view and view.opinion else "（无）",
@@ -310,7 +321,7 @@ def consultation(session: Session, case: Case, pending: Pending | None = None) -
 
 
 def fair_competition(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
-    view = decision_at(session, case, "fair_competition", pending)
+    view = decision_for(session, case, "fair_competition", pending)
     ctx = base(session, case, pending)
     label = view.label if view else "（尚未审查）"
     found = [f for f in findings(session, view.version if view else None) if f["类别"] == "competition"]
@@ -335,16 +346,16 @@ def _meeting(opinion: str) -> str:
 
 
 def deliberation(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
-    view = decision_at(session, case, "deliberation", pending)
+    view = decision_for(session, case, "deliberation", pending)
     ctx = base(session, case, pending)
     facts = {**(case.facts or {}), **dict(pending.facts if pending else ())}
     ctx["审议"] = {"会议": facts.get("meeting") or _meeting(view.opinion if view else ""),
                    "出席人员": facts.get("attendees", "（未记录）"), "不同意见": facts.get("dissent", "（未记录）"),
                    "日期": official_date(view.on) if view else "",
                    "主持人": view.actor_name if view else "", "稿次": _seq(view) or ctx["案件"]["稿次"],
-                   "合法性审核": _conclusion(decision_at(session, case, "legality_review"), "（未审核）"),
-                   "公平竞争审查": _conclusion(decision_at(session, case, "fair_competition"), "不涉及"),
-                   "风险评估": _conclusion(decision_at(session, case, "risk_assessment"), "不涉及"),
+                   "合法性审核": _conclusion(decision_for(session, case, "opinion"), "（未审核）"),
+                   "公平竞争审查": _conclusion(decision_for(session, case, "fair_competition"), "不涉及"),
+                   "风险评估": _conclusion(decision_for(session, case, "risk"), "不涉及"),
                    "结论": view.label if view else "（尚未审议）", "意见": view.opinion if view else "",
                    "摘录人": _name(session, pending.username) if pending else "reviewkit（依据案件记录）"}
     return ctx
@@ -368,13 +379,13 @@ def register(session: Session, case: Case, pending: Pending | None = None) -> di
     if case.published_on is not None and term.endswith("年"):
         expires = terms_of(doc.text, case.title, case.published_on).expires_on
         term = f"{term}（至{official_date(expires)}）"  # D6: the day before the anniversary (民法典第二百零二条)
-    publication = decision_at(session, case, "publication")
+    publication = decision_for(session, case, "register")
     due = official_date(case.published_on + timedelta(days=30)) if case.published_on else "（公布后30日内）"
     ctx["登记"] = {"成文日期": ctx["案件"]["成文日期"], "施行日期": when, "有效期": term,
-                   "公平竞争审查": _conclusion(decision_at(session, case, "fair_competition"), "不涉及"),
-                   "合法性审核": _conclusion(decision_at(session, case, "legality_review"), "（未审核）"),
-                   "风险评估": _conclusion(decision_at(session, case, "risk_assessment"), "不涉及"),
-                   "集体审议": _conclusion(decision_at(session, case, "deliberation"), "（未审议）"),
+                   "公平竞争审查": _conclusion(decision_for(session, case, "fair_competition"), "不涉及"),
+                   "合法性审核": _conclusion(decision_for(session, case, "opinion"), "（未审核）"),
+                   "风险评估": _conclusion(decision_for(session, case, "risk"), "不涉及"),
+                   "集体审议": _conclusion(decision_for(session, case, "deliberation"), "（未审议）"),
                    "备案期限": due, "稿次": str(version.seq), "文稿指纹": version.sha256,
                    "登记人": publication.actor_name if publication else ""}
     return ctx
@@ -399,8 +410,8 @@ MATERIALS = ("正式文本", "起草说明", "合法性审核意见书", "集体
 def filing_report(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
     ctx = base(session, case, pending)
     when, _ = _effective(parsed(current_version(session, case)), case.published_on)
-    deliberation_view = decision_at(session, case, "deliberation")
-    publication = decision_at(session, case, "publication")
+    deliberation_view = decision_for(session, case, "deliberation")
+    publication = decision_for(session, case, "filing_report")
     flags = set(case.flags)
     materials = [m for m in MATERIALS if not ((m == "公平竞争审查表" and "touches_business" not in flags)
                                              or (m == "风险评估报告" and "risk_flagged" not in flags))]

@@ -14,12 +14,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from reviewkit.documents import render as engine
+from reviewkit.domain.papers import PAPERS, papers_after, papers_of_stage
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services import document_context as ctx
 from reviewkit.services.actors import Actor, acting, channel_of
 from reviewkit.services.disclosure_reply import values
 from reviewkit.services.document_context import Pending
 from reviewkit.services.kernel import current_version, definition_of, get_case, record_refusal
+from reviewkit.services.paper_stages import paper_definition
 from reviewkit.services.redlines import compose
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
@@ -38,29 +40,22 @@ class Kind:
     id: str
     title: str  # the paper's name and its template's file name
     attach_as: str  # the material name it is filed under (an evidence name where there is one)
-    stage: str  # the stage whose decision it records
-    build: Builder | None  # None: composed in code (修改对照稿, 全过程记录)
+    basis: str  # what asks for it (reviewkit.domain.papers)
+    build: Builder | None  # None: composed in code (修改对照稿, 全过程记录, 备案材料包)
 
 
-KINDS = [
-    Kind("opinion", "合法性审核意见书", "审核意见书", "legality_review", ctx.opinion),
-    Kind("risk", "风险评估报告", "风险评估报告", "risk_assessment", ctx.risk),
-    Kind("consultation", "征求意见采纳情况表", "征求意见采纳情况", "consultation", ctx.consultation),
-    Kind("fair_competition", "公平竞争审查表", "公平竞争审查结论", "fair_competition", ctx.fair_competition),
-    Kind("deliberation", "集体审议记录摘录", "集体审议记录", "deliberation", ctx.deliberation),
-    Kind("register", "规范性文件登记表", "规范性文件登记表", "publication", ctx.register),
-    Kind("official_text", "正式文本", "正式文本", "publication", ctx.official_text),
-    Kind("filing_report", "备案报告", "备案报告", "publication", ctx.filing_report),
-    Kind("redline", "修改对照稿", "修改对照稿", "revision", None),
-    Kind("audit_record", "全过程记录", "全过程记录", "filing", None),
-    Kind("disclosure_reply", "政府信息公开申请答复书", "政府信息公开申请答复书", "delivery", _disclosure_reply),
-]
-AFTER_DECISION = {"consultation": ["consultation"], "fair_competition": ["fair_competition"],
-                  "legality_review": ["opinion"], "risk_assessment": ["risk"], "deliberation": ["deliberation"],
-                  "publication": ["register", "official_text", "filing_report"], "revision": ["redline"]}
-# Papers made when a case enters a stage, whichever decision led there (依申请公开: the reply letter
-# is on file before 答复送达, where it is the required material).
-ON_ENTER = {"delivery": ["disclosure_reply"], "delivery_ext": ["disclosure_reply"]}
+# The renderers (code) of the papers a process definition may declare (data: ``papers`` and
+# ``papers_on_enter`` of its stages); names and bases come from ``reviewkit.domain.papers``.
+RENDERERS: dict[str, Builder | None] = {
+    "opinion": ctx.opinion, "risk": ctx.risk, "consultation": ctx.consultation,
+    "fair_competition": ctx.fair_competition, "deliberation": ctx.deliberation, "register": ctx.register,
+    "official_text": ctx.official_text, "filing_report": ctx.filing_report, "redline": None, "audit_record": None,
+    "disclosure_reply": _disclosure_reply, "package": None,
+}
+PAPER_KINDS: dict[str, Kind] = {p.id: Kind(p.id, p.title, p.attach_as, p.basis, RENDERERS[p.id])
+                                for p in PAPERS.values()}
+# The papers rendered one at a time (doc render / file / templates); the 备案材料包 is ``make_package``'s.
+KINDS = [k for k in PAPER_KINDS.values() if k.id != "package"]
 FILE_ROLES = frozenset({"admin", "filing_clerk"})
 # Papers that are the written form of the decision itself (the 审核意见书 is the counsel's opinion;
 # the 公平竞争审查表 is the reviewer's conclusion): when one is the stage's required material and not yet
@@ -158,10 +153,21 @@ def file_document(case_ref: str | int, kind_name: str, by: Actor, *, pending: Pe
         raise
 
 
-def decision_records(stage_id: str) -> dict[str, Kind]:
-    """The papers a decision at ``stage_id`` can write itself, by the material name they are filed under."""
-    kinds = (kind_of(k) for k in AFTER_DECISION.get(stage_id, []) if k in DECISION_RECORDS)
-    return {k.attach_as: k for k in kinds}
+def decision_records(case: Case, stage_id: str) -> dict[str, Kind]:
+    """The papers a decision at ``stage_id`` writes itself (those of ``DECISION_RECORDS`` the stage
+    declares), by the material name they are filed under."""
+    declared = papers_after(paper_definition(case), stage_id)
+    return {PAPER_KINDS[k].attach_as: PAPER_KINDS[k] for k in declared if k in DECISION_RECORDS}
+
+
+def stage_papers(case: Case, stage_id: str) -> list[Kind]:
+    """The papers of a stage that are among its required materials and rendered from a template (the
+    审核意见书 at 合法性审核): the workbench previews them with the decision and files the confirmed copy.
+    They are the stage's declared ``papers`` and ``papers_on_enter``."""
+    definition = paper_definition(case)
+    evidence = definition.stage(stage_id).evidence
+    return [PAPER_KINDS[i] for i in papers_of_stage(definition, stage_id)
+            if PAPER_KINDS[i].build is not None and PAPER_KINDS[i].attach_as in evidence]
 
 
 def file_decision_record(session: Session, case: Case, kind: Kind, pending: Pending, actor: Actor) -> Attachment:

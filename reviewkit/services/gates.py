@@ -51,13 +51,13 @@ def current_gate(case_id: int) -> Gate | None:
         key = f"{spec.id.replace('_', '-')}-r{case.round}-w{task.wakes}"
         return Gate(case_id, spec.id, spec.name, case.round, task.id, tuple(d.label for d in spec.decisions), key,
                     _last_refusal(session, task) if task.wakes else "",
-                    _materials(spec, evidence_on_file(session, case)))
+                    _materials(case, spec, evidence_on_file(session, case)))
 
 
-def _materials(spec: StageSpec, on_file: frozenset[str]) -> str:
+def _materials(case: Case, spec: StageSpec, on_file: frozenset[str]) -> str:
     """须有材料：each material the stage requires and where it stands (written by the decision itself,
     on file, or still to be filed with ``reviewkit attach``)."""
-    written = decision_records(spec.id)
+    written = decision_records(case, spec.id)
     names = list(dict.fromkeys((*spec.evidence, *(e for d in spec.decisions for e in d.evidence))))
     if not names:
         return ""

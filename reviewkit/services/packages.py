@@ -13,7 +13,14 @@ from reviewkit.documents import package
 from reviewkit.errors import InvalidInput, NotFound, PermissionDenied
 from reviewkit.services.actors import Actor, acting
 from reviewkit.services.audit_trail import build_record, verify
-from reviewkit.services.documents import Kind, Rendered, _render, kind_of, office_author, store_generated
+from reviewkit.services.documents import (
+    PAPER_KINDS,
+    Rendered,
+    _render,
+    kind_of,
+    office_author,
+    store_generated,
+)
 from reviewkit.services.kernel import get_case
 from reviewkit.settings import get_settings
 from reviewkit.store import audit, blobs
@@ -78,8 +85,8 @@ def build_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
         if case_row is None:
             raise NotFound(f"没有案件 {case_id}")
         if store:
-            kind = Kind("package", "备案材料包", "备案材料包", "filing", None)
-            rendered = Rendered(kind, data, f"备案材料包-{number}.zip", title, hashlib.sha256(data).hexdigest())
+            kind = PAPER_KINDS["package"]
+            rendered = Rendered(kind, data, f"{kind.title}-{number}.zip", title, hashlib.sha256(data).hexdigest())
             store_generated(session, case_row, rendered, actor, stage=case_row.stage, round_=case_row.round)
         else:
             audit.append(session, action="package.made", actor=actor.username, channel=actor.channel, case_id=case_id,

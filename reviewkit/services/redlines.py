@@ -14,6 +14,7 @@ from reviewkit.rules.document import ParsedDocument
 from reviewkit.services import document_context as ctx
 from reviewkit.services.case_state import local_date
 from reviewkit.services.kernel import current_version
+from reviewkit.services.paper_stages import paper_stages
 from reviewkit.settings import get_settings
 from reviewkit.store import blobs
 from reviewkit.store.models import Case, Decision, DocumentVersion, Finding
@@ -22,10 +23,12 @@ ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇两]+条")
 
 
 def returned_decision(session: Session, case: Case) -> Decision | None:
-    """The latest 退回修改 (outcome ``revise``), preferring counsel's (合法性审核)."""
+    """The latest 退回修改 (outcome ``revise``), preferring the review stage's (the stage that declares the
+    审核意见书, ``opinion``: 合法性审核)."""
     rows = session.exec(select(Decision).where(Decision.case_id == case.id, Decision.outcome == "revise")
                         .order_by(col(Decision.id).desc())).all()
-    return next((d for d in rows if d.stage == "legality_review"), rows[0] if rows else None)
+    review = paper_stages(case, "opinion")
+    return next((d for d in rows if d.stage in review), rows[0] if rows else None)
 
 
 def compose(session: Session, case: Case, when: datetime) -> bytes | None:

@@ -129,7 +129,7 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     # The stage's own record (审核意见书 …) counts as on file: the decision writes it below, once every
     # check has passed.
 
-    records = {name: kind for name, kind in documents.decision_records(spec.id).items()
+    records = {name: kind for name, kind in documents.decision_records(case, spec.id).items()
                if state.evidence is not None and name not in state.evidence}
     if records:
         state = replace(state, evidence=frozenset(state.evidence or ()) | records.keys())

@@ -236,13 +236,8 @@ def _gate(session: object, actor: Actor, case: Case, definition: object) -> Gate
     choices = [Choice(d.label, d.outcome, d.waive_evidence, [r.fact for r in d.requires if r.fact]) for d in spec.decisions]
     return Gate(stage=spec.id, stage_name=spec.name, round=task.round,
                 due_on=task.due_on.isoformat() if task.due_on else None, working_days_left=left, choices=choices,
-                evidence=list(spec.evidence), papers=[k.title for k in _papers_for(spec.id, spec.evidence)],
+                evidence=list(spec.evidence), papers=[k.title for k in documents.stage_papers(case, spec.id)],
                 facts=dict(definition.facts), drafting_side=set(spec.roles) <= stages.AUTHORING_ROLES)
-
-
-def _papers_for(stage: str, evidence: tuple[str, ...] | list[str]) -> list[documents.Kind]:
-    """The stage's required papers that reviewkit renders from the record (审核意见书 …)."""
-    return [k for k in documents.KINDS if k.build is not None and k.stage == stage and k.attach_as in evidence]
 
 
 def run_url(flow_run_id: str | None) -> str | None:

@@ -320,13 +320,14 @@ def test_snapshots_keep_a_running_case_on_its_version(tmp_path: Path) -> None:
     assert definition_fingerprint(from_snapshot(snapshot)) == nd.fingerprint
     edited = from_snapshot(snapshot.replace('days = 20, unit = "working"', 'days = 25, unit = "working"'))
     assert compare_with_current(nd, edited) == "edited_without_new_version"
-    bumped = from_snapshot(snapshot.replace("version = 3", "version = 4"))
+    v = nd.version
+    bumped = from_snapshot(snapshot.replace(f"version = {v}\n", f"version = {v + 1}\n"))
     assert compare_with_current(nd, bumped) == "newer_version" and compare_with_current(nd, nd) == "same"
     (tmp_path / "nd.toml").write_text(to_toml(bumped), encoding="utf-8")
     (tmp_path / "versions").mkdir()
-    (tmp_path / "versions" / "normative_document.v3.toml").write_text(snapshot, encoding="utf-8")
-    assert load_definition("normative_document", tmp_path).version == 4
-    assert load_definition("行政规范性文件", tmp_path, version=3) == nd
+    (tmp_path / "versions" / f"normative_document.v{v}.toml").write_text(snapshot, encoding="utf-8")
+    assert load_definition("normative_document", tmp_path).version == v + 1
+    assert load_definition("行政规范性文件", tmp_path, version=v) == nd
     assert load_definition("normative_document", tmp_path, snapshot=snapshot) == nd
     with pytest.raises(NotFound, match="第 7 版"):
         load_definition("normative_document", tmp_path, version=7)
