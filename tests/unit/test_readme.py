@@ -151,3 +151,32 @@ def test_readme_shows_install_and_test_commands() -> None:
     assert len(README.encode("utf-8")) <= 12 * 1024
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "python -m pytest" in ci
+
+
+def test_the_readme_flowchart_is_the_shipped_process() -> None:
+    """Legal review M1: the README's chart had the stages in an old order. Every stage drawn is a stage of
+    ``normative_document.toml`` and every labelled arrow is one of its decisions, to the stage it leads to."""
+    from reviewkit.domain.process import load_definition
+    from reviewkit.domain.process_model import StageSpec
+
+    definition = load_definition("normative_document", ROOT / "templates" / "processes")
+    chart = README.split("```mermaid", 1)[1].split("```", 1)[0]
+    names = dict(re.findall(r"(\w+)\[([^\]<]+)", chart))
+    by_name = {s.name: s for s in definition.stages}
+
+    def stage(node: str) -> StageSpec:
+        name = names[node]
+        found = next((s for n, s in by_name.items() if n == name or n.startswith(name + "（")), None)
+        assert found is not None, f"README 流程图中的“{name}”不是流程定义中的环节"
+        return found
+
+    arrows = re.findall(r"(\w+)(?:\[[^\]]*\])? -- ([^-]+?) --> (\w+)", chart)
+    assert len(arrows) >= 10
+    for source, labels, target in arrows:
+        spec = stage(source)
+        for label in labels.split(" / "):
+            decision = next((d for d in spec.decisions if d.label.startswith(label.strip())), None)
+            assert decision is not None, f"“{spec.name}”没有决定“{label}”"
+            assert decision.target == stage(target).id, (spec.name, label, decision.target)
+    assert {stage(n).id for n in names} >= {"drafting", "risk_assessment", "consultation", "legality_review",
+                                             "deliberation", "publication", "filing", "filed"}
