@@ -42,3 +42,8 @@ class StoreError(ReviewkitError):
 
 class OrchestrationError(ReviewkitError):
     """The Prefect server or worker cannot be reached or refused a call."""
+
+
+class ReviewkitWarning(UserWarning):
+    """Something the user should know that does not stop the command (the CLI prints it as one
+    Chinese line, ``提示：…``, once)."""

@@ -10,9 +10,10 @@ at import time: read paths (``case list``) stay fast; commands that talk to Pref
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import TYPE_CHECKING, Any
 
-from reviewkit.errors import ReviewkitError
+from reviewkit.errors import ReviewkitError, ReviewkitWarning
 
 if TYPE_CHECKING:
     import typer
@@ -86,8 +87,26 @@ def _error(message: str) -> None:
     typer.secho(message, fg="red", err=True)
 
 
+_shown: set[str] = set()
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """reviewkit's own warnings reach the user as one Chinese line, once (no file name, no code line)."""
+    if issubclass(category, ReviewkitWarning):
+        text = f"提示：{message}"
+        if text not in _shown:
+            _shown.add(text)
+            print(text, file=sys.stderr)
+        return
+    _python_showwarning(message, category, filename, lineno, file, line)
+
+
 def main() -> None:
     from reviewkit.cli.fast import case_list_args, run_case_list
+
+    warnings.showwarning = _show_warning
 
     argv = sys.argv[1:]
     fast = case_list_args(argv)

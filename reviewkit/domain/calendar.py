@@ -29,7 +29,7 @@ from typing import Any, Literal
 import chinese_calendar
 
 from reviewkit.domain.statutory_holidays import statutory_holidays
-from reviewkit.errors import ConfigError, InvalidInput
+from reviewkit.errors import ConfigError, InvalidInput, ReviewkitWarning
 
 Unit = Literal["working", "calendar"]
 MAX_PERIOD_DAYS = 3660
@@ -37,7 +37,7 @@ WEEKDAYS = "一二三四五六日"
 _HOLIDAY_ZH: dict[str, str] = {h.value: h.chinese for h in chinese_calendar.Holiday}
 
 
-class CalendarIncompleteWarning(UserWarning):
+class CalendarIncompleteWarning(ReviewkitWarning):
     """A date was counted Monday–Friday because no holiday data covers its year."""
 
 
