@@ -2,6 +2,11 @@
 browser). A counsel opens the waiting run, ⋮ → Resume, fills the reviewkit form (Chinese labels) with the
 one-time code from ``reviewkit inbox`` and submits; the case moves on. The filled form is kept as
 ``tests/artifacts/prefect-ui-resume-form.png``.
+
+Before that, someone types a made-up code: Prefect answers with its green "resumed" whatever reviewkit
+decides, so the next Resume dialog must say that the submission did not count and why
+(``tests/artifacts/prefect-ui-refused.png``). Nothing is filed from the command line: the counsel's
+decision writes the 审核意见书 itself (issue #12: a round finished in the Prefect UI alone).
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from tests.integration.test_gates_kit import (
     audit_events,
     case_at_prereview,
     case_row,
-    file_legal_opinion,
     forget_runs,
     prepare_home,
     wait_run,
@@ -60,7 +64,6 @@ def test_counsel_resumes_the_waiting_run_in_the_prefect_ui(
     case_id = case_at_prereview(tmp_path)
     run_id = start_run(case_id)
     wait_run(rk.api, run_id, "PAUSED", "legality-review-r1-w0", worker=worker)
-    file_legal_opinion(case_id, tmp_path)
     code = issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)  # what `reviewkit inbox --codes` prints
     ui = rk.api.removesuffix("/api")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -70,9 +73,20 @@ def test_counsel_resumes_the_waiting_run_in_the_prefect_ui(
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
             page.set_default_timeout(60_000)
-            page.goto(f"{ui}/v2/runs/flow-run/{run_id}", wait_until="domcontentloaded")  # UI v2
             try:
-                _resume_through_the_form(page, code)
+                page.goto(f"{ui}/v2/runs/flow-run/{run_id}", wait_until="domcontentloaded")  # UI v2
+                _resume_through_the_form(page, "ABCDE-FGHJK", screenshot=None)  # a made-up code
+                expect(page.get_by_role("dialog")).to_be_hidden(timeout=60_000)
+                wait_run(rk.api, run_id, "PAUSED", "legality-review-r1-w1", worker=worker)
+                page.goto(f"{ui}/v2/runs/flow-run/{run_id}", wait_until="domcontentloaded")
+                _open_resume_dialog(page)
+                dialog = page.get_by_role("dialog")
+                expect(dialog.get_by_text("上一次提交未生效", exact=False).first).to_be_visible()
+                expect(dialog.get_by_text("审核意见书（由本决定生成）", exact=False).first).to_be_visible()
+                page.screenshot(path=str(ARTIFACTS / "prefect-ui-refused.png"))
+                page.keyboard.press("Escape")
+                expect(page.get_by_role("dialog")).to_be_hidden(timeout=30_000)
+                _resume_through_the_form(page, code, screenshot=ARTIFACTS / "prefect-ui-resume-form.png")
             except Exception:
                 page.screenshot(path=str(ARTIFACTS / "prefect-ui-failure.png"), full_page=True)
                 (ARTIFACTS / "prefect-ui-failure.html").write_text(page.content(), encoding="utf-8")
@@ -85,16 +99,28 @@ def test_counsel_resumes_the_waiting_run_in_the_prefect_ui(
     assert case_row(case_id).stage == "deliberation"
     recorded = [e for e in audit_events(case_id, "decision.recorded") if e.channel == "prefect-ui"]
     assert [e.actor for e in recorded] == ["counsel1"]
-    assert (ARTIFACTS / "prefect-ui-resume-form.png").stat().st_size > 10_000
+    [refused] = audit_events(case_id, "identity.refused")
+    assert refused.actor == "（未证实身份）" and refused.channel == "prefect-ui"
+    [opinion] = [e for e in audit_events(case_id, "document.generated") if "审核意见书" in e.payload]
+    assert opinion.actor == "counsel1"
+    for shot in ("prefect-ui-resume-form.png", "prefect-ui-refused.png"):
+        assert (ARTIFACTS / shot).stat().st_size > 10_000
 
 
-def _resume_through_the_form(page: object, code: str) -> None:
+def _open_resume_dialog(page: object) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
     expect(page.get_by_text("Suspended").first).to_be_visible()
     page.get_by_role("button", name="Open menu").click()  # ⋮ at the top right
     page.get_by_role("menuitem", name="Resume").click()
+
+
+def _resume_through_the_form(page: object, code: str, *, screenshot: Path | None) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    _open_resume_dialog(page)
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("决定", exact=True)).to_be_visible()
     dialog.get_by_role("button", name="Select").click()  # the Literal field: a drop-down of the stage's decisions
@@ -105,5 +131,6 @@ def _resume_through_the_form(page: object, code: str) -> None:
     boxes.nth(0).fill("counsel1")  # 用户名
     boxes.nth(1).fill(code)  # 一次性验证码
     boxes.nth(2).fill("经审核，该文件符合法律、法规和规章的规定。")  # 意见
-    page.screenshot(path=str(ARTIFACTS / "prefect-ui-resume-form.png"))
+    if screenshot is not None:
+        page.screenshot(path=str(screenshot))
     dialog.get_by_role("button", name="Resume").click()
