@@ -20,6 +20,7 @@ def demo(
     """演示：示例名册 + 示例送审稿，经全部环节（含一次退回修改）直至备案，并输出办理过程。"""
     from reviewkit.orchestration import env, server
     from reviewkit.services import demo as demo_service
+    from reviewkit.services.documents import list_materials, read_material
     from reviewkit.services.queries import case_detail
 
     started = time.monotonic()
@@ -40,8 +41,15 @@ def demo(
     (folder / "case.json").write_text(json.dumps(detail.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
     for sample in ("draft-v1.docx", "draft-v2.docx"):
         shutil.copy2(demo_service.samples_dir() / sample, folder / sample)
+    # Every paper the case produced, as filed (审核意见书 of both rounds, 登记表, 正式文本, 备案报告, 修改对照稿,
+    # 备案材料包 …): the same bytes `reviewkit doc export` gives, checked against their SHA-256.
+    papers = folder / "文书"
+    papers.mkdir(exist_ok=True)
+    made = [row for row in list_materials(case_id) if row.generated]
+    for row in made:
+        (papers / row.filename).write_bytes(read_material(case_id, row.filename)[1])
     elapsed = time.monotonic() - started
-    console.print(f"\n演示完成，用时 {elapsed:.1f} 秒。产出在 {folder}/")
+    console.print(f"\n演示完成，用时 {elapsed:.1f} 秒。产出在 {folder}/（文书 {len({r.filename for r in made})} 份在 文书/）")
     # soft_wrap: the address stays on one line whatever the terminal width, so it can be copied
     console.print(f"在 Prefect UI 查看流程：{env.flow_run_page(detail.flow_run_id or '', status.ui_url)}", soft_wrap=True)
     console.print("Prefect 服务器在后台继续运行；停止它：reviewkit server down")

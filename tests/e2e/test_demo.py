@@ -34,4 +34,10 @@ def test_demo_runs_the_case_to_filing(tmp_path: Path, prefect_api: str) -> None:
     assert {"SUB-PENALTY", "CITE-REPEALED", "COMP-LOCAL-FIRST"} <= rules  # the planted defects of draft v1
     assert not [f for f in detail["findings"] if f["version_seq"] == 2 and f["severity"] == "error"]
     assert detail["flow_run_id"]
-    assert (home / "demo" / case["number"] / "case.json").is_file()
+    folder = home / "demo" / case["number"]
+    assert (folder / "case.json").is_file()
+    # Every paper of the case is in the demo's folder (newcomer review: they were only in the store).
+    filed = json.loads(run(home, "doc", "list", case["number"], "--json").out)
+    generated = sorted({m["filename"] for m in filed if m["generated"]})
+    assert sorted(p.name for p in (folder / "文书").iterdir()) == generated
+    assert {"审核意见书", "正式文本", "备案报告", "修改对照稿", "备案材料包"} <= {m["name"] for m in filed if m["generated"]}
