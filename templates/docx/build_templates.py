@@ -226,6 +226,16 @@ def _colophon(doc: Any) -> None:
             line.set(qn("w:color"), "000000")
         borders.append(line)
     tbl_pr.append(borders)
+    _after_floating_table(doc)
+
+
+def _after_floating_table(doc: Any) -> None:
+    """A body must not end with a table: Word adds a paragraph after it, LibreOffice drops a floating
+    table that ends the body (the 版记 vanished from the printed 正式文本). One empty 1-pt paragraph."""
+    tail = doc.add_paragraph()
+    tail.paragraph_format.space_before = tail.paragraph_format.space_after = Pt(0)
+    tail.paragraph_format.line_spacing = Pt(1)
+    tail.paragraph_format.first_line_indent = Pt(0)
 
 
 def _rules(p: Any, sides: tuple[str, ...], color: str) -> None:

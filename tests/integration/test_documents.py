@@ -230,6 +230,13 @@ def test_a_rendered_paper_converts_to_pdf(db_url: str, tmp_path: Path) -> None:
     assert demo.DEMO_TITLE in squeezed and "第十四条" in squeezed
     published = case.published_on
     assert f"{published.year}年{published.month}月{published.day}日" in squeezed
+    # The 版记 is printed, on the last page (GB/T 9704-2012 7.4): LibreOffice dropped a floating table that
+    # ended the body, so the template ends with an empty paragraph after it.
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                                                              text=True).stdout).group(1))  # type: ignore[union-attr]
+    last = re.sub(r"\s+", "", subprocess.run([pdftotext, "-f", str(pages), "-l", str(pages), str(pdf), "-"], check=True,
+                                             capture_output=True, text=True).stdout)
+    assert "抄送：" in last and f"{published.year}年{published.month}月{published.day}日印发" in last, last
 
 
 def _edit_like_word(path: Path) -> None:
