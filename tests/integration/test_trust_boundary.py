@@ -189,7 +189,13 @@ def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
     wait_run(rk.api, run_id, "PAUSED", "legality-review-r1-w1", worker=worker)
 
     # The Resume dialog's text above the form, and the decision field itself, say it did not count.
-    code, text = api_call(rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-legality-review-r1-w1-description")
+    # (Prefect saves the form's inputs just after the run shows PAUSED: wait for them a little.)
+    deadline = time.monotonic() + 30
+    while True:
+        code, text = api_call(rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-legality-review-r1-w1-description")
+        if code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert code == 200, text
     description = json.loads(text) if isinstance(text, str) and text.startswith('"') else text
     assert "【上一次提交未生效：" in description and "审批码无效" in description, description
