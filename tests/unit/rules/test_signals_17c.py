@@ -1,0 +1,77 @@
+"""Signals generalised in the third round of issue #17 (dev set tests/corpus/constructed_issue17c.toml):
+each with a clause it must find and a look-alike it must leave alone."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reviewkit.documents import parse_text
+from reviewkit.rules import run_rules
+
+TODAY = date(2026, 12, 5)
+
+
+def found(text: str) -> set[str]:
+    doc = parse_text(text, "t.txt")
+    return {f.rule_id for f in run_rules(doc, today=TODAY, scopes=("clause",), statistical=False)}
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # permit: a time adverbial or an object between the modal and 报; 验收/审定 as approvals
+        ("第八条　举办展销会的，主办单位应当在开幕五日前报县商务局核准。", "SUB-PERMIT"),
+        ("第九条　招生前，民办学校须将招生简章报县教育局审定。", "SUB-PERMIT"),
+        ("第七条　充电桩经营网点须经县住建局验收合格并挂牌后方可营业。", "SUB-PERMIT"),
+        # penalty: a suspension for a stated time, 责令其停业, 注销经营资格
+        ("第十五条　违反本办法的，暂停营运十五日。", "SUB-PENALTY"),
+        ("第十六条　拒不整改的，责令其停业整顿。", "SUB-PENALTY"),
+        ("第十七条　连续两次考核不合格的，注销其经营资格。", "SUB-PENALTY"),
+        # coercion: the authority removes, clears or seals by itself
+        ("第十二条　对违法搭建的棚屋，街道可以组织人员直接拆除。", "SUB-COERCION"),
+        ("第十一条　对非法加工点，执法部门可以采取加贴封条、切断电源等措施。", "SUB-COERCION"),
+        ("第十三条　违规设置的广告牌，由城管部门直接清运。", "SUB-COERCION"),
+        # fee implied by a receipt
+        ("第十四条　被拖移的车辆，车主凭缴费凭证领回。", "SUB-FEE"),
+        # rights
+        ("第十条　逾期未提出异议的，视同放弃异议权利。", "RIGHTS-PRESUMPTION"),
+        ("第九条　拒不参加义务植树的村民，取消其当年的各项补贴。", "RIGHTS-PRESUMPTION"),
+        ("第十一条　受过行政处罚的人员，五年内不得报考本县事业单位。", "RIGHTS-BLACKLIST"),
+        ("第十四条　欠缴罚款的，其法定代表人被限制高消费。", "RIGHTS-BLACKLIST"),
+        ("第十三条　网约车平台企业应当每日向市交通运输局推送驾驶员身份信息。", "RIGHTS-NEW-DUTY"),
+        # power: a body that is not an administrative organ inspects, orders or sanctions
+        ("第十三条　县餐饮行业协会负责对会员单位进行检查，对不合格的予以通报。", "POWER-EXPAND"),
+        ("第十二条　物业公司对违规搭建的业主，可以责令停工。", "POWER-EXPAND"),
+        ("第十五条　村（居）民委员会可以对乱堆乱放的村民处以罚款。", "POWER-EXPAND"),
+        # competition
+        ("第五条　小区的二次供水设施移交县供水公司统一管理，业主不得另行委托。", "COMP-DESIGNATED"),
+        ("第四条　县级政府投资项目的施工图审查，委托县建筑设计院承担。", "COMP-DESIGNATED"),
+        ("第六条　城区共享单车运营企业限定为一家。", "COMP-EXCLUSIVE"),
+        ("第十二条　给予入驻企业的场地补贴，按照企业对本级财政的贡献确定。", "COMP-TAX-SUBSIDY"),
+        ("第十一条　投标人在上虞区有同类业绩的，每项加2分。", "COMP-NONLOCAL-CONDITION"),
+    ],
+)
+def test_generalised_signals_find(text: str, rule: str) -> None:
+    assert rule in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("第八条　申请人应当在开业前完成消防安全自查。", "SUB-PERMIT"),
+        ("第二十七条　业主委员会的换届选举结果须报街道办事处审定。", "SUB-PERMIT"),  # POWER-MARKET's
+        ("第二十二条　违反本办法，应当给予行政处罚的，由有关部门依照相关法律、法规的规定处理。", "SUB-PENALTY"),
+        ("第七条　供水企业因管网维修需要停止供水的，应当提前24小时通知用户。", "SUB-COERCION"),
+        ("第十条　经营者应当及时清除门前积雪。", "SUB-COERCION"),
+        ("第十一条　对取得奖补资金后不履行投资协议的企业，按照协议约定追回资金。", "RIGHTS-PRESUMPTION"),
+        ("第十五条　网格员发现安全隐患的，应当及时向镇街报告。", "POWER-EXPAND"),
+        ("第十三条　物业服务企业发现违规装修的，应当予以劝阻，并报告有关部门。", "POWER-EXPAND"),
+        ("第八条　行业协会可以依照章程对会员进行自律检查。", "POWER-EXPAND"),
+        ("第十八条　政府投资的公共停车场，通过公开招标方式选择运营单位。", "COMP-DESIGNATED"),
+        ("第二十三条　鼓励企业在本县设立研发中心，对经认定的省级研发中心给予一次性奖励。", "COMP-NONLOCAL-CONDITION"),
+    ],
+)
+def test_look_alikes_stay_clean(text: str, rule: str) -> None:
+    assert rule not in found(text)
