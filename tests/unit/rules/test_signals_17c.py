@@ -3,12 +3,14 @@ each with a clause it must find and a look-alike it must leave alone."""
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 
 import pytest
 
 from reviewkit.documents import parse_text
 from reviewkit.rules import run_rules
+from reviewkit.rules.catalog import bundled_catalog_dir
 
 TODAY = date(2026, 12, 5)
 
@@ -75,3 +77,15 @@ def test_generalised_signals_find(text: str, rule: str) -> None:
 )
 def test_look_alikes_stay_clean(text: str, rule: str) -> None:
     assert rule not in found(text)
+
+
+def test_second_repeal_list_flags_old_citations_with_successor() -> None:
+    doc = parse_text("第九条　扰乱市场秩序的，依照《中华人民共和国治安管理处罚条例》处理。", "t.txt")
+    hits = [f for f in run_rules(doc, today=TODAY, scopes=("clause",), statistical=False) if f.category == "citation"]
+    assert hits and "治安管理处罚法" in hits[0].message
+
+
+def test_every_catalog_entry_says_whether_it_was_checked() -> None:
+    data = tomllib.loads((bundled_catalog_dir() / "repealed_2.toml").read_text(encoding="utf-8"))
+    assert data["as_of"] and len(data["law"]) >= 30
+    assert all(str(law["note"]).startswith(("checked", "memory")) for law in data["law"])
