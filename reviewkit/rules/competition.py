@@ -74,7 +74,8 @@ EXCLUSIVE = Pattern(
         r"(?:独家|排他性?|唯一)(?:经营|供应|代理|提供|承接|授权|运营)",
         r"唯一(?:合法|指定)?的?(?:经营|服务|供应|运营|建设|实施)?(?:主体|单位|企业|平台|机构|供应商)",
         r"(?:授予|给予)[^。；，]{0,12}?(?:特许经营权|专营权)",
-        # a cap on the number of operators (公平竞争审查条例第八条: 限制经营者数量)
+        # a cap on the number of operators: one firm is an exclusive grant in effect (the rule's basis,
+        # 条例第八条; that a cap reads under it rather than 第八条第（四）项 is our reading, from memory)
         r"(?:确定|限定|控制|限制|只允许|仅允许|仅限)(?:为|在)?(?:一|1|两|2|三|3)家",
     ),
     keywords=("独家", "排他", "唯一", "特许经营", "专营", "家"),
