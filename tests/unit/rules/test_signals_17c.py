@@ -53,6 +53,25 @@ def found(text: str) -> set[str]:
         ("第六条　城区共享单车运营企业限定为一家。", "COMP-EXCLUSIVE"),
         ("第十二条　给予入驻企业的场地补贴，按照企业对本级财政的贡献确定。", "COMP-TAX-SUBSIDY"),
         ("第十一条　投标人在上虞区有同类业绩的，每项加2分。", "COMP-NONLOCAL-CONDITION"),
+        # second development round (constructed_issue17d)
+        ("第七条　参加本县政府采购的供应商，须在县内拥有固定办公场所。", "COMP-NONLOCAL-CONDITION"),
+        ("第九条　对总部设在鄞州区的企业，按其营业收入给予奖励。", "COMP-NONLOCAL-CONDITION"),
+        ("第十条　非本市注册的施工企业进入本市，须另行备案。", "COMP-NONLOCAL-CONDITION"),
+        ("第十二条　外地水果进入本县市场，须经本县检测机构复检。", "COMP-NONLOCAL-CONDITION"),
+        ("第十三条　优先选用本区企业的产品。", "COMP-LOCAL-FIRST"),
+        ("第八条　各学校的校车服务只能交由县公交公司承担。", "COMP-DESIGNATED"),
+        ("第十四条　全县公共自行车系统由县城投集团一家运营。", "COMP-DESIGNATED"),
+        ("第十五条　职工体检由县卫健局与一家体检机构签订协议后统一组织。", "COMP-EXCLUSIVE"),
+        ("第十六条　全市停车泊位经营权整体出让给市停车管理公司。", "COMP-EXCLUSIVE"),
+        ("第十七条　入驻企业须承诺十年内税收关系保留在本县。", "COMP-EXIT"),
+        ("第十八条　企业搬离本县的，由县财政局追缴已拨付的奖补资金。", "COMP-EXIT"),
+        ("第十九条　扶持资金按照企业上一年度实缴税收的5%核定。", "COMP-TAX-SUBSIDY"),
+        ("第十条　经营者应当将经营情况每月向市场管理办公室书面报告。", "RIGHTS-NEW-DUTY"),
+        ("第十二条　拒绝签订搬迁协议的住户，停止为其办理户籍迁移手续。", "RIGHTS-UNRELATED-REFUSAL"),
+        ("第十一条　未缴清物业费的业主，其子女不得在本镇学校就读。", "RIGHTS-UNRELATED-REFUSAL"),
+        ("第九条　从事洗车经营的，应当经县城管局考核评定后方可营业。", "SUB-PERMIT"),
+        ("第八条　开办民宿的，由所在村委会签署意见后，方可申请登记。", "SUB-PERMIT"),
+        ("第十五条　业主委员会对违反管理规约的业主，可以处以罚款。", "POWER-EXPAND"),
     ],
 )
 def test_generalised_signals_find(text: str, rule: str) -> None:
@@ -73,6 +92,13 @@ def test_generalised_signals_find(text: str, rule: str) -> None:
         ("第八条　行业协会可以依照章程对会员进行自律检查。", "POWER-EXPAND"),
         ("第十八条　政府投资的公共停车场，通过公开招标方式选择运营单位。", "COMP-DESIGNATED"),
         ("第二十三条　鼓励企业在本县设立研发中心，对经认定的省级研发中心给予一次性奖励。", "COMP-NONLOCAL-CONDITION"),
+        ("第二十条　政府采购项目的采购需求不得指定特定品牌或者供应商。", "COMP-DESIGNATED"),
+        ("第二十三条　医疗机构应当将医疗废物交由取得经营许可证的集中处置单位处置。", "SUB-PERMIT"),
+        ("第十条　未办理居住登记的外来人员，其子女不得在本镇学校就读。", "SUB-PERMIT"),  # a rights matter
+        ("第二十二条　按照统一标准给予奖励，不区分企业注册地，对总部设在本县的企业同等适用。", "COMP-NONLOCAL-CONDITION"),
+        ("第二十四条　企业应当每年向登记机关报送年度报告。", "RIGHTS-NEW-DUTY"),
+        ("第二十五条　企业迁出本县的，有关部门应当依法为其办理相关手续，不得设置障碍。", "COMP-EXIT"),
+        ("第二十一条　可以选择一家或者多家银行开立账户。", "COMP-EXCLUSIVE"),
     ],
 )
 def test_look_alikes_stay_clean(text: str, rule: str) -> None:
