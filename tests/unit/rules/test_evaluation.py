@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reviewkit.documents import parse_text
 from reviewkit.rules.corpus import CORPUS_DIR, load_corpus
 from reviewkit.rules.document import ParsedDocument
-from reviewkit.rules.evaluation import SEALED_DIR, Tally, load_sealed, render, source_folds
+from reviewkit.rules.evaluation import (
+    SEALED_DIR,
+    Tally,
+    cross_validate,
+    evaluate_sealed,
+    load_sealed,
+    render,
+    source_folds,
+)
 from reviewkit.rules.training_item import Item
 
 
@@ -43,3 +53,23 @@ def test_tally_counts_recall_and_clean_specificity() -> None:
     assert tally.flagged() == (2, 2)
     assert tally.clean() == (1, 2)
     assert "clean spec." in render(tally) and _doc("第一条　甲。").paragraphs
+
+
+def test_cross_validation_keeps_every_held_out_source_out_of_its_model(tmp_path: Path) -> None:
+    flagged = ["全县校服统一由县服装公司供应。", "全市出租车计价器统一到市计量公司安装。", "各乡镇保洁统一交由县环境集团负责。"]
+    clean = ["本办法自2027年1月1日起施行。", "各部门应当加强协作。", "县财政局负责资金拨付。"]
+    items = [Item(t, frozenset({"competition"}), "案例", f"f{k}") for k, t in enumerate(flagged * 2)]
+    items += [Item(t, frozenset(), "干净", f"c{k}") for k, t in enumerate(clean * 2)]
+    result = cross_validate(_doc, items, folds=3)
+    assert sum(size for size, _ in result.folds) == len(items)
+    held = [set(sources) for _, sources in result.folds]
+    assert all(not (a & b) for i, a in enumerate(held) for b in held[i + 1 :])
+    assert len(result.model_alone.rows) == len(result.training.rows) == len(items)
+
+    (tmp_path / "batch.toml").write_text(
+        'default_source = "constructed:t"\n[first_run]\ncommit = "abc"\n'
+        '[[clause]]\ntext = "第五条　对拒不整改的，处5000元罚款。"\nexpect = ["penalty"]\n',
+        encoding="utf-8",
+    )
+    (batch,) = evaluate_sealed(_doc, None, tmp_path)
+    assert batch.first_run == {"commit": "abc"} and batch.signals.flagged() == (1, 1)
