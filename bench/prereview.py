@@ -13,13 +13,14 @@ Prints the best round of each and the ratio reviewkit / baseline (target ≤ 1.5
 
     python bench/prereview.py --accuracy [--folds 5]
 
-Accuracy instead of speed: k-fold cross-validation BY SOURCE over the labelled corpus
-(tests/corpus/*.toml; no source's clauses in both training and test). For each fold the statistical
-layer is retrained on the training folds only; the held-out clauses are pre-reviewed by the signal
-rules alone and by signals + the fold's model. Prints per-category recall and clean specificity on
-held-out folds, and, separately and labelled as such, the training figure (model trained on all).
-The signal rules are hand-written, not trained: see bench/README-prereview.md for what their
-held-out figures do and do not mean.
+Accuracy instead of speed (reviewkit/rules/evaluation.py): k-fold cross-validation BY SOURCE over
+the labelled corpus (tests/corpus/*.toml; no source's clauses in both training and test). For each
+fold the statistical layer is retrained on the training folds only; the held-out clauses are
+pre-reviewed by the signal rules alone, by signals + the fold's model and by the model alone.
+Prints per-category recall and clean specificity on held-out folds, then, labelled as such, the
+training figure (model trained on all), then the sealed batches (tests/corpus/sealed/*.toml) beside
+their first run. The signal rules are hand-tuned on the corpus: their cross-validated figure is a
+training figure; the sealed batches are the held-out figure for them.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ sys.path.insert(0, str(REPO))
 from docx import Document  # noqa: E402
 
 from reviewkit.documents import parse_file, parse_text  # noqa: E402
-from reviewkit.rules import default_catalog, run_rules  # noqa: E402
+from reviewkit.rules import ParsedDocument, default_catalog, run_rules  # noqa: E402
+from reviewkit.rules.corpus import load_corpus  # noqa: E402
+from reviewkit.rules.evaluation import cross_validate, evaluate_sealed, render  # noqa: E402
 from reviewkit.rules.numerals import cn_to_int  # noqa: E402, F401  (warm import)
+from reviewkit.rules.statistical import load_model  # noqa: E402
 
 CN = "零一二三四五六七八九"
 
@@ -143,61 +147,34 @@ def interleaved(files: list[Path]) -> tuple[float, float, int]:
     return base, rk, findings
 
 
-SUBSTANTIVE = ("citation", "permit", "penalty", "coercion", "fee", "rights", "power", "competition")
-
-
-def predicted(text: str, model: object | None, statistical: bool) -> set[str]:
-    doc = parse_text(text, "clause.txt")
-    found = run_rules(
-        doc, today=date(2026, 12, 5), scopes=("clause",), statistical=statistical, model=model  # type: ignore[arg-type]
-    )
-    return {f.category for f in found} & set(SUBSTANTIVE)
-
-
-def table(rows: list[tuple[set[str], set[str]]], title: str) -> None:
-    print(f"\n{title}")
-    print(f"{'category':<12} {'found':>6} {'items':>6} {'recall':>7}")
-    flagged = [(exp, got) for exp, got in rows if exp]
-    for cat in SUBSTANTIVE:
-        items = [(exp, got) for exp, got in flagged if cat in exp]
-        if items:
-            hit = sum(1 for _, got in items if cat in got)
-            print(f"{cat:<12} {hit:>6} {len(items):>6} {hit / len(items):>7.2f}")
-    any_hit = sum(1 for exp, got in flagged if exp & got)
-    print(f"{'ALL (clause)':<12} {any_hit:>6} {len(flagged):>6} {any_hit / len(flagged):>7.2f}   (a flagged clause counts when one of its categories is found)")
-    clean = [got for exp, got in rows if not exp]
-    ok = sum(1 for got in clean if not got)
-    print(f"{'clean spec.':<12} {ok:>6} {len(clean):>6} {ok / len(clean):>7.2f}   (clean clauses with no substantive finding)")
-
-
 def accuracy(folds: int) -> None:
-    from sklearn.model_selection import GroupKFold
-
-    from reviewkit.rules.corpus import load_corpus
-    from reviewkit.rules.training import train
-
     items = load_corpus()
     sources = sorted({i.source for i in items})
-    print(f"{len(items)} labelled clauses from {len(sources)} sources; {folds}-fold cross-validation by source")
-    signals: list[tuple[set[str], set[str]]] = []
-    combined: list[tuple[set[str], set[str]]] = []
-    alone: list[tuple[set[str], set[str]]] = []
-    splitter = GroupKFold(n_splits=folds)
-    for k, (train_idx, test_idx) in enumerate(splitter.split(items, groups=[i.source for i in items])):
-        model = train([items[i] for i in train_idx])
-        held = sorted({items[i].source for i in test_idx})
-        print(f"fold {k + 1}: {len(test_idx)} held-out clauses from {', '.join(held)}")
-        for i in test_idx:
-            expected = set(items[i].categories) & set(SUBSTANTIVE)
-            signals.append((expected, predicted(items[i].text, None, False)))
-            combined.append((expected, predicted(items[i].text, model, True)))
-            alone.append((expected, {c for c, _ in model.predict(items[i].text)}))
-    table(signals, "HELD-OUT, signal rules only")
-    table(combined, "HELD-OUT, signal rules + statistical layer (model retrained without the held-out sources)")
-    table(alone, "HELD-OUT, statistical layer alone (what the model generalises to; no citation model)")
-    full = train(items)
-    training = [(set(i.categories) & set(SUBSTANTIVE), predicted(i.text, full, True)) for i in items]
-    table(training, "TRAINING FIGURE (model trained on every clause it is scored on; not a quality figure)")
+    print(
+        f"{len(items)} labelled clauses from {len(sources)} sources; {folds}-fold cross-validation by source"
+    )
+    result = cross_validate(clause_document, items, folds)
+    for k, (size, held) in enumerate(result.folds, 1):
+        print(f"fold {k}: {size} held-out clauses from {', '.join(held)}")
+    for tally in (result.signals, result.combined, result.model_alone, result.training):
+        print("\n" + render(tally))
+    print(
+        "\nSEALED BATCHES (tests/corpus/sealed: written before a round of rule changes, never tuned or trained on)"
+    )
+    for batch in evaluate_sealed(clause_document, load_model()):
+        for tally, key in ((batch.signals, "signals"), (batch.combined, "combined")):
+            print("\n" + render(tally))
+            first = batch.first_run.get(key)
+            if first:
+                print(
+                    f"first run at {batch.first_run.get('commit', '?')}: flagged {first['flagged']}/{first['flagged_items']}"
+                    f" = {first['flagged'] / first['flagged_items']:.2f}, clean {first['clean']}/{first['clean_items']}"
+                    f" = {first['clean'] / first['clean_items']:.2f}"
+                )
+
+
+def clause_document(text: str) -> ParsedDocument:
+    return parse_text(text, "clause.txt")
 
 
 def main() -> None:

@@ -11,8 +11,9 @@ from reviewkit.rules.competition import COMPETITION_RULES
 from reviewkit.rules.document import ParsedDocument
 from reviewkit.rules.form import FORM_RULES
 from reviewkit.rules.model import CATEGORIES, Context, Finding, Rule, RuleConfig, RuleInfo, Scope
+from reviewkit.rules.power import POWER_RULES
 from reviewkit.rules.procedure import PROCEDURE_RULES
-from reviewkit.rules.rights import POWER_RULES, RIGHTS_RULES
+from reviewkit.rules.rights import RIGHTS_RULES
 from reviewkit.rules.statistical import STAT_RULES, Model, statistical_findings
 from reviewkit.rules.substantive import SUBSTANTIVE_RULES
 

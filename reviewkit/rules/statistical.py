@@ -125,14 +125,21 @@ class Model:  # noqa: PLW1641 (cached_property needs __dict__, frozen dataclasse
             if total + cat.bias - cat.threshold > 0
         ]
 
+    @cached_property
+    def _pools(self) -> dict[str, tuple[tuple[Case, ...], tuple[str, ...]]]:
+        """category → its cases and their texts without the article head (built once, not per finding)."""
+        pools: dict[str, tuple[tuple[Case, ...], tuple[str, ...]]] = {}
+        for category in self.categories:
+            cases = tuple(c for c in self.cases if category in c.categories)
+            pools[category] = (cases, tuple(_CLAUSE_HEAD.sub("", c.text) for c in cases))
+        return pools
+
     def nearest(self, text: str, category: str) -> Case | None:
-        pool = [c for c in self.cases if category in c.categories]
-        if not pool:
+        cases, texts = self._pools.get(category, ((), ()))
+        if not cases:
             return None
-        best = process.extractOne(
-            _CLAUSE_HEAD.sub("", text), [_CLAUSE_HEAD.sub("", c.text) for c in pool], scorer=fuzz.ratio
-        )
-        return pool[best[2]] if best else None
+        best = process.extractOne(_CLAUSE_HEAD.sub("", text), texts, scorer=fuzz.ratio)
+        return cases[best[2]] if best else None
 
 
 @cache
