@@ -84,9 +84,7 @@ def test_counsel_resumes_the_waiting_run_in_the_prefect_ui(
                 expect(dialog.get_by_text("上一次提交未生效", exact=False).first).to_be_visible()
                 expect(dialog.get_by_text("审核意见书（由本决定生成）", exact=False).first).to_be_visible()
                 page.screenshot(path=str(ARTIFACTS / "prefect-ui-refused.png"))
-                page.keyboard.press("Escape")
-                expect(page.get_by_role("dialog")).to_be_hidden(timeout=30_000)
-                _resume_through_the_form(page, code, screenshot=ARTIFACTS / "prefect-ui-resume-form.png")
+                _fill_and_submit(page, code, screenshot=ARTIFACTS / "prefect-ui-resume-form.png")  # the same dialog
             except Exception:
                 page.screenshot(path=str(ARTIFACTS / "prefect-ui-failure.png"), full_page=True)
                 (ARTIFACTS / "prefect-ui-failure.html").write_text(page.content(), encoding="utf-8")
@@ -117,10 +115,14 @@ def _open_resume_dialog(page: object) -> None:
 
 
 def _resume_through_the_form(page: object, code: str, *, screenshot: Path | None) -> None:
+    _open_resume_dialog(page)
+    _fill_and_submit(page, code, screenshot=screenshot)
+
+
+def _fill_and_submit(page: object, code: str, *, screenshot: Path | None) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
-    _open_resume_dialog(page)
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("决定", exact=True)).to_be_visible()
     dialog.get_by_role("button", name="Select").click()  # the Literal field: a drop-down of the stage's decisions

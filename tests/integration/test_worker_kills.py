@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
+from tests.actors import proven
 from tests.integration.test_gates_kit import (
     Home,
     Worker,
@@ -99,7 +100,7 @@ def _decide_like_ui(home: Home, run_id: str, case_id: int, stage: str, rnd: int)
     from reviewkit.services.identity import issue_approval_code
 
     step, facts = demo.prepare_scripted(case_id)
-    code = issue_approval_code(step.username, case_id, stage, rnd)
+    code = issue_approval_code(proven(step.username), case_id, stage, rnd)
     status, body = resume_like_ui(home.api, run_id, {
         "decision": step.decision, "user_name": step.username, "code": code, "opinion": step.opinion,
         "facts": "\n".join(f"{k}={v}" for k, v in facts.items()) or None})
