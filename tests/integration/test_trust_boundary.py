@@ -299,6 +299,8 @@ def test_the_run_form_registers_every_kind_with_its_flags_and_facts(db_url: str,
 
     with pytest.raises(InvalidInput, match="“unknown_fact”不是行政复议答复流程记录的事实"):
         register_intake(form(issue_intake_code(proven("drafter1")), facts="unknown_fact=1"), None)
+    with pytest.raises(InvalidInput, match="行政复议答复流程没有案件标记：touches_business"):
+        register_intake(form(issue_intake_code(proven("drafter1")), flags=["touches_business"]), None)
     code = issue_intake_code(proven("drafter1"))
     case_id = register_intake(form(code, facts="applicant=张某\nconcerned_act=某财罚决字〔2026〕3号"), None)
     with session_scope() as session:
