@@ -31,10 +31,12 @@ def authors_of(session: Session, case: Case) -> set[str]:
     return {case.drafter, *submitters}
 
 
-def may_take_task(session: Session, actor: Actor, task: HumanTask) -> tuple[str, str | None]:
+def may_take_task(session: Session, actor: Actor, task: HumanTask, *, case: Case | None = None,
+                  authors: set[str] | None = None) -> tuple[str, str | None]:
     """The role ``actor`` would decide ``task`` under, and the principal they act for (``None``: in
     their own right). Refuses when the task is assigned to someone else (and not delegated to the
-    actor) or when separation of duties forbids it."""
+    actor) or when separation of duties forbids it. A caller checking many tasks (the inbox) passes
+    each task's case and authors, read in bulk."""
     candidates = list(task.candidate_roles)
     if task.assignee and task.assignee != actor.username:
         role = next((r for p, r in actor.delegations if p == task.assignee and r in candidates), None)
@@ -50,12 +52,12 @@ def may_take_task(session: Session, actor: Actor, task: HumanTask) -> tuple[str,
         if role is None:
             needed = "、".join(role_name(r) for r in candidates)
             raise PermissionDenied(f"{actor.label}不能办理该待办：须由{needed}办理")
-    case = session.get(Case, task.case_id)
-    assert case is not None
-
+    case = case if case is not None else session.get(Case, task.case_id)
+    assert case is not None and case.id == task.case_id
     stage_name = definition_of(case).stage(task.stage).name
     deciders = {actor.username: actor.label, **({principal: f"被代理人“{principal}”"} if principal else {})}
-    reason = authorship_conflict(permission_matrix(), task.stage, stage_name, deciders, authors_of(session, case))
+    reason = authorship_conflict(permission_matrix(), task.stage, stage_name, deciders,
+                                  authors if authors is not None else authors_of(session, case))
     if reason:
         raise PermissionDenied(reason)
     return role, principal

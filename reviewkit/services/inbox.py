@@ -13,7 +13,7 @@ from reviewkit.services.actors import Actor
 from reviewkit.services.delegation import may_take_task
 from reviewkit.services.kernel import definition_of, local_today
 from reviewkit.store.db import require_schema, session_scope
-from reviewkit.store.models import Case, HumanTask
+from reviewkit.store.models import Case, DocumentVersion, HumanTask
 
 
 @dataclass(frozen=True)
@@ -39,19 +39,28 @@ def inbox(actor: Actor) -> list[InboxItem]:
     require_schema()
     today = local_today()
     items: list[InboxItem] = []
+    principals = {p for p, _ in actor.delegations}
     with session_scope() as session:
-        tasks = session.exec(select(HumanTask).where(HumanTask.status == "open").order_by(col(HumanTask.id))).all()
-        for task in tasks:
-            if task.assignee not in (None, actor.username) and not any(p == task.assignee for p, _ in actor.delegations):
-                continue
-            if not set(task.candidate_roles) & actor.roles:
-                continue
+        # The cheap filters (assignee, roles) on bare columns of every open task; then the tasks left with
+        # their cases, and the authors of those cases, in one query each; separation of duties is then
+        # checked per task without a query (bench/web.py: 10,000 cases, 8,644 open tasks).
+        open_tasks = session.exec(select(HumanTask.id, HumanTask.candidate_roles, HumanTask.assignee)
+                                  .where(HumanTask.status == "open")).all()
+        ids = [task_id for task_id, roles, assignee in open_tasks
+               if (assignee in (None, actor.username) or assignee in principals) and set(roles) & actor.roles]
+        mine = session.exec(select(HumanTask, Case).join(Case, col(Case.id) == col(HumanTask.case_id))
+                            .where(col(HumanTask.id).in_(ids)).order_by(col(HumanTask.id))).all() if ids else []
+        authors: dict[int, set[str]] = {case.id or 0: {case.drafter} for _, case in mine}
+        if authors:
+            submitted = session.exec(select(DocumentVersion.case_id, DocumentVersion.submitted_by)
+                                     .where(col(DocumentVersion.case_id).in_(list(authors)))).all()
+            for case_id, who in submitted:
+                authors[case_id].add(who)
+        for task, case in mine:
             try:
-                may_take_task(session, actor, task)
+                may_take_task(session, actor, task, case=case, authors=authors[case.id or 0])
             except ReviewkitError:
                 continue
-            case = session.get(Case, task.case_id)
-            assert case is not None
             spec = definition_of(case).stage(task.stage)
             days = (task.due_on - today).days if task.due_on else None
             items.append(InboxItem(

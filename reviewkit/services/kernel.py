@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from reviewkit.domain.process import ProcessDefinition, parse_definition
-from reviewkit.errors import NotFound
+from reviewkit.errors import NotFound, ReviewkitError
 from reviewkit.services.actors import UNPROVEN, Actor, claimed_name
 from reviewkit.settings import get_settings
 from reviewkit.store import audit
@@ -25,14 +25,19 @@ def local_today() -> date:
 
 def definition_of(case: Case) -> ProcessDefinition:
     """The definition the case started with (its stored snapshot), never the edited file."""
-    return _parsed_snapshot(case.process_snapshot, f"案件 {case.number} 的流程快照")
+    try:
+        return _parsed_snapshot(case.process_snapshot)
+    except ReviewkitError:  # parse again only to name the case in the one-line error
+        return parse_definition(case.process_snapshot, f"案件 {case.number} 的流程快照")
 
 
-@lru_cache(maxsize=256)
-def _parsed_snapshot(text: str, origin: str) -> ProcessDefinition:
+@lru_cache(maxsize=64)
+def _parsed_snapshot(text: str) -> ProcessDefinition:
     # A case asks for its definition ~90 times on its way through (≈ 22 % of its CPU when parsed each
-    # time, bench/concurrency.py). The snapshot never changes and the parsed model is frozen.
-    return parse_definition(text, origin)
+    # time, bench/concurrency.py), and thousands of cases share one snapshot (an inbox over 10,000 cases
+    # parsed it once per case while the key held the case number: bench/RESULTS.md, web.py). The
+    # snapshot never changes and the parsed model is frozen.
+    return parse_definition(text, "流程快照")
 
 
 def current_version(session: Session, case: Case) -> DocumentVersion:

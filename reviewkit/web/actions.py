@@ -73,11 +73,22 @@ class Task:
     delegated_from: str | None
 
 
-def inbox(actor: Actor) -> list[Task]:
+INBOX_PAGE = 200  # rows on the page; the count says how many wait in all (reviewkit inbox lists every one)
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    tasks: list[Task]
+    total: int
+
+
+def inbox(actor: Actor, *, limit: int | None = None) -> InboxPage:
+    """The actor's open gates, earliest due first: the first ``limit`` with working days left counted."""
     today = kernel.local_today()
     cal = work_calendar()
     rows = []
-    for item in load_inbox(actor):
+    items = load_inbox(actor)
+    for item in items[:INBOX_PAGE if limit is None else limit]:
         left = None
         if item.due_on:
             try:
@@ -92,7 +103,7 @@ def inbox(actor: Actor) -> list[Task]:
             principal = next((p for p, r in actor.delegations if r not in actor.own_roles and _role_named(r) in own),
                              None)
         rows.append(Task(item, left, principal))
-    return rows
+    return InboxPage(rows, len(items))
 
 
 def _role_named(role: str) -> str:

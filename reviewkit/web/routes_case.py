@@ -32,7 +32,8 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
     @app.get("/inbox")
     def inbox(request: Request) -> Response:
         web = need_session(request)
-        return page(request, "inbox.html", {"tasks": actions.inbox(web.actor)})
+        found = actions.inbox(web.actor)
+        return page(request, "inbox.html", {"tasks": found.tasks, "total": found.total})
 
     def case_view(request: Request, number: str, *, message: str = "", error: str = "", status_code: int = 200,
                   form: dict[str, str] | None = None) -> Response:

@@ -109,8 +109,7 @@ def _intake(rk: Home, tmp_path: Path, title: str, code: str) -> dict[str, Any]:
     inbox.mkdir(parents=True, exist_ok=True)
     build_docx(inbox / f"{title}.docx", title=title)
     return {"intake": {"kind": "normative_document", "title": title, "drafting_unit": "预算股",
-                       "drafter": "drafter1", "code": code, "draft_path": f"{title}.docx",
-                       "touches_business": False, "risk_flagged": False}}
+                       "drafter": "drafter1", "code": code, "draft_path": f"{title}.docx", "flags": []}}
 
 
 def _cases_titled(title: str) -> list[Any]:
@@ -273,3 +272,41 @@ def test_ten_wrong_codes_pause_the_gate_for_everyone(db_url: str, tmp_path: Path
     # The genuine code was not spent: a proven decision on the CLI is unaffected by the pause.
     result = decide(case_id, "合法", proven("counsel1"), opinion="经审核，该文件合法。")
     assert result.to_stage == "deliberation"
+
+
+def test_the_run_form_registers_every_kind_with_its_flags_and_facts(db_url: str, tmp_path: Path) -> None:
+    """Issue #12: the intake form comes from the process definitions (all kinds, their flags and facts),
+    validated as ``reviewkit case new`` validates them; the drafter's intake code is spent once."""
+    from flows.intake import CaseIntake, register_intake
+    from reviewkit.errors import InvalidInput
+    from reviewkit.services.identity import issue_intake_code
+    from reviewkit.services.kernel import definition_of, get_case
+    from reviewkit.settings import get_settings
+    from reviewkit.store.db import session_scope
+
+    _roster(tmp_path)
+    shipped = {p.stem for p in (get_settings().templates_dir / "processes").glob("*.toml")}
+    kinds = set(CaseIntake.model_json_schema()["properties"]["kind"]["enum"])
+    assert kinds == shipped and len(kinds) >= 7
+    inbox = get_settings().resolved_intake_dir
+    inbox.mkdir(parents=True, exist_ok=True)
+    build_docx(inbox / "答复书.docx", title="行政复议答复书")
+
+    def form(code: str, **extra: object) -> CaseIntake:
+        return CaseIntake.model_validate({"kind": "administrative_reconsideration", "title": "张某不服处罚决定复议答复",
+                                          "drafting_unit": "法规股", "drafter": "drafter1", "code": code,
+                                          "draft_path": "答复书.docx", **extra})
+
+    with pytest.raises(InvalidInput, match="“unknown_fact”不是行政复议答复流程记录的事实"):
+        register_intake(form(issue_intake_code(proven("drafter1")), facts="unknown_fact=1"), None)
+    with pytest.raises(InvalidInput, match="行政复议答复流程没有案件标记：touches_business"):
+        register_intake(form(issue_intake_code(proven("drafter1")), flags=["touches_business"]), None)
+    code = issue_intake_code(proven("drafter1"))
+    case_id = register_intake(form(code, facts="applicant=张某\nconcerned_act=某财罚决字〔2026〕3号"), None)
+    with session_scope() as session:
+        case = get_case(session, case_id)
+        assert definition_of(case).kind == "administrative_reconsideration"
+        assert case.facts["applicant"] == "张某" and case.facts["concerned_act"] == "某财罚决字〔2026〕3号"
+    [created] = audit_events(case_id, "case.created")
+    assert (created.actor, created.channel) == ("drafter1", "prefect-ui")
+

@@ -6,6 +6,7 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import col, select
 
 from reviewkit.store.db import session_scope
@@ -86,6 +87,7 @@ def test_inbox_and_case_page(env: Env) -> None:
     login(client, "counsel1")
     inbox = client.get("/inbox")
     assert number in inbox.text and "合法性审核" in inbox.text and "个工作日" in inbox.text
+    assert "我的待办（1 项）" in inbox.text and "显示前" not in inbox.text
     page = client.get(f"/cases/{number}")
     assert page.status_code == 200
     text = page.text
@@ -142,3 +144,17 @@ def test_a_refused_decision_is_shown_in_chinese_and_audited(env: Env) -> None:
     refused = _events("decision.refused")[-1]
     assert refused.channel == "web" and refused.actor == "counsel1"
     assert _legality_decisions() == []
+
+
+def test_a_long_inbox_shows_its_first_page_and_says_how_many_wait(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 10,000 cases a drafter has thousands of open tasks (bench/web.py): the page lists the earliest due
+    and says how many there are, and where to see them all."""
+    from reviewkit.web import actions
+
+    number = case_at_legality_review(env.tmp)
+    monkeypatch.setattr(actions, "INBOX_PAGE", 0)
+    client = env.client()
+    login(client, "counsel1")
+    text = client.get("/inbox").text
+    assert "我的待办（1 项）" in text and "按期限先后显示前 0 项" in text and "reviewkit inbox" in text
+    assert number not in text
