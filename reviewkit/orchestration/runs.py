@@ -168,8 +168,11 @@ def _reschedule_if_dead(client: Any, case_id: int, run: Any) -> bool:
     lease = leases.current(case_id)
     since = run.state.timestamp
     previous = None
-    if lease is not None and lease.flow_run_id == str(run.id) and not lease.released and not lease.expired(now):
-        return False  # a live process carries it
+    if lease is not None and lease.flow_run_id == str(run.id):
+        if not lease.released and not lease.expired(now):
+            return False  # a live process carries it
+        if lease.token.startswith(leases.RESCHEDULED) and since is not None and lease.acquired_at >= since:
+            return False  # already handed back after this very state (another reconciler, a moment ago)
     if lease is None or lease.released or lease.expired(now):
         previous = _state_before(client, run)
     if previous == "PAUSED":
@@ -185,7 +188,7 @@ def _reschedule_if_dead(client: Any, case_id: int, run: Any) -> bool:
         return False
     state = run.state.type.value
     detail = {"previous_state": previous, "state_since": run.state.timestamp.isoformat() if run.state.timestamp else None,
-              "state_message": run.state.message}
+              "state_message": (run.state.message or "")[:200]}
     if not leases.claim_reschedule(case_id, str(run.id), lease, state, detail):
         return False  # another reconciler got there first
     message = ("reviewkit：流程运行未经 Resume 即离开等待，没有进程办理，重新调度" if previous == "PAUSED"

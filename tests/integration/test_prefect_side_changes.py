@@ -1,5 +1,6 @@
 """Changes made to a waiting case's flow run on the Prefect side, by anyone who reaches the port (the
-open-source server has no login): Cancel, mark Completed, Delete, force Running. Each is replayed
+open-source server has no login): Cancel, mark Completed, Delete, force Running (and force Pending or
+Scheduled, which took the same broken path as Running before the fix). Each is replayed
 through the REST API against the real server and a real ``reviewkit worker``, on a case paused at
 the legality-review gate, and each must end the same way: within the bound, the case again has a
 live run waiting at the same gate; the store's case is unchanged (stage, round, decisions); the
@@ -78,7 +79,8 @@ def _tamper(api: str, run_id: str, how: str) -> None:
         code, body = api_call(api, "DELETE", f"/flow_runs/{run_id}")
         assert code in (200, 204), (code, body)
     else:
-        _set_state(api, run_id, {"cancel": "CANCELLED", "complete": "COMPLETED", "force-running": "RUNNING"}[how])
+        _set_state(api, run_id, how.removeprefix("force-").upper() if how.startswith("force-")
+                   else {"cancel": "CANCELLED", "complete": "COMPLETED"}[how])
 
 
 def _state_types(api: str, run_id: str) -> list[str]:
@@ -108,7 +110,7 @@ def _recovered(api: str, case_id: int, old_run: str) -> tuple[str, str] | None:
     return case.flow_run_id, str(key)
 
 
-@pytest.mark.parametrize("how", ["cancel", "complete", "delete", "force-running"])
+@pytest.mark.parametrize("how", ["cancel", "complete", "delete", "force-running", "force-pending", "force-scheduled"])
 def test_a_waiting_runs_change_on_the_prefect_side_is_audited_and_repaired_within_the_bound(
         home: tuple[Home, Worker], tmp_path: Path, how: str, capsys: pytest.CaptureFixture[str]) -> None:
     from reviewkit.orchestration.runs import start_run
@@ -142,19 +144,30 @@ def test_a_waiting_runs_change_on_the_prefect_side_is_audited_and_repaired_withi
 
     # What reviewkit found in Prefect is in the audit trail, once.
     replaced, rescheduled = _payloads(case_id, "flow_run.replaced"), _payloads(case_id, "flow_run.rescheduled")
-    if how == "force-running":
-        # A run forced out of its wait: Prefect calls it RUNNING, its previous state was PAUSED (the
-        # suspension), and no process took the case's lease since (the lease was released at the gate).
-        # reviewkit reschedules the same run; its new process waits at the same gate under a new key
-        # (the old key has fired in Prefect without an answer).
+    if how in ("force-running", "force-pending"):
+        # A run forced out of its wait: Prefect calls it RUNNING (PENDING), its previous state was PAUSED
+        # (the suspension), and no process took the case's lease since (it was released at the gate).
+        # reviewkit reschedules the same run at once; its new process waits at the same gate under a new
+        # key (the old key has fired in Prefect without an answer: re-using it crashed the re-run).
+        forced = how.removeprefix("force-").upper()
         assert replaced == []
         [event] = rescheduled
-        assert event["flow_run_id"] == run_id and event["prefect_state"] == "RUNNING"
-        assert event["previous_state"] == "PAUSED", event
+        assert event["flow_run_id"] == run_id and event["prefect_state"] == forced
+        assert event["previous_state"] == "PAUSED" and event["state_message"] == "有人在 Prefect 中改了状态", event
+    if how.startswith("force-"):
+        # Forced SCHEDULED: the worker simply runs it again; nothing is dead, nothing to reschedule. In
+        # every forced case the gate's audit says how its wait was broken, without any submission.
+        forced = how.removeprefix("force-").upper()
+        assert replaced == [] and len(rescheduled) == (how != "force-scheduled")
         assert new_run == run_id and key == f"{GATE}-w1"
         [rewait] = _payloads(case_id, "gate.rewait")
-        assert rewait["interrupted"] is True and "RUNNING" in rewait["reason"], rewait
+        assert rewait["interrupted"] is True and f"改为 {forced}" in rewait["reason"], rewait
         assert not {"FAILED", "CRASHED"} & set(_state_types(rk.api, run_id))  # the re-run did not crash
+        # The new form does not claim that a submission was refused: there was none.
+        code, schema = api_call(rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-{key}-schema")
+        assert code == 200, schema
+        field = (json.loads(schema) if isinstance(schema, str) else schema)["properties"]["decision"]
+        assert "未生效" not in field["description"], field
     else:
         state = {"cancel": "CANCELLED", "complete": "COMPLETED", "delete": "DELETED"}[how]
         assert rescheduled == []
@@ -174,7 +187,8 @@ def test_a_waiting_runs_change_on_the_prefect_side_is_audited_and_repaired_withi
     time.sleep(3 * RECONCILE_SECONDS + 1)
     assert run_state(rk.api, new_run) == ("PAUSED", key)
     assert case_row(case_id).flow_run_id == new_run
-    assert len(_payloads(case_id, "flow_run.replaced")) + len(_payloads(case_id, "flow_run.rescheduled")) == 1
+    assert len(_payloads(case_id, "flow_run.replaced")) + len(_payloads(case_id, "flow_run.rescheduled")) == \
+        (0 if how == "force-scheduled" else 1)
 
     # The gate still takes a genuine decision typed into the Resume form.
     file_legal_opinion(case_id, tmp_path)
