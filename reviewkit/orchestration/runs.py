@@ -205,7 +205,7 @@ def _state_before(client: Any, run: Any) -> str | None:
     moved on since ``run`` was read, or there is none)."""
     try:
         history = sorted(client.read_flow_run_states(run.id), key=lambda s: s.timestamp)
-    except Exception as err:  # noqa: BLE001 - the server is busy: judge by the lease alone this round
+    except Exception as err:  # noqa: BLE001 - the server is busy: this case is judged again next round
         raise OrchestrationError(f"读取流程运行 {run.id} 的状态历史失败（{type(err).__name__}：{err}）") from err
     if len(history) < 2 or history[-1].id != run.state.id:
         return None
