@@ -51,11 +51,44 @@ def gate_input_model(stage_name: str, labels: tuple[str, ...], refused: str = ""
     return model
 
 
+def _spent_without_answer(key: str) -> str:
+    """Why this run cannot wait under ``key`` again, or ``""``.
+
+    Prefect remembers every pause key a run has suspended under, and a second suspension under a key
+    that has fired is refused: the run is taken to have been resumed and gets the stored answer. A run
+    forced out of its suspension on the Prefect side (set to RUNNING, PENDING or SCHEDULED through the
+    API, then rescheduled by reviewkit) has no answer under that key; the gate must wait under a new one."""
+    from prefect import get_client
+    from prefect.input.actions import read_flow_run_input
+    from prefect.runtime import flow_run
+
+    if not flow_run.id:
+        return ""
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(flow_run.id)
+        if key not in (run.empirical_policy.pause_keys or set()):
+            return ""
+        if read_flow_run_input(f"suspended-{key}-response", flow_run_id=run.id) is not None:
+            return ""  # resumed with an answer: suspend_flow_run hands it back
+        history = sorted(client.read_flow_run_states(run.id), key=lambda s: s.timestamp)
+    left = [b for a, b in zip(history, history[1:], strict=False)
+            if a.type.value == "PAUSED" and a.state_details.pause_key == key]
+    how = left[-1].type.value if left else "?"
+    return f"等待“{key}”在 Prefect 中未经 Resume 即被解除（改为 {how}），没有收到决定，重新等待"
+
+
 def wait_for_decision(case_id: int) -> None:
     """Suspend until the case's current gate is decided; returns when the case has moved on or a UI
     decision was processed (accepted or refused). The caller loops and asks the store again."""
     gate = gates.current_gate(case_id)
     if gate is None:
+        return
+    broken = _spent_without_answer(gate.key)
+    if broken:
+        # Suspending again under this key would be refused by the server ("already fired") and Prefect
+        # would build the form from an empty answer (a pydantic ValidationError that fails the run).
+        gates.note_wake(gate.task_id, broken, interrupted=True)
+        get_run_logger().warning(f"{gate.stage_name}：{broken}")
         return
     model = gate_input_model(gate.stage_name, gate.decisions, gate.refused, gate.materials)
     # timeout=None: the server never expires the wait. Any number would fail the run on expiry

@@ -37,15 +37,14 @@ def _server_ok() -> bool:
     return healthy(env.configured_api_url())
 
 
-_FRESH = "<read the store>"
-
-
-def start_run(case_id: int, replaces: str | None = _FRESH) -> str:
+def start_run(case_id: int, replaces: str | None = None) -> str:
     """Create the case's flow run from the served deployment; returns its id.
 
-    ``replaces`` is the run the caller saw on the case (``None``: none). Everyone who saw the same
-    thing asks with the same idempotency key and gets the same run, even when one of them has
-    already attached it by the time the other asks."""
+    ``replaces`` is the run the caller saw on the case (``None``: none, as for a case just opened).
+    Everyone who saw the same thing asks with the same idempotency key and gets the same run, even
+    when one of them has already attached it by the time the other asks: ``case new`` and a worker's
+    reconcile that both find the new case without a run get ONE run. (Reading the store's run here
+    instead would let ``case new`` that lost that race start a second run "after" the first.)"""
     if not _server_ok():
         raise OrchestrationError(f"Prefect 服务器 {env.configured_api_url()} 无法访问，案件已登记，稍后运行 reviewkit sync 启动流程")
     from reviewkit.services.cases import attach_flow_run
@@ -78,8 +77,7 @@ def _start_key(case_id: int, replaces: str | None) -> str:
         case = session.get(Case, case_id)
         if case is None:
             raise OrchestrationError(f"没有案件 {case_id}")
-        previous = case.flow_run_id if replaces == _FRESH else replaces
-        return f"reviewkit:{case.number}:{case.created_at.isoformat()}:after:{previous or 'none'}"
+        return f"reviewkit:{case.number}:{case.created_at.isoformat()}:after:{replaces or 'none'}"
 
 
 def _read_run(client: Any, run_id: str) -> Any | None:
@@ -148,12 +146,15 @@ LIVE = {"RUNNING", "PENDING"}
 
 def _reschedule_if_dead(client: Any, case_id: int, run: Any) -> bool:
     """A run Prefect calls running (or pending) whose process no longer holds the case's lease: its
-    worker was killed. Schedule the same run again: its body re-reads the store, and a Resume-form
-    input it had received is still there.
+    worker was killed, or the run was forced out of its wait on the Prefect side. Schedule the same
+    run again: its body re-reads the store, and a Resume-form input it had received is still there.
 
-    A process that died holding the lease is dead as soon as the lease expires. Otherwise (the lease
-    was released at a gate and the run resumed since, a reconciler handed it back, or this run never
-    held it) a new process may be starting: it has three lease-times to take the lease."""
+    A process that died holding the lease is dead as soon as the lease expires. A run that went
+    straight from its suspension (PAUSED) to RUNNING or PENDING was put there through Prefect's API:
+    reviewkit's waits are resumed through SCHEDULED, so no worker started a process for it and it is
+    dead at once. Otherwise (the lease was released at a gate and the run resumed since, a reconciler
+    handed it back, or this run never held it) a new process may be starting: it has three lease-times
+    to take the lease."""
     from datetime import timedelta
 
     from prefect.states import Scheduled
@@ -166,9 +167,19 @@ def _reschedule_if_dead(client: Any, case_id: int, run: Any) -> bool:
     ttl = timedelta(seconds=get_settings().run_lease_seconds)
     lease = leases.current(case_id)
     since = run.state.timestamp
+    previous = None
     if lease is not None and lease.flow_run_id == str(run.id):
-        if not lease.expired(now):
+        if not lease.released and not lease.expired(now):
             return False  # a live process carries it
+        if lease.token.startswith(leases.RESCHEDULED) and since is not None and lease.acquired_at >= since:
+            return False  # already handed back after this very state (another reconciler, a moment ago)
+    if lease is None or lease.released or lease.expired(now):
+        previous = _state_before(client, run)
+    if previous == "PAUSED":
+        since = None  # forced out of its wait: nobody is starting it
+    elif lease is not None and lease.flow_run_id == str(run.id):
+        if not lease.expired(now):
+            return False  # released at a gate a moment ago: the state we read may be older
         if lease.released:
             since = max(since, lease.acquired_at) if since is not None else lease.acquired_at
         elif since is not None and since <= lease.expires_at:
@@ -176,14 +187,29 @@ def _reschedule_if_dead(client: Any, case_id: int, run: Any) -> bool:
     if since is not None and now - since < 3 * ttl:
         return False
     state = run.state.type.value
-    if not leases.claim_reschedule(case_id, str(run.id), lease, state):
+    detail = {"previous_state": previous, "state_since": run.state.timestamp.isoformat() if run.state.timestamp else None,
+              "state_message": (run.state.message or "")[:200]}
+    if not leases.claim_reschedule(case_id, str(run.id), lease, state, detail):
         return False  # another reconciler got there first
+    message = ("reviewkit：流程运行未经 Resume 即离开等待，没有进程办理，重新调度" if previous == "PAUSED"
+               else "reviewkit：流程进程已停止（租约过期），重新调度")
     try:
-        client.set_flow_run_state(run.id, Scheduled(message="reviewkit：流程进程已停止（租约过期），重新调度"),
-                                  force=True)
+        client.set_flow_run_state(run.id, Scheduled(message=message), force=True)
     except Exception as err:  # noqa: BLE001 - the lease is handed back: the next round tries again
         raise OrchestrationError(f"无法重新调度流程运行 {run.id}（{type(err).__name__}：{err}）") from err
     return True
+
+
+def _state_before(client: Any, run: Any) -> str | None:
+    """The type of the run's state just before its current one (``None`` when unknown: the history
+    moved on since ``run`` was read, or there is none)."""
+    try:
+        history = sorted(client.read_flow_run_states(run.id), key=lambda s: s.timestamp)
+    except Exception as err:  # noqa: BLE001 - the server is busy: this case is judged again next round
+        raise OrchestrationError(f"读取流程运行 {run.id} 的状态历史失败（{type(err).__name__}：{err}）") from err
+    if len(history) < 2 or history[-1].id != run.state.id:
+        return None
+    return str(history[-2].type.value)
 
 
 def _runs_in(client: Any, states: set[str]) -> list[Any]:
@@ -257,7 +283,7 @@ def sync() -> SyncReport:
             if run is None or state in ENDED:
                 try:
                     if item.flow_run_id:
-                        note_run_replaced(item.case_id, item.flow_run_id, state)
+                        note_run_replaced(item.case_id, item.flow_run_id, state or "DELETED")
                     start_run(item.case_id, replaces=item.flow_run_id)
                     report.started.append(item.number)
                 except OrchestrationError as err:

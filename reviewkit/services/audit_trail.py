@@ -31,6 +31,8 @@ ACTION_NAMES = {
     "stage.entered": "进入环节", "decision.recorded": "作出决定", "decision.refused": "决定被拒绝",
     "decision.voided": "旧稿上的批准失效", "task.rebound": "待办改按新稿办理", "task.reassigned": "改派待办",
     "number.assigned": "统一编号", "prereview.completed": "自动预审完成", "flow_run.attached": "关联流程运行",
+    "flow_run.replaced": "流程运行在 Prefect 中结束或被删除，已换新运行", "flow_run.rescheduled": "重新调度流程运行",
+    "flow_run.lease_taken_over": "接管过期的流程租约", "gate.rewait": "人工环节换新键重新等待",
     "roster.user_saved": "保存名册人员", "roster.user_disabled": "停用人员", "roster.pin_set": "设置 PIN",
     "roster.refused": "名册操作被拒绝", "identity.refused": "身份验证失败", "identity.code_issued": "签发一次性审批码",
     "identity.code_used": "使用一次性审批码", "identity.token_issued": "签发脚本令牌", "identity.token_revoked": "撤销脚本令牌",

@@ -239,8 +239,9 @@ def _next_case_number(session: Session) -> str:
     return f"{prefix}{seq:04d}"
 
 
+_GONE = "在 Prefect 中已不存在（被删除，或 Prefect 数据库丢失）"
 RUN_STATE_NAMES = {"CANCELLED": "被取消", "CANCELLING": "正在取消", "COMPLETED": "被标记为完成", "FAILED": "失败",
-                   "CRASHED": "崩溃", None: "在 Prefect 中已不存在（被删除，或 Prefect 数据库丢失）"}
+                   "CRASHED": "崩溃", "DELETED": _GONE, None: _GONE}
 
 
 def note_run_replaced(case_id: int, flow_run_id: str | None, state: str | None) -> None:

@@ -73,13 +73,16 @@ def _last_refusal(session: Session, task: HumanTask) -> str:
                         .order_by(col(AuditEvent.id).desc()).limit(1)).all()
     for raw in rows:
         payload = json.loads(raw)
-        if payload.get("task_id") == task.id and payload.get("wakes") == task.wakes:
+        if payload.get("task_id") == task.id and payload.get("wakes") == task.wakes and not payload.get("interrupted"):
             return str(payload.get("reason", ""))
     return ""
 
 
-def note_wake(task_id: int, reason: str) -> None:
-    """The gate was woken without moving on (a refused UI decision): the next wait gets a new key."""
+def note_wake(task_id: int, reason: str, *, interrupted: bool = False) -> None:
+    """The gate was woken without moving on (a refused UI decision): the next wait gets a new key.
+
+    ``interrupted``: nobody submitted anything; the wait was broken on the Prefect side (the run was
+    forced out of its suspension) and its key is spent there. The next form says nothing of a refusal."""
     with session_scope(write=True) as session:
         task = session.get(HumanTask, task_id)
         if task is None or task.status != "open":
@@ -88,7 +91,7 @@ def note_wake(task_id: int, reason: str) -> None:
         session.add(task)
         audit.append(session, action="gate.rewait", actor="system", channel="prefect", case_id=task.case_id,
                       payload={"task_id": task_id, "stage": task.stage, "round": task.round, "wakes": task.wakes,
-                               "reason": reason})
+                               "reason": reason, **({"interrupted": True} if interrupted else {})})
 
 
 def gate_labels(case_id: int, stage: str) -> tuple[str, ...]:

@@ -115,10 +115,12 @@ def current(case_id: int) -> Lease | None:
 RESCHEDULED = "rescheduled:"
 
 
-def claim_reschedule(case_id: int, flow_run_id: str, seen: Lease | None, state: str) -> bool:
+def claim_reschedule(case_id: int, flow_run_id: str, seen: Lease | None, state: str,
+                     detail: dict[str, object] | None = None) -> bool:
     """Hand the case's lease back on behalf of a dead process, before its run is scheduled again, and
-    audit it, in one transaction. ``False`` when the lease is no longer what the caller saw: another
-    reconciler (another worker, ``reviewkit sync``) has just done it, or a process took the lease."""
+    audit it (with what the reconciler saw in Prefect, ``detail``), in one transaction. ``False`` when
+    the lease is no longer what the caller saw: another reconciler (another worker, ``reviewkit sync``)
+    has just done it, or a process took the lease."""
     now = utcnow()
     with session_scope(write=True) as session:
         session.get(Case, case_id, with_for_update=True)
@@ -135,5 +137,5 @@ def claim_reschedule(case_id: int, flow_run_id: str, seen: Lease | None, state: 
         audit.append(session, action="flow_run.rescheduled", actor="system", channel="system", case_id=case_id,
                      payload={"flow_run_id": flow_run_id, "prefect_state": state,
                               "lease_holder": seen.holder if seen else None,
-                              "lease_expired_at": seen.expires_at.isoformat() if seen else None})
+                              "lease_expired_at": seen.expires_at.isoformat() if seen else None, **(detail or {})})
         return True

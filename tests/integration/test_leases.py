@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -79,6 +81,10 @@ def test_many_takers_of_one_expired_lease_one_wins(db_url: str, tmp_path: Path) 
 class _Client:
     def __init__(self) -> None:
         self.set: list[tuple[str, str]] = []
+        self.history: dict[str, list[object]] = {}
+
+    def read_flow_run_states(self, run_id: str) -> list[object]:
+        return self.history.get(run_id, [])
 
     def set_flow_run_state(self, run_id: str, state: object, force: bool = False) -> None:
         assert force
@@ -91,7 +97,18 @@ def _run(run_id: str, state: str, age: float) -> object:
     from reviewkit.store.models import utcnow
 
     kind = SimpleNamespace(value=state)
-    return SimpleNamespace(id=run_id, state=SimpleNamespace(type=kind, timestamp=utcnow() - timedelta(seconds=age)))
+    return SimpleNamespace(id=run_id, state=SimpleNamespace(id=uuid.uuid4(), type=kind, message="有人改了状态",
+                                                            timestamp=utcnow() - timedelta(seconds=age)))
+
+
+def _history(run: Any, *before: str) -> list[object]:
+    """The run's state history: ``before`` (oldest first, a second apart), then its current state."""
+    from types import SimpleNamespace
+
+    states = [SimpleNamespace(id=uuid.uuid4(), type=SimpleNamespace(value=t),
+                              timestamp=run.state.timestamp - timedelta(seconds=len(before) - i))
+              for i, t in enumerate(before)]
+    return [*states, run.state]
 
 
 def test_reconcile_reschedules_only_runs_whose_process_is_gone(db_url: str, tmp_path: Path,
@@ -129,3 +146,43 @@ def test_reconcile_reschedules_only_runs_whose_process_is_gone(db_url: str, tmp_
     assert [json.loads(e.payload)["flow_run_id"] for e in events] == ["run-a", "run-a"]
     assert json.loads(events[0].payload)["lease_holder"] is None
     assert json.loads(events[1].payload)["lease_holder"] == seen.holder
+
+
+def test_a_run_forced_out_of_its_wait_is_rescheduled_at_once_and_once(db_url: str, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """RUNNING (or PENDING) straight after PAUSED is somebody's set_state through Prefect's API:
+    reviewkit's waits resume through SCHEDULED, so no worker started a process for it."""
+    import prefect.states  # noqa: F401
+
+    from reviewkit.orchestration.runs import _reschedule_if_dead
+    from tests.conftest import _reset_caches
+
+    monkeypatch.setenv("REVIEWKIT_RUN_LEASE_SECONDS", "60")
+    _reset_caches()
+    case_id = _start(tmp_path)
+    client = _Client()
+    token = leases.new_token()
+    assert leases.acquire(case_id, "run-a", token, ttl=60) is None
+    leases.release(case_id, token, grace=60)  # suspended at a gate a moment ago
+
+    # Resumed through the form: a new process is starting (three lease-times to take the lease).
+    resumed = _run("run-a", "RUNNING", age=1)
+    client.history["run-a"] = _history(resumed, "RUNNING", "PAUSED", "SCHEDULED", "PENDING")
+    assert not _reschedule_if_dead(client, case_id, resumed)
+    # Forced to RUNNING from its wait (within the lease's grace after the suspension): dead at once.
+    forced = _run("run-a", "RUNNING", age=1)
+    client.history["run-a"] = _history(forced, "RUNNING", "PAUSED")
+    assert _reschedule_if_dead(client, case_id, forced)
+    assert client.set == [("run-a", "SCHEDULED")]
+    # A second reconciler that read the same RUNNING before the reschedule landed does nothing.
+    assert not _reschedule_if_dead(client, case_id, forced)
+    assert len(client.set) == 1
+    [event] = [json.loads(e.payload) for e in _events(case_id, "flow_run.rescheduled")]
+    assert (event["prefect_state"], event["previous_state"]) == ("RUNNING", "PAUSED")
+    assert event["state_message"] == "有人改了状态"
+    # The history moved on since the run was read (it suspended again, say): no previous state to judge by.
+    from reviewkit.orchestration.runs import _state_before
+
+    later = _run("run-a", "PAUSED", age=0)
+    client.history["run-a"] = [*_history(forced, "RUNNING", "PAUSED"), later.state]
+    assert _state_before(client, forced) is None and _state_before(client, later) == "RUNNING"
