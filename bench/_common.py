@@ -45,21 +45,34 @@ def healthy(api: str) -> bool:
 
 
 @contextmanager
-def prefect_server(home: Path, database_url: str | None = None, timeout: float = 180.0,
-                   extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def prefect_server(
+    home: Path,
+    database_url: str | None = None,
+    timeout: float = 180.0,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[str]:
     """``prefect server start`` on a free port with its own PREFECT_HOME (and database); stopped on exit.
     ``extra_env`` adds settings for the server process only (e.g. ``PREFECT_SERVER_LOG_RETRYABLE_ERRORS``)."""
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **QUIET, "PREFECT_HOME": str(home), "PREFECT_API_URL": api, "PREFECT_UI_API_URL": api}
+    env = {
+        **os.environ,
+        **QUIET,
+        "PREFECT_HOME": str(home),
+        "PREFECT_API_URL": api,
+        "PREFECT_UI_API_URL": api,
+    }
     if database_url:
         env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = database_url
     env.update(extra_env or {})
     log = (home / "server.log").open("ab")
     proc = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + timeout

@@ -33,21 +33,63 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 ACTIONS = [
-    ("stage.entered", "system", "", lambda i: {"stage": "legality_review", "name": "合法性审核", "round": 1,
-                                             "due_on": "2026-12-18", "calendar_complete": True}),
-    ("decision.recorded", "counsel1", "counsel", lambda i: {
-        "stage": "legality_review", "round": 1, "decision": "应当予以修改", "outcome": "revise",
-        "opinion": f"第{i % 30 + 1}条设定的审批条件缺乏上位法依据，建议删除或修改。",
-        "version_sha256": hashlib.sha256(str(i).encode()).hexdigest(), "task_id": i, "on_behalf_of": None,
-        "auth": "pin"}),
-    ("version.submitted", "drafter1", "drafter", lambda i: {
-        "seq": 2, "filename": "某县财政专项资金管理办法（修改稿）.docx",
-        "sha256": hashlib.sha256(str(-i).encode()).hexdigest(), "size": 48_213}),
-    ("decision.refused", "gone1", "", lambda i: {"decision": "合法", "case": str(i % 5000),
-                                                 "reason": "用户“gone1”已停用"}),
-    ("case.created", "drafter1", "drafter", lambda i: {"number": f"RK-2026-{i % 10000:04d}", "kind": "normative_document",
-                                                       "title": "某县财政专项资金管理办法", "drafting_unit": "预算股",
-                                                       "flags": ["touches_business"]}),
+    (
+        "stage.entered",
+        "system",
+        "",
+        lambda i: {
+            "stage": "legality_review",
+            "name": "合法性审核",
+            "round": 1,
+            "due_on": "2026-12-18",
+            "calendar_complete": True,
+        },
+    ),
+    (
+        "decision.recorded",
+        "counsel1",
+        "counsel",
+        lambda i: {
+            "stage": "legality_review",
+            "round": 1,
+            "decision": "应当予以修改",
+            "outcome": "revise",
+            "opinion": f"第{i % 30 + 1}条设定的审批条件缺乏上位法依据，建议删除或修改。",
+            "version_sha256": hashlib.sha256(str(i).encode()).hexdigest(),
+            "task_id": i,
+            "on_behalf_of": None,
+            "auth": "pin",
+        },
+    ),
+    (
+        "version.submitted",
+        "drafter1",
+        "drafter",
+        lambda i: {
+            "seq": 2,
+            "filename": "某县财政专项资金管理办法（修改稿）.docx",
+            "sha256": hashlib.sha256(str(-i).encode()).hexdigest(),
+            "size": 48_213,
+        },
+    ),
+    (
+        "decision.refused",
+        "gone1",
+        "",
+        lambda i: {"decision": "合法", "case": str(i % 5000), "reason": "用户“gone1”已停用"},
+    ),
+    (
+        "case.created",
+        "drafter1",
+        "drafter",
+        lambda i: {
+            "number": f"RK-2026-{i % 10000:04d}",
+            "kind": "normative_document",
+            "title": "某县财政专项资金管理办法",
+            "drafting_unit": "预算股",
+            "flags": ["touches_business"],
+        },
+    ),
 ]
 
 
@@ -64,8 +106,10 @@ def build(url: str, n: int) -> None:
     start = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
     prev = audit.GENESIS
     engine = get_engine(url)
-    sql = ("INSERT INTO audit_events (id, case_id, action, actor, role, channel, occurred_utc, occurred_local, payload, "
-           "prev_hash, hash) VALUES (%s)")
+    sql = (
+        "INSERT INTO audit_events (id, case_id, action, actor, role, channel, occurred_utc, occurred_local, payload, "
+        "prev_hash, hash) VALUES (%s)"
+    )
     batch: list[tuple[object, ...]] = []
     with engine.begin() as conn:
         raw = conn.connection.dbapi_connection
@@ -77,7 +121,9 @@ def build(url: str, n: int) -> None:
             action, actor, role, make = ACTIONS[rng.randrange(len(ACTIONS))]
             moment = start + timedelta(seconds=seq * 7)
             utc = moment.isoformat(timespec="microseconds")
-            local = (moment + timedelta(hours=8)).replace(tzinfo=None).isoformat(timespec="seconds") + "+08:00"
+            local = (moment + timedelta(hours=8)).replace(tzinfo=None).isoformat(
+                timespec="seconds"
+            ) + "+08:00"
             payload = audit.canonical_json(make(seq))
             row = (seq, seq % 5000 + 1, action, actor, role, "cli", utc, local, payload, prev)
             prev = hashlib.sha256(audit.body_bytes(*row)).hexdigest()
@@ -124,7 +170,9 @@ def main() -> None:
         print(f"导出 JSON Lines：{size / 1e6:.0f} MB，{time.perf_counter() - t0:.1f} 秒")
 
         def baseline() -> str:
-            return subprocess.run(["sha256sum", str(out)], capture_output=True, text=True, check=True).stdout.split()[0]
+            return subprocess.run(
+                ["sha256sum", str(out)], capture_output=True, text=True, check=True
+            ).stdout.split()[0]
 
         def reviewkit() -> object:
             with get_engine(url).connect() as conn:

@@ -55,20 +55,30 @@ def seed(url: str, n: int) -> None:
         d = definitions[0] if rng.random() < 0.7 else rng.choice(definitions[1:])
         stage = rng.choice(d.stages)
         closed = stage.kind == "end"
-        rows.append({
-            "number": f"RK-{2024 + i * 3 // n}-{i:05d}", "kind": d.kind, "process_version": d.version,
-            "process_fingerprint": d.fingerprint, "process_snapshot": d.source,
-            "title": f"某县{rng.choice(['财政专项资金', '政府采购', '城市绿化', '农村饮水安全', '校外培训'])}管理办法（第{i}号）",
-            "drafting_unit": rng.choice(["预算股", "采购办", "城管局", "水利局", "教体局"]), "drafter": "drafter1",
-            "stage": stage.id, "round": 1 + (i % 3 == 0), "status": "closed" if closed else "open",
-            "flags": ["touches_business"] if i % 2 else [], "facts": {},
-            "doc_number": f"某财规〔2025〕{i}号" if closed and stage.id == "filed" else None,
-            "created_at": start + timedelta(minutes=97 * i), "updated_at": start + timedelta(minutes=97 * i + 5),
-        })
+        rows.append(
+            {
+                "number": f"RK-{2024 + i * 3 // n}-{i:05d}",
+                "kind": d.kind,
+                "process_version": d.version,
+                "process_fingerprint": d.fingerprint,
+                "process_snapshot": d.source,
+                "title": f"某县{rng.choice(['财政专项资金', '政府采购', '城市绿化', '农村饮水安全', '校外培训'])}管理办法（第{i}号）",
+                "drafting_unit": rng.choice(["预算股", "采购办", "城管局", "水利局", "教体局"]),
+                "drafter": "drafter1",
+                "stage": stage.id,
+                "round": 1 + (i % 3 == 0),
+                "status": "closed" if closed else "open",
+                "flags": ["touches_business"] if i % 2 else [],
+                "facts": {},
+                "doc_number": f"某财规〔2025〕{i}号" if closed and stage.id == "filed" else None,
+                "created_at": start + timedelta(minutes=97 * i),
+                "updated_at": start + timedelta(minutes=97 * i + 5),
+            }
+        )
     engine = get_engine(url)
     with engine.begin() as conn:
         for k in range(0, n, 2000):
-            conn.execute(insert(Case), rows[k:k + 2000])
+            conn.execute(insert(Case), rows[k : k + 2000])
     engine.dispose()
 
 
@@ -91,10 +101,14 @@ def make_flow_runs(api: str, home: Path, count: int = 3) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database (default: SQLite file)")
+    parser.add_argument(
+        "--database-url", default=None, help="an empty PostgreSQL database (default: SQLite file)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="rk-bench-list-") as tmp:
@@ -109,8 +123,13 @@ def main() -> None:
             make_flow_runs(api, root / "prefect")
             clean = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWKIT_", "PREFECT_"))}
             rk_env = {**clean, "REVIEWKIT_HOME": str(rk_home), "REVIEWKIT_DATABASE_URL": url}
-            pf_env = {**clean, **QUIET, "PREFECT_API_URL": api, "PREFECT_HOME": str(root / "prefect"),
-                      "COLUMNS": "200"}
+            pf_env = {
+                **clean,
+                **QUIET,
+                "PREFECT_API_URL": api,
+                "PREFECT_HOME": str(root / "prefect"),
+                "COLUMNS": "200",
+            }
             rk_cmd = [str(bin_dir / "reviewkit"), "case", "list", "--json"]
             pf_cmd = [str(bin_dir / "prefect"), "flow-run", "ls", "--limit", "3"]
             _, out = timed_run(rk_cmd, rk_env, cwd=root)  # warm the page cache and check the output once
@@ -126,8 +145,10 @@ def main() -> None:
     print(load())
     print(f"baseline  prefect flow-run ls --limit 3          : median {pf:.3f} s (best {min(pf_times):.3f})")
     print(f"reviewkit case list --json ({args.cases} cases) : median {rk:.3f} s (best {min(rk_times):.3f})")
-    print(f"ratio reviewkit / baseline: {rk / pf:.2f} (median), {min(rk_times) / min(pf_times):.2f} (best)"
-          f"   targets: ≤ 0.25 and < 0.3 s")
+    print(
+        f"ratio reviewkit / baseline: {rk / pf:.2f} (median), {min(rk_times) / min(pf_times):.2f} (best)"
+        f"   targets: ≤ 0.25 and < 0.3 s"
+    )
 
 
 if __name__ == "__main__":

@@ -63,11 +63,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PG_ADMIN, QUIET, REPO, load, pg_database, prefect_server  # noqa: E402
 
-LOCK_WORDS = ("database is locked", "deadlock", "could not obtain lock", "lock timeout",
-              "could not serialize", "canceling statement due to lock")
+LOCK_WORDS = (
+    "database is locked",
+    "deadlock",
+    "could not obtain lock",
+    "lock timeout",
+    "could not serialize",
+    "canceling statement due to lock",
+)
 
 
 # --- CPU accounting from /proc (Linux) -------------------------------------------------------------
+
 
 def _procs() -> list[tuple[int, list[str], str]]:
     out = []
@@ -117,6 +124,7 @@ def server_session(port: int) -> int | None:
 
 
 # --- the child: N cases through review_case in a thread pool ----------------------------------------
+
 
 def child(n: int, concurrency: int, session: int | None, pg_names: list[str]) -> None:
     import resource
@@ -205,10 +213,13 @@ def child(n: int, concurrency: int, session: int | None, pg_names: list[str]) ->
                 live["now"] -= 1
                 finals.append(final)
                 filed = finals.count("filed")
-                print(f"{time.perf_counter() - t0:7.1f} s  done {len(finals)}/{n}  filed {filed}  "
-                      f"in flight {live['now']}  client retries {counts['client_retries']}  "
-                      f"store locked {counts['store_locked']}  flow errors {counts['flow_errors']}",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"{time.perf_counter() - t0:7.1f} s  done {len(finals)}/{n}  filed {filed}  "
+                    f"in flight {live['now']}  client retries {counts['client_retries']}  "
+                    f"store locked {counts['store_locked']}  flow errors {counts['flow_errors']}",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     procs0, busy0 = cpu_by_pid(session, pg_names), machine_busy()
@@ -236,18 +247,32 @@ def child(n: int, concurrency: int, session: int | None, pg_names: list[str]) ->
             offset += len(flows)
     import reviewkit
 
-    print(json.dumps({
-        "code": str(Path(reviewkit.__file__).parents[1]), "elapsed": elapsed, "filed": finals.count("filed"),
-        "finals": dict(Counter(map(str, finals))),
-        "max_in_flight": live["max"], "client_level_at_end": client_logger.level,
-        **counts, **waits, "task_retries": task_retries, "flow_states": dict(states), "samples": samples,
-        "cpu_child": (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime),
-        "cpu_server": delta(procs0["server"], procs1["server"]), "cpu_pg": delta(procs0["pg"], procs1["pg"]),
-        "cpu_machine": busy1 - busy0, "load_after": load_after,
-    }))
+    print(
+        json.dumps(
+            {
+                "code": str(Path(reviewkit.__file__).parents[1]),
+                "elapsed": elapsed,
+                "filed": finals.count("filed"),
+                "finals": dict(Counter(map(str, finals))),
+                "max_in_flight": live["max"],
+                "client_level_at_end": client_logger.level,
+                **counts,
+                **waits,
+                "task_retries": task_retries,
+                "flow_states": dict(states),
+                "samples": samples,
+                "cpu_child": (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime),
+                "cpu_server": delta(procs0["server"], procs1["server"]),
+                "cpu_pg": delta(procs0["pg"], procs1["pg"]),
+                "cpu_machine": busy1 - busy0,
+                "load_after": load_after,
+            }
+        )
+    )
 
 
 # --- the parent: servers, databases, counting ------------------------------------------------------
+
 
 def postmaster_started() -> str | None:
     """When PostgreSQL last started: a restart during a run (someone's fault test on a shared machine)
@@ -287,17 +312,41 @@ def _run_backend(backend: str, n: int, concurrency: int, tmp: Path, timeout: flo
         else:
             prefect_url = None
             env_store = {}
-        api = stack.enter_context(prefect_server(home / "prefect", prefect_url,
-                                                 extra_env={"PREFECT_SERVER_LOG_RETRYABLE_ERRORS": "true"}))
+        api = stack.enter_context(
+            prefect_server(
+                home / "prefect", prefect_url, extra_env={"PREFECT_SERVER_LOG_RETRYABLE_ERRORS": "true"}
+            )
+        )
         session = server_session(int(api.rsplit(":", 1)[1].split("/")[0]))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWKIT_", "PREFECT_"))}
-        env.update({**QUIET, **env_store, "REVIEWKIT_HOME": str(home / "rk"), "PREFECT_API_URL": api,
-                    "PREFECT_HOME": str(home / "prefect"), "PYTHONPATH": str(REPO)})
+        env.update(
+            {
+                **QUIET,
+                **env_store,
+                "REVIEWKIT_HOME": str(home / "rk"),
+                "PREFECT_API_URL": api,
+                "PREFECT_HOME": str(home / "prefect"),
+                "PYTHONPATH": str(REPO),
+            }
+        )
         err_path, out_path = home / "child.err", home / "child.out"
         print(f"{backend}: server {api} (session {session}); progress in {err_path}", flush=True)
         with err_path.open("w") as err, out_path.open("w") as out:
-            proc = subprocess.Popen([sys.executable, __file__, "--child", str(n), str(concurrency), str(session or ""),
-                                     ",".join(pg_names)], env=env, cwd=REPO, stdout=out, stderr=err)
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    str(n),
+                    str(concurrency),
+                    str(session or ""),
+                    ",".join(pg_names),
+                ],
+                env=env,
+                cwd=REPO,
+                stdout=out,
+                stderr=err,
+            )
             try:
                 proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -317,15 +366,23 @@ def _run_backend(backend: str, n: int, concurrency: int, tmp: Path, timeout: flo
         server = {
             "server_503": len(requests),
             "server_503_locked": sum("database is locked" in rec for rec in requests),
-            "server_locked_other": sum("database is locked" in rec for head, rec in heads
-                                       if "Encountered retryable exception in request" not in head
-                                       and "Exception in ASGI application" not in head),
+            "server_locked_other": sum(
+                "database is locked" in rec
+                for head, rec in heads
+                if "Encountered retryable exception in request" not in head
+                and "Exception in ASGI application" not in head
+            ),
             "server_errors": log.count("Encountered exception in request"),
         }
         if proc.returncode != 0 or not stdout.strip():
             progress = [line for line in stderr.splitlines() if " done " in line]
-            return {"backend": backend, **server, "failed": f"exit {proc.returncode}",
-                    "last_progress": progress[-1] if progress else None, "stderr_tail": stderr[-1500:]}
+            return {
+                "backend": backend,
+                **server,
+                "failed": f"exit {proc.returncode}",
+                "last_progress": progress[-1] if progress else None,
+                "stderr_tail": stderr[-1500:],
+            }
         result = json.loads(stdout.strip().splitlines()[-1])
         for key in ("client_retries", "store_locked", "store_other_errors", "flow_errors"):
             result.setdefault(key, 0)
@@ -336,8 +393,13 @@ def lock_errors(r: dict[str, Any], n: int) -> int:
     """Each event once: a 503 is seen by the server and by the client, so client retries add only those
     the server did not log (timeouts, refused connections)."""
     server_503, client = int(r["server_503"]), int(r["client_retries"])
-    return (server_503 + int(r["server_locked_other"]) + max(0, client - server_503)
-            + int(r["store_locked"]) + (n - int(r["filed"])))
+    return (
+        server_503
+        + int(r["server_locked_other"])
+        + max(0, client - server_503)
+        + int(r["store_locked"])
+        + (n - int(r["filed"]))
+    )
 
 
 def main() -> None:
@@ -345,11 +407,15 @@ def main() -> None:
         n, conc, session, names = sys.argv[2:6]
         child(int(n), int(conc), int(session) if session else None, [x for x in names.split(",") if x])
         return
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--backends", default="postgres,sqlite")
-    parser.add_argument("--timeout", type=float, default=5400, help="seconds per backend before the run is killed")
+    parser.add_argument(
+        "--timeout", type=float, default=5400, help="seconds per backend before the run is killed"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: servers, databases
@@ -359,8 +425,10 @@ def main() -> None:
     for backend in args.backends.split(","):
         t0 = time.perf_counter()
         results[backend] = r = run_backend(backend, args.cases, args.concurrency, tmp, args.timeout)
-        print(f"{backend}: {json.dumps(r, ensure_ascii=False)} ({time.perf_counter() - t0:.0f} s with setup)",
-              flush=True)
+        print(
+            f"{backend}: {json.dumps(r, ensure_ascii=False)} ({time.perf_counter() - t0:.0f} s with setup)",
+            flush=True,
+        )
         print(load(), flush=True)
     rates, cores = {}, os.cpu_count() or 1
     for backend, r in results.items():
@@ -372,25 +440,36 @@ def main() -> None:
         elapsed = float(r["elapsed"])
         rate = 60 * int(r["filed"]) / elapsed
         rates[backend] = rate
-        print(f"{backend:8s}: {r['filed']}/{args.cases} filed in {elapsed:.1f} s = {rate:.1f} cases/min "
-              f"(max {r['max_in_flight']} in flight); lock errors {lock_errors(r, args.cases)}: "
-              f"server 503 {r['server_503']} ({r['server_503_locked']} 'database is locked'), "
-              f"other server 'database is locked' {r['server_locked_other']}, server 500 {r['server_errors']}, "
-              f"client retries {r['client_retries']}, store locked {r['store_locked']} (other store errors "
-              f"{r['store_other_errors']}), "
-              f"not filed {args.cases - int(r['filed'])} (flow errors {r['flow_errors']}); "
-              f"task retries {r['task_retries']}, flow states {r['flow_states']}")
-        print(f"{'':8s}  CPU over the run: bench process {float(r['cpu_child']):.0f} s, Prefect server "
-              f"{float(r['cpu_server']):.0f} s, PostgreSQL backends {float(r['cpu_pg']):.0f} s, "
-              f"machine {float(r['cpu_machine']):.0f} s of {cores * elapsed:.0f} s ({cores} cores × wall); "
-              f"bench process {float(r['cpu_child']) / max(1, int(r['filed'])):.1f} s per filed case")
-        print(f"{'':8s}  waits (thread-seconds, of {args.concurrency} threads × wall = "
-              f"{args.concurrency * elapsed:.0f}): client backoff after 503s {float(r['client_backoff_s']):.0f}, "
-              f"store SQL {float(r['store_sql_s']):.0f} of which SQLite BEGIN IMMEDIATE (write lock) "
-              f"{float(r['store_begin_s']):.0f}, SELECT … FOR UPDATE {float(r['store_for_update_s']):.0f}")
-    if {"postgres", "sqlite"} <= rates.keys() and rates["sqlite"] > 0 \
-            and not any("invalid" in r for r in results.values()):
-        print(f"ratio PostgreSQL / SQLite throughput: {rates['postgres'] / rates['sqlite']:.2f}×   target ≥ 10×")
+        print(
+            f"{backend:8s}: {r['filed']}/{args.cases} filed in {elapsed:.1f} s = {rate:.1f} cases/min "
+            f"(max {r['max_in_flight']} in flight); lock errors {lock_errors(r, args.cases)}: "
+            f"server 503 {r['server_503']} ({r['server_503_locked']} 'database is locked'), "
+            f"other server 'database is locked' {r['server_locked_other']}, server 500 {r['server_errors']}, "
+            f"client retries {r['client_retries']}, store locked {r['store_locked']} (other store errors "
+            f"{r['store_other_errors']}), "
+            f"not filed {args.cases - int(r['filed'])} (flow errors {r['flow_errors']}); "
+            f"task retries {r['task_retries']}, flow states {r['flow_states']}"
+        )
+        print(
+            f"{'':8s}  CPU over the run: bench process {float(r['cpu_child']):.0f} s, Prefect server "
+            f"{float(r['cpu_server']):.0f} s, PostgreSQL backends {float(r['cpu_pg']):.0f} s, "
+            f"machine {float(r['cpu_machine']):.0f} s of {cores * elapsed:.0f} s ({cores} cores × wall); "
+            f"bench process {float(r['cpu_child']) / max(1, int(r['filed'])):.1f} s per filed case"
+        )
+        print(
+            f"{'':8s}  waits (thread-seconds, of {args.concurrency} threads × wall = "
+            f"{args.concurrency * elapsed:.0f}): client backoff after 503s {float(r['client_backoff_s']):.0f}, "
+            f"store SQL {float(r['store_sql_s']):.0f} of which SQLite BEGIN IMMEDIATE (write lock) "
+            f"{float(r['store_begin_s']):.0f}, SELECT … FOR UPDATE {float(r['store_for_update_s']):.0f}"
+        )
+    if (
+        {"postgres", "sqlite"} <= rates.keys()
+        and rates["sqlite"] > 0
+        and not any("invalid" in r for r in results.values())
+    ):
+        print(
+            f"ratio PostgreSQL / SQLite throughput: {rates['postgres'] / rates['sqlite']:.2f}×   target ≥ 10×"
+        )
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ if os.environ.get("GATE_LATENCY_BARE") == "1":  # only in the baseline's serve p
 def _serve_bare() -> None:
     from prefect import serve
 
-    serve(bare_gate.to_deployment(name="bench"), limit=4, pause_on_shutdown=False, print_starting_message=False)
+    serve(
+        bare_gate.to_deployment(name="bench"), limit=4, pause_on_shutdown=False, print_starting_message=False
+    )
 
 
 def _ts(value: str) -> float:
@@ -64,7 +66,9 @@ def _states(api: str, run_id: str) -> list[dict[str, object]]:
 
 
 def _first_after(states: list[dict[str, object]], kind: str, after: float) -> float:
-    return min(_ts(str(s["timestamp"])) for s in states if s["type"] == kind and _ts(str(s["timestamp"])) > after)
+    return min(
+        _ts(str(s["timestamp"])) for s in states if s["type"] == kind and _ts(str(s["timestamp"])) > after
+    )
 
 
 def main() -> None:
@@ -94,19 +98,42 @@ def main() -> None:
         api = server.api
     poll = str(int(args.poll)) if args.poll >= 1 else str(args.poll)
     home = prepare_home(base / "rk-home", api)
-    os.environ.update({"REVIEWKIT_HOME": str(home.path), "REVIEWKIT_DATABASE_URL": home.db_url,
-                       "REVIEWKIT_PREFECT_API_URL": api, "PREFECT_API_URL": api,
-                       "REVIEWKIT_DEPLOYMENT_NAME": home.deployment_name})
-    worker = Worker(home, base / "worker.log", extra_env={"REVIEWKIT_RUNNER_POLL_SECONDS": poll,
-                                                          "PREFECT_RUNNER_POLL_FREQUENCY": poll,
-                                                          "REVIEWKIT_RECONCILE_SECONDS": "3600"})
+    os.environ.update(
+        {
+            "REVIEWKIT_HOME": str(home.path),
+            "REVIEWKIT_DATABASE_URL": home.db_url,
+            "REVIEWKIT_PREFECT_API_URL": api,
+            "PREFECT_API_URL": api,
+            "REVIEWKIT_DEPLOYMENT_NAME": home.deployment_name,
+        }
+    )
+    worker = Worker(
+        home,
+        base / "worker.log",
+        extra_env={
+            "REVIEWKIT_RUNNER_POLL_SECONDS": poll,
+            "PREFECT_RUNNER_POLL_FREQUENCY": poll,
+            "REVIEWKIT_RECONCILE_SECONDS": "3600",
+        },
+    )
     bare_env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWKIT_")}
-    bare_env.update({"PREFECT_API_URL": api, "PREFECT_RUNNER_POLL_FREQUENCY": poll,
-                     "PREFECT_HOME": str(base / "bare-prefect"), "PREFECT_LOGGING_LEVEL": "WARNING",
-                     "GATE_LATENCY_BARE": "1"})
-    bare = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve-bare"], cwd=REPO,
-                            env=bare_env, stdout=(base / "bare.log").open("ab"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    bare_env.update(
+        {
+            "PREFECT_API_URL": api,
+            "PREFECT_RUNNER_POLL_FREQUENCY": poll,
+            "PREFECT_HOME": str(base / "bare-prefect"),
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+            "GATE_LATENCY_BARE": "1",
+        }
+    )
+    bare = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--serve-bare"],
+        cwd=REPO,
+        env=bare_env,
+        stdout=(base / "bare.log").open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         worker.start().wait_ready(timeout=180)
         from reviewkit.orchestration.runs import start_run
@@ -125,15 +152,30 @@ def main() -> None:
         for case_id, run_id in cases:
             time.sleep((case_id * 0.37) % args.poll)  # spread the decisions over the poll phase
             t_cli = time.time()
-            r = cli(home.path, "decide", str(case_id), "-d", "合法", "--as", "counsel1", "--pin", PIN["counsel1"],
-                    env=home.env() | {"REVIEWKIT_RUNNER_POLL_SECONDS": poll})
+            r = cli(
+                home.path,
+                "decide",
+                str(case_id),
+                "-d",
+                "合法",
+                "--as",
+                "counsel1",
+                "--pin",
+                PIN["counsel1"],
+                env=home.env() | {"REVIEWKIT_RUNNER_POLL_SECONDS": poll},
+            )
             assert r.code == 0 and "已唤醒" in r.out, (r.out, r.err)
             cli_wall.append(time.time() - t_cli)
             wait_run(api, run_id, "PAUSED", "deliberation-r1-w0", timeout=300, worker=worker)
             with session_scope() as s:
-                d = s.exec(__import__("sqlmodel").select(Decision).where(
-                    Decision.case_id == case_id, Decision.stage == "legality_review")).one()
-                t0 = d.created_at.replace(tzinfo=d.created_at.tzinfo or __import__("datetime").UTC).timestamp()
+                d = s.exec(
+                    __import__("sqlmodel")
+                    .select(Decision)
+                    .where(Decision.case_id == case_id, Decision.stage == "legality_review")
+                ).one()
+                t0 = d.created_at.replace(
+                    tzinfo=d.created_at.tzinfo or __import__("datetime").UTC
+                ).timestamp()
             states = _states(api, run_id)
             body.append(_first_after(states, "RUNNING", t0) - t0)
             gate.append(_first_after(states, "PAUSED", t0) - t0)
@@ -147,7 +189,9 @@ def main() -> None:
         while api_call(api, "GET", "/deployments/name/bare_gate/bench")[0] != 200:
             assert time.monotonic() < deadline and bare.poll() is None, "bare server did not start"
             time.sleep(0.5)
-        bare_runs = [str(run_deployment("bare_gate/bench", parameters={"i": i}, timeout=0).id) for i in range(args.n)]
+        bare_runs = [
+            str(run_deployment("bare_gate/bench", parameters={"i": i}, timeout=0).id) for i in range(args.n)
+        ]
         for i, rid in enumerate(bare_runs):
             wait_run(api, rid, "PAUSED", f"bare-{i}", timeout=600)
         baseline = []
@@ -160,12 +204,18 @@ def main() -> None:
 
         med = statistics.median
         print(f"gate latency, median of {args.n}, runner poll interval {args.poll:g} s, API {api}")
-        print(f"  reviewkit: decision committed → next stage starts (flow body RUNNING): {med(body):.2f} s "
-              f"(min {min(body):.2f}, max {max(body):.2f})")
+        print(
+            f"  reviewkit: decision committed → next stage starts (flow body RUNNING): {med(body):.2f} s "
+            f"(min {min(body):.2f}, max {max(body):.2f})"
+        )
         print(f"  reviewkit: decision committed → waiting at the next gate (PAUSED):      {med(gate):.2f} s")
-        print(f"  reviewkit: wall time of the `reviewkit decide` command:                 {med(cli_wall):.2f} s")
-        print(f"  baseline:  bare resume_flow_run → flow body RUNNING:                    {med(baseline):.2f} s "
-              f"(min {min(baseline):.2f}, max {max(baseline):.2f})")
+        print(
+            f"  reviewkit: wall time of the `reviewkit decide` command:                 {med(cli_wall):.2f} s"
+        )
+        print(
+            f"  baseline:  bare resume_flow_run → flow body RUNNING:                    {med(baseline):.2f} s "
+            f"(min {min(baseline):.2f}, max {max(baseline):.2f})"
+        )
         print(f"  ratio reviewkit / baseline (to body RUNNING): {med(body) / med(baseline):.2f}")
     finally:
         worker.stop()

@@ -34,7 +34,9 @@ from _common import QUIET, load, median, prefect_server  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="rk-bench-orch-"))
@@ -124,10 +126,18 @@ def run(rounds: int) -> None:
     print(load())
     print(f"demo case: {steps} steps; medians of {rounds} rounds")
     print(f"empty Prefect flow (fixed cost)                 : {m['empty']:.3f} s")
-    print(f"no-op Prefect task                              : {(m['noop'] - m['empty']) / steps * 1000:.1f} ms per task")
-    print(f"the case's business work alone (no Prefect)     : {m['work']:.3f} s ({m['work'] / steps * 1000:.0f} ms per step)")
-    print(f"baseline  bare Prefect flow, same steps          : {m['bare']:.3f} s ({per_bare * 1000:.0f} ms per stage)")
-    print(f"reviewkit demo_case                           : {m['reviewkit']:.3f} s ({per_rk * 1000:.0f} ms per stage)")
+    print(
+        f"no-op Prefect task                              : {(m['noop'] - m['empty']) / steps * 1000:.1f} ms per task"
+    )
+    print(
+        f"the case's business work alone (no Prefect)     : {m['work']:.3f} s ({m['work'] / steps * 1000:.0f} ms per step)"
+    )
+    print(
+        f"baseline  bare Prefect flow, same steps          : {m['bare']:.3f} s ({per_bare * 1000:.0f} ms per stage)"
+    )
+    print(
+        f"reviewkit demo_case                           : {m['reviewkit']:.3f} s ({per_rk * 1000:.0f} ms per stage)"
+    )
     print(f"ratio per stage reviewkit / bare task: {per_rk / per_bare:.2f}   target ≤ 1.2")
     print(f"ratio whole case reviewkit / bare flow: {m['reviewkit'] / m['bare']:.2f}   target ≤ 1.5")
 

@@ -70,47 +70,108 @@ def seed(home: Path, n: int) -> list[str]:
             stage = rng.choice(order)
             closed = stage == "filed"
             numbers.append(f"RK-2025-{i:05d}")
-            cases.append({"number": numbers[-1], "kind": d.kind, "process_version": d.version,
-                          "process_fingerprint": d.fingerprint, "process_snapshot": d.source,
-                          "title": f"某县{rng.choice(['财政专项资金', '政府采购', '城市绿化', '农村饮水安全'])}管理办法（第{i}号）",
-                          "drafting_unit": "某县财政局政府采购股", "drafter": "zhangwei", "stage": stage,
-                          "round": 1, "status": "closed" if closed else "open", "flags": ["touches_business"],
-                          "facts": {}, "doc_number": f"某财规〔2025〕{i}号" if closed else None,
-                          "created_at": start + timedelta(minutes=47 * i),
-                          "updated_at": start + timedelta(minutes=47 * i + 5)})
+            cases.append(
+                {
+                    "number": numbers[-1],
+                    "kind": d.kind,
+                    "process_version": d.version,
+                    "process_fingerprint": d.fingerprint,
+                    "process_snapshot": d.source,
+                    "title": f"某县{rng.choice(['财政专项资金', '政府采购', '城市绿化', '农村饮水安全'])}管理办法（第{i}号）",
+                    "drafting_unit": "某县财政局政府采购股",
+                    "drafter": "zhangwei",
+                    "stage": stage,
+                    "round": 1,
+                    "status": "closed" if closed else "open",
+                    "flags": ["touches_business"],
+                    "facts": {},
+                    "doc_number": f"某财规〔2025〕{i}号" if closed else None,
+                    "created_at": start + timedelta(minutes=47 * i),
+                    "updated_at": start + timedelta(minutes=47 * i + 5),
+                }
+            )
         for k in range(0, n, 2000):
-            conn.execute(insert(Case), cases[k:k + 2000])
+            conn.execute(insert(Case), cases[k : k + 2000])
         ids = dict(conn.execute(select(Case.number, Case.id)).all())
-        conn.execute(insert(DocumentVersion), [
-            {"case_id": ids[c["number"]], "seq": 1, "filename": "draft-v1.docx", "sha256": stored.sha256,
-             "size": stored.size, "submitted_by": "zhangwei", "note": "初稿", "created_at": c["created_at"]}
-            for c in cases])
+        conn.execute(
+            insert(DocumentVersion),
+            [
+                {
+                    "case_id": ids[c["number"]],
+                    "seq": 1,
+                    "filename": "draft-v1.docx",
+                    "sha256": stored.sha256,
+                    "size": stored.size,
+                    "submitted_by": "zhangwei",
+                    "note": "初稿",
+                    "created_at": c["created_at"],
+                }
+                for c in cases
+            ],
+        )
         versions = dict(conn.execute(select(DocumentVersion.case_id, DocumentVersion.id)).all())
-        conn.execute(Case.__table__.update().where(Case.__table__.c.id == Case.__table__.c.id)
-                     .values(current_version_id=select(DocumentVersion.id).where(
-                         DocumentVersion.case_id == Case.__table__.c.id).scalar_subquery()))
+        conn.execute(
+            Case.__table__.update()
+            .where(Case.__table__.c.id == Case.__table__.c.id)
+            .values(
+                current_version_id=select(DocumentVersion.id)
+                .where(DocumentVersion.case_id == Case.__table__.c.id)
+                .scalar_subquery()
+            )
+        )
         entries, tasks, found = [], [], []
         for c in cases:
             cid, upto = ids[c["number"]], order.index(c["stage"])
-            for j, st in enumerate(order[:upto + 1]):
+            for j, st in enumerate(order[: upto + 1]):
                 current = j == upto
-                entries.append({"case_id": cid, "stage": st, "round": 1, "entered_at": c["created_at"],
-                                "left_at": None if current and st != "filed" else c["updated_at"],
-                                "due_on": date(2026, 12, 20), "due_complete": True,
-                                "outcome": None if current else "完成", "actor": None if current else "zhangwei"})
+                entries.append(
+                    {
+                        "case_id": cid,
+                        "stage": st,
+                        "round": 1,
+                        "entered_at": c["created_at"],
+                        "left_at": None if current and st != "filed" else c["updated_at"],
+                        "due_on": date(2026, 12, 20),
+                        "due_complete": True,
+                        "outcome": None if current else "完成",
+                        "actor": None if current else "zhangwei",
+                    }
+                )
             spec = d.stage(c["stage"])
             if spec.kind == "human" and c["status"] == "open":
-                tasks.append({"case_id": cid, "stage": spec.id, "round": 1, "candidate_roles": list(spec.roles),
-                              "due_on": date(2026, 12, 20), "version_id": versions[cid],
-                              "version_sha256": stored.sha256, "status": "open", "created_at": c["updated_at"],
-                              "wakes": 0})
+                tasks.append(
+                    {
+                        "case_id": cid,
+                        "stage": spec.id,
+                        "round": 1,
+                        "candidate_roles": list(spec.roles),
+                        "due_on": date(2026, 12, 20),
+                        "version_id": versions[cid],
+                        "version_sha256": stored.sha256,
+                        "status": "open",
+                        "created_at": c["updated_at"],
+                        "wakes": 0,
+                    }
+                )
             if upto > order.index("prereview"):
-                found += [{"case_id": cid, "version_id": versions[cid], "rule_id": f.rule_id,
-                           "category": f.category, "severity": f.severity, "paragraph": f.paragraph, "text": f.text,
-                           "message": f.message, "basis": f.basis, "suggestion": f.suggestion} for f in findings]
+                found += [
+                    {
+                        "case_id": cid,
+                        "version_id": versions[cid],
+                        "rule_id": f.rule_id,
+                        "category": f.category,
+                        "severity": f.severity,
+                        "paragraph": f.paragraph,
+                        "text": f.text,
+                        "message": f.message,
+                        "basis": f.basis,
+                        "suggestion": f.suggestion,
+                    }
+                    for f in findings
+                ]
         for table, rows in ((StageEntry, entries), (HumanTask, tasks), (Finding, found)):
             for k in range(0, len(rows), 5000):
-                conn.execute(insert(table), rows[k:k + 5000])
+                conn.execute(insert(table), rows[k : k + 5000])
     print(f"seeded {n} cases: {len(entries)} stage entries, {len(tasks)} open tasks, {len(found)} findings")
     return numbers
 
@@ -126,7 +187,9 @@ def page_times(numbers: list[str], rounds: int) -> dict[str, list[float]]:
         client = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
         form = client.get("/login").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
-        assert client.post("/login", data={"username": user, "pin": PIN, "csrf_token": token}).status_code == 303
+        assert (
+            client.post("/login", data={"username": user, "pin": PIN, "csrf_token": token}).status_code == 303
+        )
         clients[user] = client
     rng = random.Random(11)
     sample = rng.sample(numbers, rounds)
@@ -135,8 +198,11 @@ def page_times(numbers: list[str], rounds: int) -> dict[str, list[float]]:
         client.get("/inbox")
         client.get(f"/cases/{numbers[0]}")
     for k in range(rounds):
-        for label, user, path in (("inbox (counsel)", "wangfang", "/inbox"), ("inbox (drafter)", "zhangwei", "/inbox"),
-                                  ("case page", "wangfang", f"/cases/{sample[k]}")):
+        for label, user, path in (
+            ("inbox (counsel)", "wangfang", "/inbox"),
+            ("inbox (drafter)", "zhangwei", "/inbox"),
+            ("case page", "wangfang", f"/cases/{sample[k]}"),
+        ):
             t0 = time.perf_counter()
             response = clients[user].get(path)
             times[label].append(time.perf_counter() - t0)
@@ -164,12 +230,16 @@ def main() -> None:
         base = [timed_run(cli, env)[0] for _ in range(7)]
         times = page_times(numbers, args.rounds)
     b = statistics.median(base)
-    print(f"baseline reviewkit case list --json ({args.cases} cases, fresh process): median {b * 1000:.0f} ms "
-          f"(best {min(base) * 1000:.0f})")
+    print(
+        f"baseline reviewkit case list --json ({args.cases} cases, fresh process): median {b * 1000:.0f} ms "
+        f"(best {min(base) * 1000:.0f})"
+    )
     for label, values in times.items():
         m = statistics.median(values)
-        print(f"{label:16s}: median {m * 1000:.0f} ms (best {min(values) * 1000:.0f}, worst {max(values) * 1000:.0f})"
-              f"  ratio to baseline {m / b:.2f}  {'≤ 150 ms' if m <= 0.15 else '> 150 ms target'}")
+        print(
+            f"{label:16s}: median {m * 1000:.0f} ms (best {min(values) * 1000:.0f}, worst {max(values) * 1000:.0f})"
+            f"  ratio to baseline {m / b:.2f}  {'≤ 150 ms' if m <= 0.15 else '> 150 ms target'}"
+        )
     print(load())
 
 

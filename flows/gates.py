@@ -24,8 +24,9 @@ from reviewkit.services.actors import CodeClaim
 from reviewkit.services.facts import split_form_text
 
 
-def gate_input_model(stage_name: str, labels: tuple[str, ...], refused: str = "",
-                     materials: str = "") -> type[RunInput]:
+def gate_input_model(
+    stage_name: str, labels: tuple[str, ...], refused: str = "", materials: str = ""
+) -> type[RunInput]:
     """The Resume form of one gate: Chinese titles, a drop-down of the stage's decisions, no defaults.
     After a refused submission the form says first that it did not count, and why: Prefect shows its
     green "Flow run resumed" whatever reviewkit decides, so the form is where the person looks next."""
@@ -35,19 +36,35 @@ def gate_input_model(stage_name: str, labels: tuple[str, ...], refused: str = ""
         "审批意见",
         __base__=RunInput,
         decision=(decision_type, Field(title="决定", description=f"{notice}{stage_name}的决定")),
-        user_name=(str, Field(title="用户名", description="您在 reviewkit 名册中的用户名", min_length=1,
-                              pattern=r"\S")),
-        code=(str, Field(title="一次性验证码", description="reviewkit inbox --as 您的用户名 签发，仅本环节一次有效",
-                         min_length=4, pattern=r"\S")),
+        user_name=(
+            str,
+            Field(title="用户名", description="您在 reviewkit 名册中的用户名", min_length=1, pattern=r"\S"),
+        ),
+        code=(
+            str,
+            Field(
+                title="一次性验证码",
+                description="reviewkit inbox --as 您的用户名 签发，仅本环节一次有效",
+                min_length=4,
+                pattern=r"\S",
+            ),
+        ),
         opinion=(str, Field(title="意见", description="写入审核记录的意见全文", min_length=1, pattern=r"\S")),
-        facts=(str | None, Field(default=None, title="记录事实（可选）",
-                                 description="随决定记录的事实，每行一项，如 consultation_start=2026-10-01")),
+        facts=(
+            str | None,
+            Field(
+                default=None,
+                title="记录事实（可选）",
+                description="随决定记录的事实，每行一项，如 consultation_start=2026-10-01",
+            ),
+        ),
     )
     # Prefect stores the schema without the model's docstring; the Resume dialog shows this text
     # (saved under the gate's ``-description`` key) above the form.
     model._description = (f"**{notice}**\n\n" if notice else "") + (
         f"{stage_name}：请选择决定、填写意见，并输入 reviewkit inbox 签发的一次性验证码。"
-        + (f"\n\n{materials}" if materials else ""))
+        + (f"\n\n{materials}" if materials else "")
+    )
     return model
 
 
@@ -71,8 +88,11 @@ def _spent_without_answer(key: str) -> str:
         if read_flow_run_input(f"suspended-{key}-response", flow_run_id=run.id) is not None:
             return ""  # resumed with an answer: suspend_flow_run hands it back
         history = sorted(client.read_flow_run_states(run.id), key=lambda s: s.timestamp)
-    left = [b for a, b in zip(history, history[1:], strict=False)
-            if a.type.value == "PAUSED" and a.state_details.pause_key == key]
+    left = [
+        b
+        for a, b in zip(history, history[1:], strict=False)
+        if a.type.value == "PAUSED" and a.state_details.pause_key == key
+    ]
     how = left[-1].type.value if left else "?"
     return f"等待“{key}”在 Prefect 中未经 Resume 即被解除（改为 {how}），没有收到决定，重新等待"
 
@@ -100,8 +120,13 @@ def wait_for_decision(case_id: int) -> None:
     data = received.model_dump() if hasattr(received, "model_dump") else dict(received)
     claim = CodeClaim(str(data["user_name"]).strip(), str(data["code"]).strip(), channel="prefect-ui")
     try:
-        workflow.decide(case_id, str(data["decision"]), claim, opinion=str(data["opinion"]),
-                        fact_lines=split_form_text(data.get("facts")))
+        workflow.decide(
+            case_id,
+            str(data["decision"]),
+            claim,
+            opinion=str(data["opinion"]),
+            fact_lines=split_form_text(data.get("facts")),
+        )
     except ReviewkitError as err:
         # Refused and audited by the service; the gate waits again under a new key, and the person is
         # told where they look: the run's log, the case artifact and the next Resume form.

@@ -26,8 +26,9 @@ def _shipped() -> list[ProcessDefinition]:
 _DEFINITIONS = _shipped()
 _KINDS = tuple(d.kind for d in _DEFINITIONS)
 _KIND_HELP = "；".join(f"{d.kind} {d.name}" for d in _DEFINITIONS)
-_FLAG_HELP = "；".join(f"{d.name}：" + "、".join(f"{k}（{v}）" for k, v in d.flags.items())
-                      for d in _DEFINITIONS if d.flags)
+_FLAG_HELP = "；".join(
+    f"{d.name}：" + "、".join(f"{k}（{v}）" for k, v in d.flags.items()) for d in _DEFINITIONS if d.flags
+)
 _FACT_HELP = "；".join(f"{d.name}：" + "、".join(d.facts) for d in _DEFINITIONS if d.facts)
 
 
@@ -37,15 +38,27 @@ class CaseIntake(BaseModel):
     kind: Literal[_KINDS] = Field(title="事项类型", description=_KIND_HELP)  # type: ignore[valid-type]
     title: str = Field(title="标题", description="送审文件标题", min_length=1, pattern=r"\S")
     drafting_unit: str = Field(title="起草单位", description="起草单位全称", min_length=1, pattern=r"\S")
-    drafter: str = Field(title="起草人", description="起草人在 reviewkit 名册中的用户名", min_length=1, pattern=r"\S")
-    code: str = Field(title="一次性送审登记码", description="起草人本人运行 reviewkit user code --intake 获得，仅能使用一次",
-                      min_length=4, pattern=r"\S")
-    draft_path: str = Field(title="送审稿", description="收件目录中送审稿 .docx 的文件名（相对路径）", min_length=1)
+    drafter: str = Field(
+        title="起草人", description="起草人在 reviewkit 名册中的用户名", min_length=1, pattern=r"\S"
+    )
+    code: str = Field(
+        title="一次性送审登记码",
+        description="起草人本人运行 reviewkit user code --intake 获得，仅能使用一次",
+        min_length=4,
+        pattern=r"\S",
+    )
+    draft_path: str = Field(
+        title="送审稿", description="收件目录中送审稿 .docx 的文件名（相对路径）", min_length=1
+    )
     flags: list[str] = Field(default_factory=list, title="案件标记（可选）", description=_FLAG_HELP)
-    facts: str | None = Field(default=None, title="立案事实（可选）",
-                              description="每行一项 名称=值。" + _FACT_HELP)
-    officers: str | None = Field(default=None, title="承办执法人员（重大执法决定）",
-                                 description="用户名，以逗号或空格分隔；须不少于两人且持有效执法证")
+    facts: str | None = Field(
+        default=None, title="立案事实（可选）", description="每行一项 名称=值。" + _FACT_HELP
+    )
+    officers: str | None = Field(
+        default=None,
+        title="承办执法人员（重大执法决定）",
+        description="用户名，以逗号或空格分隔；须不少于两人且持有效执法证",
+    )
 
 
 def register_intake(intake: CaseIntake | None, run_id: str | None) -> int:
@@ -62,9 +75,19 @@ def register_intake(intake: CaseIntake | None, run_id: str | None) -> int:
         raise InvalidInput(f"送审稿《{intake.draft_path}》不在收件目录 {inbox} 内")
     drafter = intake.drafter.strip()
     officers = tuple(o for o in re.split(r"[\s,，、]+", intake.officers or "") if o)
-    case = start_case(NewCase(kind=intake.kind, title=intake.title, drafting_unit=intake.drafting_unit,
-                              drafter=drafter, draft=Path(path), flags=frozenset(f.strip() for f in intake.flags),
-                              facts=parse_fact_lines(split_form_text(intake.facts)), officers=officers),
-                      IntakeClaim(drafter, intake.code.strip(), channel="prefect-ui"), flow_run_id=run_id)
+    case = start_case(
+        NewCase(
+            kind=intake.kind,
+            title=intake.title,
+            drafting_unit=intake.drafting_unit,
+            drafter=drafter,
+            draft=Path(path),
+            flags=frozenset(f.strip() for f in intake.flags),
+            facts=parse_fact_lines(split_form_text(intake.facts)),
+            officers=officers,
+        ),
+        IntakeClaim(drafter, intake.code.strip(), channel="prefect-ui"),
+        flow_run_id=run_id,
+    )
     assert case.id is not None
     return case.id

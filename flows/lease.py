@@ -28,7 +28,9 @@ class CaseLease:
     def __enter__(self) -> CaseLease:
         self.held_by = leases.acquire(self.case_id, self.flow_run_id, self.token, self.ttl)
         if self.held_by is None:
-            self._thread = threading.Thread(target=self._keep, name=f"reviewkit-lease-{self.case_id}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._keep, name=f"reviewkit-lease-{self.case_id}", daemon=True
+            )
             self._thread.start()
         return self
 
@@ -42,18 +44,26 @@ class CaseLease:
             try:
                 kept = leases.renew(self.case_id, self.token, self.ttl)
             except Exception as err:  # noqa: BLE001 - the store may be restarting: try again next round
-                print(f"案件 {self.case_id} 的流程租约续约失败，稍后重试：{type(err).__name__}：{err}",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"案件 {self.case_id} 的流程租约续约失败，稍后重试：{type(err).__name__}：{err}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 continue
             if not kept and not self._stop.is_set():
                 now = leases.current(self.case_id)
-                print(f"案件 {self.case_id} 的流程租约已被其他进程接管，本进程立即退出", file=sys.stderr, flush=True)
+                print(
+                    f"案件 {self.case_id} 的流程租约已被其他进程接管，本进程立即退出",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 # Exit 0 when the taker is this same run (rescheduled): the worker then leaves the run's
                 # state to that process instead of reporting this one as crashed.
                 os._exit(0 if now is not None and now.flow_run_id == self.flow_run_id else LOST_EXIT_CODE)
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self._stop.set()
         if self._thread is None:
             return

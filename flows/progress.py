@@ -45,12 +45,15 @@ def publish_progress(case_id: int, refused: str = "") -> None:
         client.update_flow_run(run_id, tags=[*tags, f"kind:{c.kind}", f"stage:{c.stage}"])
 
 
-def put_case_artifact(client: SyncPrefectClient, run_id: UUID, key: str, markdown: str, description: str) -> None:
+def put_case_artifact(
+    client: SyncPrefectClient, run_id: UUID, key: str, markdown: str, description: str
+) -> None:
     """Create the run's artifact under ``key`` once, then update it; remove older copies of it in the
     same run (runs from before this was in place carry a pile of them)."""
     mine = client.read_artifacts(
-        artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]),
-                                       flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])),
+        artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])
+        ),
         sort=ArtifactSort.CREATED_DESC,
     )
     if not mine:

@@ -75,8 +75,10 @@ def review_case(case_id: int | None = None, intake: CaseIntake | None = None) ->
                 # leave without a word to Prefect, whose state for the run is that process's.
                 lease.abandon()
             # Another live run carries the case (a duplicate run): leave it alone.
-            get_run_logger().warning(f"案件 {case_id} 正由流程运行 {lease.held_by.flow_run_id}（{lease.held_by.holder}）"
-                                     f"办理，本运行不再处理")
+            get_run_logger().warning(
+                f"案件 {case_id} 正由流程运行 {lease.held_by.flow_run_id}（{lease.held_by.holder}）"
+                f"办理，本运行不再处理"
+            )
             return "duplicate"
         cases.attach_flow_run(case_id, run_id)
         return drive(case_id, wait_at_gate)

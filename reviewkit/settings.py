@@ -35,18 +35,31 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(default_factory=lambda: _bundled("templates"))
     migrations_dir: Path = Field(default_factory=lambda: _bundled("migrations"))
     roster_file: Path | None = Field(default=None, description="人员名册（TOML）")
-    intake_dir: Path | None = Field(default=None, description="收件目录：从 Prefect 界面登记案件时送审稿放在这里")
-    deployment_name: str = Field(default="reviewkit", description="review_case 部署名；共用一个 Prefect 服务器的每个 reviewkit 数据库各用一个")
+    intake_dir: Path | None = Field(
+        default=None, description="收件目录：从 Prefect 界面登记案件时送审稿放在这里"
+    )
+    deployment_name: str = Field(
+        default="reviewkit",
+        description="review_case 部署名；共用一个 Prefect 服务器的每个 reviewkit 数据库各用一个",
+    )
     worker_limit: int = Field(default=4, description="reviewkit worker 同时运行的流程进程数上限")
     runner_poll_seconds: float = Field(default=2.0, description="worker 查询待运行/待恢复流程的间隔（秒）")
-    reconcile_seconds: float = Field(default=30.0, description="worker 与数据库对账（reviewkit sync）的间隔（秒）")
-    run_lease_seconds: float = Field(default=60.0, gt=0, description="流程进程租约（秒）：进程被杀后，租约过期仍显示运行中的流程由对账重新调度")
+    reconcile_seconds: float = Field(
+        default=30.0, description="worker 与数据库对账（reviewkit sync）的间隔（秒）"
+    )
+    run_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="流程进程租约（秒）：进程被杀后，租约过期仍显示运行中的流程由对账重新调度",
+    )
     timezone: str = Field(default="Asia/Shanghai")
     issuer_code: str = Field(default="某财规", description="统一编号的机关代字，如“某财规”")
     sqlite_busy_timeout_ms: int = 30_000
     db_pool_size: int = Field(default=5, ge=1, description="每个进程的数据库连接池常驻连接数")
     db_max_overflow: int = Field(default=10, ge=0, description="连接池在常驻连接之外可临时增开的连接数")
-    db_pool_timeout: float = Field(default=30.0, gt=0, description="连接池已满时等待空闲连接的秒数，超时即报错")
+    db_pool_timeout: float = Field(
+        default=30.0, gt=0, description="连接池已满时等待空闲连接的秒数，超时即报错"
+    )
     max_upload_bytes: int = 20 * 1024 * 1024
     max_uncompressed_bytes: int = 100 * 1024 * 1024
     max_paragraphs: int = 20_000
@@ -57,7 +70,9 @@ class Settings(BaseSettings):
     warn_within_working_days: int = Field(default=3, description="期限前几个工作日提示“即将到期”")
     escalate_after_working_days: int = Field(default=3, description="超期几个工作日后向领导升级")
     filing_warn_days: int = Field(default=7, description="备案期限（公布后30日）届满前几日预警")
-    notify_channels: str = Field(default="", description="通知渠道，逗号分隔：email、webhook；空则只记录不发送")
+    notify_channels: str = Field(
+        default="", description="通知渠道，逗号分隔：email、webhook；空则只记录不发送"
+    )
     notify_throttle_hours: float = Field(default=24.0, description="同一事项对同一人的通知间隔（小时）")
     smtp_host: str = Field(default="127.0.0.1")
     smtp_port: int = Field(default=25)
@@ -73,11 +88,16 @@ class Settings(BaseSettings):
     web_host: str = Field(default="127.0.0.1", description="reviewkit web 监听地址（默认仅本机）")
     web_port: int = Field(default=8300, description="reviewkit web 端口")
     web_public_url: str | None = Field(
-        default=None, description="工作台对外地址（如 https://review.example.gov.cn），通知与 Prefect 页面据此链接到案件页")
+        default=None,
+        description="工作台对外地址（如 https://review.example.gov.cn），通知与 Prefect 页面据此链接到案件页",
+    )
     web_cookie_secure: str = Field(
-        default="auto", description="会话 Cookie 的 Secure：auto（HTTPS 或非本机地址时加）、true、false")
+        default="auto", description="会话 Cookie 的 Secure：auto（HTTPS 或非本机地址时加）、true、false"
+    )
     web_session_idle_minutes: int = Field(default=30, gt=0, description="工作台会话闲置多久失效（分钟）")
-    web_session_hours: float = Field(default=10.0, gt=0, description="工作台会话最长有效期（小时），到期须重新登录")
+    web_session_hours: float = Field(
+        default=10.0, gt=0, description="工作台会话最长有效期（小时），到期须重新登录"
+    )
     case_link_template: str = Field(
         default="{ui}/v2/runs/flow-run/{flow_run_id}",  # the V2 run page (Resume in its ⋮ menu)
         description="通知中案件链接；可用 {number} {id} {flow_run_id} {ui}；无 flow run 时给出查看命令",

@@ -14,7 +14,9 @@ CLEAN_ARTICLES = [
 ]
 
 
-def build_docx(path: Path, title: str = "某县财政专项资金管理办法", articles: list[str] | None = None) -> Path:
+def build_docx(
+    path: Path, title: str = "某县财政专项资金管理办法", articles: list[str] | None = None
+) -> Path:
     doc = Document()
     doc.add_paragraph(title)
     for text in articles or CLEAN_ARTICLES:

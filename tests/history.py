@@ -42,16 +42,31 @@ PEOPLE = {
     "filing_clerk": ["k_jiang", "k_shen"],
 }
 REASONS = {
-    "应当予以修改": ["设定行政许可条件缺乏法律依据", "减损公民、法人权利缺乏上位法依据", "引用已废止的法律法规",
-                 "罚则超出上位法规定的幅度", "文号、施行日期等形式不规范"],
+    "应当予以修改": [
+        "设定行政许可条件缺乏法律依据",
+        "减损公民、法人权利缺乏上位法依据",
+        "引用已废止的法律法规",
+        "罚则超出上位法规定的幅度",
+        "文号、施行日期等形式不规范",
+    ],
     "材料不全，退回补充": ["缺少起草说明", "缺少征求意见采纳情况"],
     "不符合": ["限定经营、购买特定经营者的商品"],
     "退回修改": ["审议意见：条款表述需进一步完善"],
     "需要修改": ["风险防控措施不足"],
     "风险较高，调整草案": ["风险防控措施不足"],
 }
-TOPICS = ["财政专项资金", "政府采购代理机构", "行政事业单位国有资产", "乡镇财政资金", "财政投资评审",
-          "农村综合改革资金", "政府购买服务", "会计人员继续教育", "非税收入", "惠民惠农补贴"]
+TOPICS = [
+    "财政专项资金",
+    "政府采购代理机构",
+    "行政事业单位国有资产",
+    "乡镇财政资金",
+    "财政投资评审",
+    "农村综合改革资金",
+    "政府购买服务",
+    "会计人员继续教育",
+    "非税收入",
+    "惠民惠农补贴",
+]
 SUFFIXES = ["管理办法", "管理办法", "管理暂行办法", "实施细则", "管理试行办法", "监督管理规定"]
 
 
@@ -107,7 +122,9 @@ def _next_workday(cal: WorkCalendar, d: date) -> date:
     return d
 
 
-def _due(cal: WorkCalendar, spec_deadline: object, entered: date, events: dict[str, date], created: date) -> date | None:
+def _due(
+    cal: WorkCalendar, spec_deadline: object, entered: date, events: dict[str, date], created: date
+) -> date | None:
     """The due day as ``WorkCalendar.add`` gives it (same rules, memoised workdays for speed)."""
     if spec_deadline is None:
         return None
@@ -138,8 +155,14 @@ class _Walker:
             return labels[0] if rng.random() < 0.85 else labels[1]
         if round_ >= 3 or len(labels) == 1:
             return passing[0]
-        weights = {"pass": 0.72 if stage_id in ("legality_review", "legal_review") else 0.9, "revise": 0.2, "reject": 0.03}
-        return rng.choices(labels, [weights[o] / max(1, sum(1 for x in labels if x[1] == o)) for _, o in labels])[0]
+        weights = {
+            "pass": 0.72 if stage_id in ("legality_review", "legal_review") else 0.9,
+            "revise": 0.2,
+            "reject": 0.03,
+        }
+        return rng.choices(
+            labels, [weights[o] / max(1, sum(1 for x in labels if x[1] == o)) for _, o in labels]
+        )[0]
 
     def duration(self, stage_id: str, due_working: int | None) -> int:
         rng = self.rng
@@ -195,11 +218,37 @@ class _Walker:
             visit.opinion, visit.working_days = opinion, k
             entry.update(left_at=_moment(decided, minute), outcome=label, actor=actor)
             facts = self.facts(stage, case, day, decided)
-            signers = spec.approval.signers if spec.approval and spec.approval.mode in ("all", "sequential") else []
+            signers = (
+                spec.approval.signers if spec.approval and spec.approval.mode in ("all", "sequential") else []
+            )
             for role in signers[:-1] if outcome == "pass" else []:
-                rows.decision(case, task, visit, version, self.actor(case, [role]), role, label, outcome, "", True, minute)
-            rows.decision(case, task, visit, version, actor, spec.roles[0], label, outcome, opinion, False, minute,
-                          facts)
+                rows.decision(
+                    case,
+                    task,
+                    visit,
+                    version,
+                    self.actor(case, [role]),
+                    role,
+                    label,
+                    outcome,
+                    "",
+                    True,
+                    minute,
+                )
+            rows.decision(
+                case,
+                task,
+                visit,
+                version,
+                actor,
+                spec.roles[0],
+                label,
+                outcome,
+                opinion,
+                False,
+                minute,
+                facts,
+            )
             task.update(status="decided", decided_at=_moment(decided, minute))
             for e in chosen.clears:
                 events.pop(e, None)
@@ -223,7 +272,10 @@ class _Walker:
     def facts(self, stage: str, case: TruthCase, entered: date, decided: date) -> dict[str, str]:
         if stage != "consultation":
             return {}
-        facts = {"consultation_start": (entered + timedelta(days=1)).isoformat(), "consultation_end": decided.isoformat()}
+        facts = {
+            "consultation_start": (entered + timedelta(days=1)).isoformat(),
+            "consultation_end": decided.isoformat(),
+        }
         if "touches_business" in case.flags:
             facts["market_players_consulted"] = "书面征求经营主体和行业协会意见"
         return facts
@@ -251,45 +303,112 @@ class _Rows:
         return self.next[table]
 
     def case(self, number: str, **values: Any) -> dict[str, Any]:
-        row = {"id": self._id("cases"), "number": number, "round": 1, "status": "open", "facts": {},
-               "current_version_id": None, "doc_number": None, "published_on": None, "flow_run_id": None, **values}
+        row = {
+            "id": self._id("cases"),
+            "number": number,
+            "round": 1,
+            "status": "open",
+            "facts": {},
+            "current_version_id": None,
+            "doc_number": None,
+            "published_on": None,
+            "flow_run_id": None,
+            **values,
+        }
         self.cases[number] = row
         return row
 
     def version(self, case: TruthCase, seq: int, day: date, minute: int) -> dict[str, Any]:
-        row = {"id": self._id("document_versions"), "case_id": self.cases[case.number]["id"], "seq": seq,
-               "filename": f"v{seq}.docx", "sha256": hashlib.sha256(f"{case.number}-{seq}".encode()).hexdigest(),
-               "size": 1000 + seq, "submitted_by": case_drafter(case), "note": "初稿" if seq == 1 else "修改稿",
-               "created_at": _moment(day, minute), "prereviewed_at": None}
+        row = {
+            "id": self._id("document_versions"),
+            "case_id": self.cases[case.number]["id"],
+            "seq": seq,
+            "filename": f"v{seq}.docx",
+            "sha256": hashlib.sha256(f"{case.number}-{seq}".encode()).hexdigest(),
+            "size": 1000 + seq,
+            "submitted_by": case_drafter(case),
+            "note": "初稿" if seq == 1 else "修改稿",
+            "created_at": _moment(day, minute),
+            "prereviewed_at": None,
+        }
         self.versions.append(row)
         self.cases[case.number]["current_version_id"] = row["id"]
         return row
 
     def entry(self, case: TruthCase, visit: TruthVisit, minute: int) -> dict[str, Any]:
-        row = {"id": self._id("stage_entries"), "case_id": self.cases[case.number]["id"], "stage": visit.stage,
-               "round": visit.round, "entered_at": _moment(visit.entered, minute), "left_at": None,
-               "due_on": visit.due, "due_complete": True, "outcome": None, "actor": None}
+        row = {
+            "id": self._id("stage_entries"),
+            "case_id": self.cases[case.number]["id"],
+            "stage": visit.stage,
+            "round": visit.round,
+            "entered_at": _moment(visit.entered, minute),
+            "left_at": None,
+            "due_on": visit.due,
+            "due_complete": True,
+            "outcome": None,
+            "actor": None,
+        }
         self.entries.append(row)
         return row
 
-    def task(self, case: TruthCase, visit: TruthVisit, version: dict[str, Any], minute: int,
-             roles: list[str]) -> dict[str, Any]:
-        row = {"id": self._id("human_tasks"), "case_id": self.cases[case.number]["id"], "stage": visit.stage,
-               "round": visit.round, "candidate_roles": roles, "assignee": None, "due_on": visit.due,
-               "version_id": version["id"], "version_sha256": version["sha256"], "status": "open",
-               "created_at": _moment(visit.entered, minute), "decided_at": None, "resumed_at": None}
+    def task(
+        self, case: TruthCase, visit: TruthVisit, version: dict[str, Any], minute: int, roles: list[str]
+    ) -> dict[str, Any]:
+        row = {
+            "id": self._id("human_tasks"),
+            "case_id": self.cases[case.number]["id"],
+            "stage": visit.stage,
+            "round": visit.round,
+            "candidate_roles": roles,
+            "assignee": None,
+            "due_on": visit.due,
+            "version_id": version["id"],
+            "version_sha256": version["sha256"],
+            "status": "open",
+            "created_at": _moment(visit.entered, minute),
+            "decided_at": None,
+            "resumed_at": None,
+        }
         self.tasks.append(row)
         return row
 
-    def decision(self, case: TruthCase, task: dict[str, Any], visit: TruthVisit, version: dict[str, Any], actor: str,
-                 role: str, label: str, outcome: str, opinion: str, signature_only: bool, minute: int,
-                 facts: dict[str, str] | None = None) -> None:
-        self.decisions.append({
-            "id": self._id("decisions"), "case_id": self.cases[case.number]["id"], "task_id": task["id"],
-            "stage": visit.stage, "round": visit.round, "decision": label, "facts": facts or {},
-            "signature_only": signature_only, "outcome": outcome, "opinion": opinion, "actor": actor, "role": role,
-            "channel": "cli", "version_sha256": version["sha256"], "on_behalf_of": None, "voided_at": None,
-            "voided_reason": None, "created_at": _moment(visit.left or visit.entered, minute)})
+    def decision(
+        self,
+        case: TruthCase,
+        task: dict[str, Any],
+        visit: TruthVisit,
+        version: dict[str, Any],
+        actor: str,
+        role: str,
+        label: str,
+        outcome: str,
+        opinion: str,
+        signature_only: bool,
+        minute: int,
+        facts: dict[str, str] | None = None,
+    ) -> None:
+        self.decisions.append(
+            {
+                "id": self._id("decisions"),
+                "case_id": self.cases[case.number]["id"],
+                "task_id": task["id"],
+                "stage": visit.stage,
+                "round": visit.round,
+                "decision": label,
+                "facts": facts or {},
+                "signature_only": signature_only,
+                "outcome": outcome,
+                "opinion": opinion,
+                "actor": actor,
+                "role": role,
+                "channel": "cli",
+                "version_sha256": version["sha256"],
+                "on_behalf_of": None,
+                "voided_at": None,
+                "voided_reason": None,
+                "created_at": _moment(visit.left or visit.entered, minute),
+            }
+        )
 
     def void_old(self, case: TruthCase, version: dict[str, Any], definition: ProcessDefinition) -> None:
         reviewing = {s.id for s in definition.stages if s.kind == "human" and not set(s.roles) <= AUTHORING}
@@ -297,11 +416,20 @@ class _Rows:
         for d in reversed(self.decisions):
             if d["case_id"] != case_id:
                 break
-            if d["outcome"] == "pass" and d["voided_at"] is None and d["stage"] in reviewing \
-                    and d["version_sha256"] != version["sha256"]:
-                d["voided_at"], d["voided_reason"] = version["created_at"], f"文稿已更新为第 {version['seq']} 稿"
+            if (
+                d["outcome"] == "pass"
+                and d["voided_at"] is None
+                and d["stage"] in reviewing
+                and d["version_sha256"] != version["sha256"]
+            ):
+                d["voided_at"], d["voided_reason"] = (
+                    version["created_at"],
+                    f"文稿已更新为第 {version['seq']} 稿",
+                )
 
-    def prereview(self, case: TruthCase, version: dict[str, Any], day: date, minute: int, rng: random.Random) -> None:
+    def prereview(
+        self, case: TruthCase, version: dict[str, Any], day: date, minute: int, rng: random.Random
+    ) -> None:
         if version["id"] in self.reviewed:
             return
         self.reviewed.add(version["id"])
@@ -310,14 +438,32 @@ class _Rows:
             category = rng.choice(CATEGORIES)
             severity = rng.choice(["error", "warning", "info"])
             case.findings.append((category, severity, day))
-            self.findings.append({
-                "id": self._id("findings"), "case_id": self.cases[case.number]["id"], "version_id": version["id"],
-                "rule_id": f"GEN-{category.upper()}", "category": category, "severity": severity, "paragraph": None,
-                "text": "", "message": "生成的预审发现", "basis": "", "suggestion": ""})
+            self.findings.append(
+                {
+                    "id": self._id("findings"),
+                    "case_id": self.cases[case.number]["id"],
+                    "version_id": version["id"],
+                    "rule_id": f"GEN-{category.upper()}",
+                    "category": category,
+                    "severity": severity,
+                    "paragraph": None,
+                    "text": "",
+                    "message": "生成的预审发现",
+                    "basis": "",
+                    "suggestion": "",
+                }
+            )
 
 
-def generate(n_cases: int = 1100, *, seed: int = 20230630, first: date = date(2022, 1, 1),
-             last: date = date(2023, 12, 31), cutoff: date = date(2024, 1, 15), late_share: float = 0.12) -> Truth:
+def generate(
+    n_cases: int = 1100,
+    *,
+    seed: int = 20230630,
+    first: date = date(2022, 1, 1),
+    last: date = date(2023, 12, 31),
+    cutoff: date = date(2024, 1, 15),
+    late_share: float = 0.12,
+) -> Truth:
     """Write ``n_cases`` cases started between ``first`` and ``last`` into the configured store."""
     require_schema()
     rng = random.Random(seed)
@@ -326,7 +472,9 @@ def generate(n_cases: int = 1100, *, seed: int = 20230630, first: date = date(20
     procs = settings.templates_dir / "processes"
     definitions = {k: load_definition(k, procs) for k in ("normative_document", "major_contract")}
     span = (last - first).days
-    workdays = [first + timedelta(days=i) for i in range(span + 1) if _is_workday(cal, first + timedelta(days=i))]
+    workdays = [
+        first + timedelta(days=i) for i in range(span + 1) if _is_workday(cal, first + timedelta(days=i))
+    ]
     starts = sorted(rng.choice(workdays) for _ in range(n_cases))
     rows, truth, per_year = _Rows(_max_ids()), [], {}
     walker = _Walker(rng, cal, cutoff, late_share)
@@ -335,14 +483,31 @@ def generate(n_cases: int = 1100, *, seed: int = 20230630, first: date = date(20
         d = definitions[kind]
         per_year[created.year] = per_year.get(created.year, 0) + 1
         number = f"RK-{created.year}-{per_year[created.year]:04d}"
-        flags = frozenset(f for f, p in (("touches_business", 0.4), ("risk_flagged", 0.2)) if rng.random() < p) \
-            if kind == "normative_document" else frozenset()
-        title = f"某县{rng.choice(TOPICS)}{rng.choice(SUFFIXES)}" if kind == "normative_document" \
+        flags = (
+            frozenset(f for f, p in (("touches_business", 0.4), ("risk_flagged", 0.2)) if rng.random() < p)
+            if kind == "normative_document"
+            else frozenset()
+        )
+        title = (
+            f"某县{rng.choice(TOPICS)}{rng.choice(SUFFIXES)}"
+            if kind == "normative_document"
             else f"某县{rng.choice(TOPICS)}委托服务合同"
+        )
         tc = TruthCase(number, kind, title, created, flags)
-        rows.case(number, kind=kind, process_version=d.version, process_fingerprint=d.fingerprint,
-                  process_snapshot=d.source, title=title, drafting_unit="预算股", drafter=case_drafter(tc),
-                  stage=d.start, flags=sorted(flags), created_at=_moment(created, 0), updated_at=_moment(created, 0))
+        rows.case(
+            number,
+            kind=kind,
+            process_version=d.version,
+            process_fingerprint=d.fingerprint,
+            process_snapshot=d.source,
+            title=title,
+            drafting_unit="预算股",
+            drafter=case_drafter(tc),
+            stage=d.start,
+            flags=sorted(flags),
+            created_at=_moment(created, 0),
+            updated_at=_moment(created, 0),
+        )
         walker.walk(tc, d, rows)
         truth.append(tc)
     _number_documents(truth, settings.issuer_code)
@@ -358,14 +523,22 @@ def _number_documents(cases: list[TruthCase], issuer: str) -> None:
         c.doc_number = f"{issuer}〔{c.published.year}〕{serial[c.published.year]}号"
 
 
-TABLES = {"cases": Case, "document_versions": DocumentVersion, "stage_entries": StageEntry,
-          "human_tasks": HumanTask, "decisions": Decision, "findings": Finding}
+TABLES = {
+    "cases": Case,
+    "document_versions": DocumentVersion,
+    "stage_entries": StageEntry,
+    "human_tasks": HumanTask,
+    "decisions": Decision,
+    "findings": Finding,
+}
 
 
 def _max_ids() -> dict[str, int]:
     with session_scope() as session:
-        return {name: int(session.execute(select(func.max(model.id))).scalar() or 0)  # type: ignore[attr-defined]
-                for name, model in TABLES.items()}
+        return {
+            name: int(session.execute(select(func.max(model.id))).scalar() or 0)  # type: ignore[attr-defined]
+            for name, model in TABLES.items()
+        }
 
 
 def _write(rows: _Rows, truth: list[TruthCase]) -> None:
@@ -378,14 +551,25 @@ def _write(rows: _Rows, truth: list[TruthCase]) -> None:
     with session_scope(write=True) as session:
         for role, names in PEOPLE.items():
             for name in names:
-                session.add(User(username=name, display_name=f"{name}（{role}）", unit="某县财政局", roles=[role]))
-        batches = [("cases", list(rows.cases.values())), ("document_versions", rows.versions),
-                   ("stage_entries", rows.entries), ("human_tasks", rows.tasks), ("decisions", rows.decisions),
-                   ("findings", rows.findings)]
+                session.add(
+                    User(username=name, display_name=f"{name}（{role}）", unit="某县财政局", roles=[role])
+                )
+        batches = [
+            ("cases", list(rows.cases.values())),
+            ("document_versions", rows.versions),
+            ("stage_entries", rows.entries),
+            ("human_tasks", rows.tasks),
+            ("decisions", rows.decisions),
+            ("findings", rows.findings),
+        ]
         for name, batch in batches:
             if batch:
                 session.connection().execute(insert(TABLES[name].__table__), batch)  # type: ignore[attr-defined]
         if session.get_bind().dialect.name == "postgresql":
             for name in TABLES:
-                session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                                     f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"))
+                session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"
+                    )
+                )

@@ -91,8 +91,14 @@ _shown: set[str] = set()
 _python_showwarning = warnings.showwarning
 
 
-def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  file: Any = None, line: str | None = None) -> None:
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
     """reviewkit's own warnings reach the user as one Chinese line, once (no file name, no code line)."""
     if issubclass(category, ReviewkitWarning):
         text = f"提示：{message}"

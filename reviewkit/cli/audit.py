@@ -20,7 +20,9 @@ PIN = typer.Option(None, "--pin", help=PIN_HELP)
 
 @audit_app.command("verify")
 def verify(
-    anchor: str | None = typer.Option(None, "--anchor", help="先前记录的链头“序号:哈希”（如全过程记录末尾所印），用于发现链尾被删改"),
+    anchor: str | None = typer.Option(
+        None, "--anchor", help="先前记录的链头“序号:哈希”（如全过程记录末尾所印），用于发现链尾被删改"
+    ),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """校验审计链：完整时退出码 0；否则退出码 1，并指出第一个断裂的事件及其被修改、删除、调换还是插入。"""
@@ -29,8 +31,15 @@ def verify(
 
     report = run(anchor=parse_anchor(anchor) if anchor else None)
     if as_json:
-        print_json({"intact": report.broken is None, "count": report.count, "head_seq": report.head_seq,
-                    "head_hash": report.head_hash, "broken": asdict(report.broken) if report.broken else None})
+        print_json(
+            {
+                "intact": report.broken is None,
+                "count": report.count,
+                "head_seq": report.head_seq,
+                "head_hash": report.head_hash,
+                "broken": asdict(report.broken) if report.broken else None,
+            }
+        )
     elif report.broken is None:
         console.print(describe(report), soft_wrap=True)
     if report.broken is not None:
@@ -44,7 +53,8 @@ def log(
     action: str | None = typer.Option(None, "--action", help="只看该类事件（前缀，如 decision.）"),
     limit: int | None = typer.Option(None, "--limit", min=1, help="只看最近几条"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
-    user: str | None = AS, pin: str | None = PIN,
+    user: str | None = AS,
+    pin: str | None = PIN,
 ) -> None:
     """查阅审计日志（管理员、科室负责人、法制审核员、领导、备案员）。"""
     from rich.table import Table
@@ -65,17 +75,27 @@ def log(
     for col in ("序号", "时间", "事项", "办理人", "角色", "渠道", "内容"):
         table.add_column(col)
     for e in events:
-        table.add_row(str(e.seq), e.occurred_local.replace("T", " ")[:19], e.action_name, e.actor,
-                      role_name(e.role) if e.role else "", CHANNEL_NAMES.get(e.channel, e.channel), summary(e.payload))
+        table.add_row(
+            str(e.seq),
+            e.occurred_local.replace("T", " ")[:19],
+            e.action_name,
+            e.actor,
+            role_name(e.role) if e.role else "",
+            CHANNEL_NAMES.get(e.channel, e.channel),
+            summary(e.payload),
+        )
     console.print(table)
 
 
 @audit_app.command("export")
 def export(
     case: str | None = typer.Option(None, "--case", help="案件 id 或编号（jsonl 省略时导出整条审计链）"),
-    fmt: str = typer.Option("docx", "--format", help="jsonl（逐条事件，可独立复核哈希）或 docx（全过程记录，供纸质归档）"),
+    fmt: str = typer.Option(
+        "docx", "--format", help="jsonl（逐条事件，可独立复核哈希）或 docx（全过程记录，供纸质归档）"
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="输出文件；默认 工作目录/exports/ 下"),
-    user: str | None = AS, pin: str | None = PIN,
+    user: str | None = AS,
+    pin: str | None = PIN,
 ) -> None:
     """导出审计记录：先校验审计链，导出本身也记入审计日志（含文件 SHA-256）。"""
     from reviewkit.services.audit_trail import export as run

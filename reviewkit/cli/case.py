@@ -19,11 +19,25 @@ def new(
     draft: Path = typer.Argument(..., help="送审稿（.docx）"),
     title: str = typer.Option(..., "--title", help="文件标题"),
     unit: str = typer.Option(..., "--unit", help="起草单位"),
-    drafter: str | None = typer.Option(None, "--drafter", "--as", help="起草人（名册中的用户名）；随后验证其 PIN"),
+    drafter: str | None = typer.Option(
+        None, "--drafter", "--as", help="起草人（名册中的用户名）；随后验证其 PIN"
+    ),
     kind: str = typer.Option("normative_document", "--kind", help="案件类型（流程定义的 kind 或中文名）"),
-    flag: list[str] = typer.Option([], "--flag", help="案件标记（流程定义的 [flags]，见 reviewkit process show KIND），如 touches_business、risk_flagged"),
-    officer: list[str] = typer.Option([], "--officer", help="承办执法人员（用户名，可重复；重大执法决定法制审核案件须不少于两人且持有效执法证）"),
-    fact: list[str] = typer.Option([], "--fact", help="立案时记录的事实，名称=值，可重复（如 enforcement_field=财政监督、applicant=张某）"),
+    flag: list[str] = typer.Option(
+        [],
+        "--flag",
+        help="案件标记（流程定义的 [flags]，见 reviewkit process show KIND），如 touches_business、risk_flagged",
+    ),
+    officer: list[str] = typer.Option(
+        [],
+        "--officer",
+        help="承办执法人员（用户名，可重复；重大执法决定法制审核案件须不少于两人且持有效执法证）",
+    ),
+    fact: list[str] = typer.Option(
+        [],
+        "--fact",
+        help="立案时记录的事实，名称=值，可重复（如 enforcement_field=财政监督、applicant=张某）",
+    ),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
     pin: str | None = typer.Option(None, "--pin", help=PIN_HELP),
 ) -> None:
@@ -35,8 +49,19 @@ def new(
 
     read_draft(draft)  # a bad file is refused before anyone is asked for a PIN
     actor = current_actor(drafter, pin)
-    case = start_case(NewCase(kind=kind, title=title, drafting_unit=unit, drafter=actor.username, draft=draft,
-                              flags=frozenset(flag), facts=parse_fact_lines(fact), officers=tuple(officer)), actor)
+    case = start_case(
+        NewCase(
+            kind=kind,
+            title=title,
+            drafting_unit=unit,
+            drafter=actor.username,
+            draft=draft,
+            flags=frozenset(flag),
+            facts=parse_fact_lines(fact),
+            officers=tuple(officer),
+        ),
+        actor,
+    )
     assert case.id is not None
     note = _start_flow(case.id)
     detail = case_detail(case.id)
@@ -127,12 +152,16 @@ def attach(
 @app.command("decide")
 def decide(
     case: str = typer.Argument(..., help="案件 id 或编号"),
-    decision: str = typer.Option(..., "--decision", "-d", help="决定，如 合法 / 应当予以修改 / 不合法 / 通过"),
+    decision: str = typer.Option(
+        ..., "--decision", "-d", help="决定，如 合法 / 应当予以修改 / 不合法 / 通过"
+    ),
     user: str | None = typer.Option(None, "--as", help=AS_HELP),
     opinion: str = typer.Option("", "--opinion", "-m", help="意见"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
     pin: str | None = typer.Option(None, "--pin", help=PIN_HELP),
-    fact: list[str] = typer.Option([], "--fact", help="随决定记录的事实，如 consultation_start=2026-10-01、urgency_reason=…"),
+    fact: list[str] = typer.Option(
+        [], "--fact", help="随决定记录的事实，如 consultation_start=2026-10-01、urgency_reason=…"
+    ),
 ) -> None:
     """在案件当前的人工环节作出决定（先记入数据库，再唤醒等待中的流程）。须验证身份：--as + PIN，或 REVIEWKIT_TOKEN。"""
     from reviewkit.services.workflow import decide as apply
@@ -142,8 +171,12 @@ def decide(
         print_json(result)
         return
     if result.waiting_for:
-        console.print(f"已记录签署：{result.case_number}“{result.from_name}”作出“{result.decision}”，{result.waiting_for}。")
+        console.print(
+            f"已记录签署：{result.case_number}“{result.from_name}”作出“{result.decision}”，{result.waiting_for}。"
+        )
     else:
-        console.print(f"已记录：{result.case_number} 在“{result.from_name}”作出“{result.decision}”，进入“{result.to_name}”。")
+        console.print(
+            f"已记录：{result.case_number} 在“{result.from_name}”作出“{result.decision}”，进入“{result.to_name}”。"
+        )
     if result.flow_note:
         console.print(result.flow_note, style=None if result.flow_note.startswith("已唤醒") else "yellow")

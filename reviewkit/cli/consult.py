@@ -12,7 +12,9 @@ from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 from reviewkit.errors import InvalidInput
 
-consult_app = typer.Typer(help="征求意见登记：逐条记录意见及采纳情况（生成征求意见采纳情况表）。", no_args_is_help=True)
+consult_app = typer.Typer(
+    help="征求意见登记：逐条记录意见及采纳情况（生成征求意见采纳情况表）。", no_args_is_help=True
+)
 app.add_typer(consult_app, name="consult")
 
 AS = typer.Option(None, "--as", help=AS_HELP)
@@ -29,7 +31,8 @@ def add(
     reason: str = typer.Option("", "--reason", help="理由（部分采纳、不予采纳时必填）"),
     kind: str = typer.Option("", "--kind", help="提出人类别，如 市场主体、行业协会、公众、部门"),
     received: str | None = typer.Option(None, "--received", help="收到日期 YYYY-MM-DD"),
-    user: str | None = AS, pin: str | None = PIN,
+    user: str | None = AS,
+    pin: str | None = PIN,
 ) -> None:
     """登记一条意见。"""
     from reviewkit.services.consultation import NewComment
@@ -48,7 +51,8 @@ def add(
 def import_(
     case: str = typer.Argument(..., help="案件 id 或编号"),
     path: Path = typer.Argument(..., help="CSV 文件：条款,意见提出人,类别,意见内容,采纳情况,理由,收到日期"),
-    user: str | None = AS, pin: str | None = PIN,
+    user: str | None = AS,
+    pin: str | None = PIN,
 ) -> None:
     """从 CSV 批量登记意见（全部成功或全部不登记）。"""
     from reviewkit.services.consultation import import_csv
@@ -76,6 +80,12 @@ def list_(
     for col in ("序号", "条款", "提出人", "意见内容", "采纳情况", "理由"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(str(r.seq), r.article or "总体", r.commenter + (f"（{r.kind}）" if r.kind else ""), r.content,
-                      r.disposition_name, r.reason)
+        table.add_row(
+            str(r.seq),
+            r.article or "总体",
+            r.commenter + (f"（{r.kind}）" if r.kind else ""),
+            r.content,
+            r.disposition_name,
+            r.reason,
+        )
     console.print(table)

@@ -38,7 +38,9 @@ def demo(
     console.print(case_panel(detail))
     folder = out / detail.case.number
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "case.json").write_text(json.dumps(detail.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    (folder / "case.json").write_text(
+        json.dumps(detail.as_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     for sample in ("draft-v1.docx", "draft-v2.docx"):
         shutil.copy2(demo_service.samples_dir() / sample, folder / sample)
     # Every paper the case produced, as filed (审核意见书 of both rounds, 登记表, 正式文本, 备案报告, 修改对照稿,
@@ -49,7 +51,12 @@ def demo(
     for row in made:
         (papers / row.filename).write_bytes(read_material(case_id, row.filename)[1])
     elapsed = time.monotonic() - started
-    console.print(f"\n演示完成，用时 {elapsed:.1f} 秒。产出在 {folder}/（文书 {len({r.filename for r in made})} 份在 文书/）")
+    console.print(
+        f"\n演示完成，用时 {elapsed:.1f} 秒。产出在 {folder}/（文书 {len({r.filename for r in made})} 份在 文书/）"
+    )
     # soft_wrap: the address stays on one line whatever the terminal width, so it can be copied
-    console.print(f"在 Prefect UI 查看流程：{env.flow_run_page(detail.flow_run_id or '', status.ui_url)}", soft_wrap=True)
+    console.print(
+        f"在 Prefect UI 查看流程：{env.flow_run_page(detail.flow_run_id or '', status.ui_url)}",
+        soft_wrap=True,
+    )
     console.print("Prefect 服务器在后台继续运行；停止它：reviewkit server down")

@@ -21,13 +21,19 @@ PIN = typer.Option(None, "--pin", help=PIN_HELP)
 @doc_app.command("render")
 def render(
     case: str = typer.Argument(..., help="案件 id 或编号"),
-    kind: str = typer.Argument(..., help="文书：合法性审核意见书、风险评估报告、征求意见采纳情况表、公平竞争审查表、"
-                                         "集体审议记录摘录、规范性文件登记表、正式文本、备案报告、修改对照稿"),
+    kind: str = typer.Argument(
+        ...,
+        help="文书：合法性审核意见书、风险评估报告、征求意见采纳情况表、公平竞争审查表、"
+        "集体审议记录摘录、规范性文件登记表、正式文本、备案报告、修改对照稿",
+    ),
     out: Path | None = typer.Option(None, "-o", "--out", help="输出文件（默认当前目录下的文书名）"),
     attach: bool = typer.Option(False, "--attach", help="同时作为本案材料归档（须 --as）"),
-    decision: str | None = typer.Option(None, "--decision", "-d", help="按将要作出的决定预先生成（如 应当予以修改）"),
+    decision: str | None = typer.Option(
+        None, "--decision", "-d", help="按将要作出的决定预先生成（如 应当予以修改）"
+    ),
     opinion: str = typer.Option("", "--opinion", "-m", help="与 --decision 同用：意见正文"),
-    user: str | None = AS, pin: str | None = PIN,
+    user: str | None = AS,
+    pin: str | None = PIN,
 ) -> None:
     """按模板生成一份文书（.docx），内容取自案件记录。"""
     from reviewkit.services.document_context import Pending
@@ -63,8 +69,14 @@ def list_(
     for col in ("材料", "文件", "环节", "轮", "来源", "SHA-256"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r.name, r.filename, r.stage_name, str(r.round), "系统生成" if r.generated else r.submitted_by,
-                      r.sha256[:16] + "…")
+        table.add_row(
+            r.name,
+            r.filename,
+            r.stage_name,
+            str(r.round),
+            "系统生成" if r.generated else r.submitted_by,
+            r.sha256[:16] + "…",
+        )
     console.print(table)
 
 
@@ -89,7 +101,8 @@ def export(
 def package(
     case: str = typer.Argument(..., help="案件 id 或编号"),
     out: Path | None = typer.Option(None, "-o", "--out", help="输出的 zip（默认 备案材料包-案件编号.zip）"),
-    user: str | None = AS, pin: str | None = PIN,
+    user: str | None = AS,
+    pin: str | None = PIN,
 ) -> None:
     """制作备案材料包（zip）：备案报告、正式文本、起草说明、审核意见书、集体审议记录、全过程记录等，附 SHA-256 清单。"""
     from reviewkit.services.packages import build_package
@@ -112,9 +125,15 @@ def templates(as_json: bool = typer.Option(False, "--json", help="以 JSON 输�
     rows: list[dict[str, Any]] = []
     for k in KINDS:
         path = template_path(k)
-        rows.append({"kind": k.id, "title": k.title, "filed_as": k.attach_as,
-                     "template": str(path) if k.build else "（程序生成）",
-                     "placeholders": placeholders(path) if k.build and path.is_file() else []})
+        rows.append(
+            {
+                "kind": k.id,
+                "title": k.title,
+                "filed_as": k.attach_as,
+                "template": str(path) if k.build else "（程序生成）",
+                "placeholders": placeholders(path) if k.build and path.is_file() else [],
+            }
+        )
     if as_json:
         print_json(rows)
         return
@@ -124,7 +143,9 @@ def templates(as_json: bool = typer.Option(False, "--json", help="以 JSON 输�
     for col in ("文书", "归档为", "模板", "占位符"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r["title"], r["filed_as"], r["template"], " ".join("{{" + p + "}}" for p in r["placeholders"]))
+        table.add_row(
+            r["title"], r["filed_as"], r["template"], " ".join("{{" + p + "}}" for p in r["placeholders"])
+        )
     console.print(table)
 
 
@@ -146,8 +167,14 @@ def numbers(
     for col in ("文号", "状态", "案件", "标题", "登记人", "作废理由"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r.number, r.status_name, r.case_number or "", r.case_title or "", r.assigned_by,
-                      r.voided_reason or "")
+        table.add_row(
+            r.number,
+            r.status_name,
+            r.case_number or "",
+            r.case_title or "",
+            r.assigned_by,
+            r.voided_reason or "",
+        )
     console.print(table)
 
 
@@ -156,7 +183,8 @@ def void(
     number: str = typer.Argument(..., help="要作废的文号，如 某财规〔2026〕3号"),
     reason: str = typer.Option(..., "--reason", help="作废理由"),
     reissue: bool = typer.Option(False, "--reissue", help="同时为该案件重新编号（取下一个号）"),
-    user: str | None = AS, pin: str | None = PIN,
+    user: str | None = AS,
+    pin: str | None = PIN,
 ) -> None:
     """作废一个文号：登记簿保留该号及理由，此号永不再用。"""
     from reviewkit.services.numbering import void as run

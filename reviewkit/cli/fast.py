@@ -16,7 +16,9 @@ import sys
 from typing import Any
 
 _VALUED = {"--status": "status", "--kind": "kind", "--limit": "limit"}
-_PLAIN_LIMIT = re.compile(r"[1-9][0-9]{0,17}")  # typer also takes "+5", " 5", "1_000", "０５": it answers those
+_PLAIN_LIMIT = re.compile(
+    r"[1-9][0-9]{0,17}"
+)  # typer also takes "+5", " 5", "1_000", "０５": it answers those
 
 
 def case_list_args(argv: list[str]) -> dict[str, Any] | None:
@@ -53,8 +55,9 @@ def case_list_args(argv: list[str]) -> dict[str, Any] | None:
     return {"status": None, "kind": None, "limit": None, "as_json": False, **found}
 
 
-def list_case_rows(*, status: str | None = None, kind: str | None = None,
-                   limit: int | None = None) -> list[dict[str, Any]]:
+def list_case_rows(
+    *, status: str | None = None, kind: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
     """What ``case list --json`` prints: the lean rows, or on any surprise ``asdict`` of each summary
     from the ORM path (which migrates or explains). Imported inside for startup time (above)."""
     from reviewkit.services.case_rows import lean_rows

@@ -8,7 +8,9 @@ from rich.table import Table
 from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 
-daily_app = typer.Typer(help="每日检查（Prefect 定时部署）：登记簿、期限、超期升级、备案预警、看板。", no_args_is_help=True)
+daily_app = typer.Typer(
+    help="每日检查（Prefect 定时部署）：登记簿、期限、超期升级、备案预警、看板。", no_args_is_help=True
+)
 app.add_typer(daily_app, name="daily")
 
 
@@ -30,24 +32,39 @@ def overdue(
 
         sent = notify(items)
     if as_json:
-        print_json({"items": [i.as_json() for i in items], "notices": sent} if notify_ else [i.as_json() for i in items])
+        print_json(
+            {"items": [i.as_json() for i in items], "notices": sent}
+            if notify_
+            else [i.as_json() for i in items]
+        )
         return
     table = Table(title=f"超期及到期事项（{len(items)} 件）")
     for col in ("案件", "标题", "环节", "期限", "状态", "超期工作日", "经办", "升级至"):
         table.add_column(col, overflow="fold")
     for i in items:
         style = "red" if i.status == "overdue" else "yellow"
-        table.add_row(i.case_number, i.title, f"{i.stage_name}（第{i.round}轮）", i.due_on,
-                      f"[{style}]{i.status_name}[/{style}]", str(i.days_overdue), "、".join(i.responsible),
-                      "、".join(i.leaders))
+        table.add_row(
+            i.case_number,
+            i.title,
+            f"{i.stage_name}（第{i.round}轮）",
+            i.due_on,
+            f"[{style}]{i.status_name}[/{style}]",
+            str(i.days_overdue),
+            "、".join(i.responsible),
+            "、".join(i.leaders),
+        )
     console.print(table)
     for s in sent:
-        console.print(f"通知 {s['recipient']}（{s['channel']}）：{s['items']} 项，{'已发送' if s['status'] == 'sent' else '失败：' + str(s['error'])}")
+        console.print(
+            f"通知 {s['recipient']}（{s['channel']}）：{s['items']} 项，{'已发送' if s['status'] == 'sent' else '失败：' + str(s['error'])}"
+        )
 
 
 @daily_app.command("run")
-def run(on: str | None = typer.Option(None, "--on", help="检查日期（YYYY-MM-DD），默认今天"),
-        as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
+def run(
+    on: str | None = typer.Option(None, "--on", help="检查日期（YYYY-MM-DD），默认今天"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
     """立即运行一次每日检查（作为 Prefect flow run，看板见 Prefect 界面的 artifact）。"""
     from reviewkit.orchestration import env
 
@@ -58,9 +75,11 @@ def run(on: str | None = typer.Option(None, "--on", help="检查日期（YYYY-MM
     if as_json:
         print_json(result)
     else:
-        console.print(f"{result['today']}：超期 {result['overdue']} 件（升级 {result['escalated']} 件），"
-                      f"备案预警 {result['filing_warnings']} 件，通知 {len(result['notices'])} 条；"
-                      f"看板 artifact：reviewkit-dashboard")
+        console.print(
+            f"{result['today']}：超期 {result['overdue']} 件（升级 {result['escalated']} 件），"
+            f"备案预警 {result['filing_warnings']} 件，通知 {len(result['notices'])} 条；"
+            f"看板 artifact：reviewkit-dashboard"
+        )
 
 
 @daily_app.command("serve")

@@ -74,7 +74,11 @@ def prereview(
         False, "--retrain", help="用已标注语料重新训练统计模型（需要 scikit-learn），写入随包模型文件后退出"
     ),
     corpus_dir: Path | None = typer.Option(
-        None, "--corpus", metavar="DIR", file_okay=False, help="与 --retrain 合用：语料目录（默认 tests/corpus）"
+        None,
+        "--corpus",
+        metavar="DIR",
+        file_okay=False,
+        help="与 --retrain 合用：语料目录（默认 tests/corpus）",
     ),
 ) -> None:
     """自动预审：形式规范、许可/处罚/强制/收费红线、权利义务、职权、公平竞争、已废止法律引用。

@@ -84,8 +84,10 @@ def _describe(definition: ProcessDefinition) -> None:
             )
         if s.minimum:
             unit = "个工作日" if s.minimum.unit == "working" else "日"
-            lines.append(f"最短审查时间：进入本环节后不少于 {s.minimum.days} {unit}（不是期限，届满不算超期）"
-                         + (f"（{s.minimum.basis}）" if s.minimum.basis else ""))
+            lines.append(
+                f"最短审查时间：进入本环节后不少于 {s.minimum.days} {unit}（不是期限，届满不算超期）"
+                + (f"（{s.minimum.basis}）" if s.minimum.basis else "")
+            )
         if s.evidence:
             lines.append(f"须提交材料：{'、'.join(s.evidence)}")
         lines += [f"决定后生成文书：{PAPERS[i].title}；依据：{PAPERS[i].basis}" for i in s.papers]

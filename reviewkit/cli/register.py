@@ -10,7 +10,9 @@ from rich.table import Table
 from reviewkit.cli.root import app
 from reviewkit.cli.views import console, print_json
 
-register_app = typer.Typer(help="规范性文件登记簿：有效期、状态（有效/失效/废止/已修改）、清理提醒。", no_args_is_help=True)
+register_app = typer.Typer(
+    help="规范性文件登记簿：有效期、状态（有效/失效/废止/已修改）、清理提醒。", no_args_is_help=True
+)
 app.add_typer(register_app, name="register")
 
 ON_HELP = "以哪一天为准（YYYY-MM-DD），默认今天"
@@ -26,7 +28,9 @@ def _day(value: str | None) -> date:
 @register_app.command("list")
 def list_(
     status: str | None = typer.Option(None, "--status", help="有效 / 失效 / 废止 / 已修改"),
-    attention: bool = typer.Option(False, "--attention", help="只列需清理评估（届满前6个月内）或依据已变化的"),
+    attention: bool = typer.Option(
+        False, "--attention", help="只列需清理评估（届满前6个月内）或依据已变化的"
+    ),
     on: str | None = typer.Option(None, "--on", help=ON_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
@@ -41,10 +45,18 @@ def list_(
     for col in ("文号", "标题", "公布", "施行", "有效期至", "状态", "提醒"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        notes = (["[yellow]届满前6个月，请清理评估[/yellow]"] if r.cleanup_due else []) + \
-            [f"[red]{c}[/red]" for c in r.law_changes]
-        table.add_row(r.doc_number, r.title, r.published_on, r.effective_on,
-                      r.expires_on + ("" if r.expiry_basis == "document" else "（默认）"), r.status_name, "\n".join(notes))
+        notes = (["[yellow]届满前6个月，请清理评估[/yellow]"] if r.cleanup_due else []) + [
+            f"[red]{c}[/red]" for c in r.law_changes
+        ]
+        table.add_row(
+            r.doc_number,
+            r.title,
+            r.published_on,
+            r.effective_on,
+            r.expires_on + ("" if r.expiry_basis == "document" else "（默认）"),
+            r.status_name,
+            "\n".join(notes),
+        )
     console.print(table)
 
 
@@ -62,9 +74,11 @@ def show(
         print_json(r.as_json())
         return
     basis = "文件载明" if r.expiry_basis == "document" else "未载明，按默认有效期"
-    console.print(f"[b]{r.doc_number}[/b]  {r.title}\n起草单位：{r.issuer}   案件：{r.case_number or '—'}\n"
-                  f"公布：{r.published_on}   施行：{r.effective_on}   有效期至：{r.expires_on}（{basis}）\n"
-                  f"状态：[b]{r.status_name}[/b]" + (f"（{r.status_on}，{r.status_reason}）" if r.status_on else ""))
+    console.print(
+        f"[b]{r.doc_number}[/b]  {r.title}\n起草单位：{r.issuer}   案件：{r.case_number or '—'}\n"
+        f"公布：{r.published_on}   施行：{r.effective_on}   有效期至：{r.expires_on}（{basis}）\n"
+        f"状态：[b]{r.status_name}[/b]" + (f"（{r.status_on}，{r.status_reason}）" if r.status_on else "")
+    )
     if r.cleanup_due:
         console.print("[yellow]有效期届满前6个月内：请组织评估，决定修改、废止或继续施行。[/yellow]")
     for c in r.law_changes:

@@ -88,8 +88,16 @@ def cases_table(rows: list[CaseSummary]) -> Table:
     for col in ("编号", "类型", "标题", "起草单位", "当前环节", "轮次", "状态", "文号"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r.id) + " " + r.number, r.kind_name, r.title, r.drafting_unit, r.stage_name,
-                      str(r.round), STATUS_NAMES.get(r.status, r.status), r.doc_number or "")
+        table.add_row(
+            str(r.id) + " " + r.number,
+            r.kind_name,
+            r.title,
+            r.drafting_unit,
+            r.stage_name,
+            str(r.round),
+            STATUS_NAMES.get(r.status, r.status),
+            r.doc_number or "",
+        )
     return table
 
 
@@ -125,7 +133,13 @@ def timeline_table(detail: CaseDetail) -> Table:
         if row.due_on and not row.due_complete:
             due += "（缺节假日数据）"
         who = row.actor_name or ""
-        done = local_time(row.left_at)[:-3] if row.left_at else "[yellow]办理中[/yellow]" if detail.case.status == "open" else ""
+        done = (
+            local_time(row.left_at)[:-3]
+            if row.left_at
+            else "[yellow]办理中[/yellow]"
+            if detail.case.status == "open"
+            else ""
+        )
         table.add_row(row.stage_name, str(row.round), row.outcome or "", who, done, due)
     return table
 
@@ -139,8 +153,14 @@ def findings_table(findings: list[dict[str, Any]]) -> Table:
         table.add_column(col, overflow="fold", no_wrap=col in ("稿次", "级别", "段落"))
     for f in findings:
         sev = f["severity"]
-        table.add_row(str(f.get("version_seq") or ""), Text(SEVERITY_NAMES.get(sev, sev), style=SEVERITY_STYLES.get(sev, "")),
-                      f["rule_id"], "" if f["paragraph"] is None else str(f["paragraph"]), f["message"], f["basis"])
+        table.add_row(
+            str(f.get("version_seq") or ""),
+            Text(SEVERITY_NAMES.get(sev, sev), style=SEVERITY_STYLES.get(sev, "")),
+            f["rule_id"],
+            "" if f["paragraph"] is None else str(f["paragraph"]),
+            f["message"],
+            f["basis"],
+        )
     return table
 
 
@@ -163,14 +183,22 @@ def case_panel(detail: CaseDetail) -> Group:
         lines.append("标记：" + "、".join(detail.flags))
     for t in detail.open_tasks:
         roles = "、".join(role_name(r) for r in t["candidate_roles"])
-        lines.append(f"[yellow]待办：{t['stage_name']}（第 {t['round']} 轮），由{roles}办理，期限 {t['due_on'] or '无'}[/yellow]")
+        lines.append(
+            f"[yellow]待办：{t['stage_name']}（第 {t['round']} 轮），由{roles}办理，期限 {t['due_on'] or '无'}[/yellow]"
+        )
     parts: list[Any] = [Panel("\n".join(lines), title="案件")]
     versions = Table(title="文稿版本")
     for col in ("稿次", "文件", "SHA-256", "提交人", "说明", "时间"):
         versions.add_column(col, no_wrap=col != "文件")
     for v in detail.versions:
-        versions.add_row(str(v["seq"]), v["filename"], v["sha256"][:12] + "…", v["submitted_by"], v["note"],
-                         local_time(v["created_at"]))
+        versions.add_row(
+            str(v["seq"]),
+            v["filename"],
+            v["sha256"][:12] + "…",
+            v["submitted_by"],
+            v["note"],
+            local_time(v["created_at"]),
+        )
     parts += [versions, timeline_table(detail)]
     if detail.findings:
         parts.append(findings_table(detail.findings))

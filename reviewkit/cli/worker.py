@@ -10,7 +10,9 @@ from reviewkit.cli.views import console, err_console, print_json
 
 @app.command("worker")
 def worker(
-    limit: int | None = typer.Option(None, "--limit", min=1, help="同时运行的流程进程数上限（默认 REVIEWKIT_WORKER_LIMIT=4）"),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="同时运行的流程进程数上限（默认 REVIEWKIT_WORKER_LIMIT=4）"
+    ),
 ) -> None:
     """运行审核流程：托管 review_case 部署（flow.serve），启动时及每隔一段时间与数据库对账。"""
     from reviewkit.orchestration import env, runs, server
@@ -41,8 +43,15 @@ def sync(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) 
 
     report = runs.sync()
     if as_json:
-        print_json({"started": report.started, "resumed": report.resumed, "cancelled": report.cancelled,
-                    "rescheduled": report.rescheduled, "problems": report.problems})
+        print_json(
+            {
+                "started": report.started,
+                "resumed": report.resumed,
+                "cancelled": report.cancelled,
+                "rescheduled": report.rescheduled,
+                "problems": report.problems,
+            }
+        )
         return
     console.print(f"已启动 {len(report.started)} 件：{'、'.join(report.started) or '无'}")
     console.print(f"已唤醒 {len(report.resumed)} 件：{'、'.join(report.resumed) or '无'}")

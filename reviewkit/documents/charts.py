@@ -15,10 +15,27 @@ from reviewkit.errors import ConfigError
 
 # Preference order: the families of Chinese official documents first (黑体 reads best at chart sizes,
 # then 仿宋), then the CJK families Debian, macOS and Windows commonly have.
-PREFERRED_FAMILIES = ("SimHei", "黑体", "Heiti SC", "STHeiti", "FangSong", "仿宋", "FangSong_GB2312",
-                      "仿宋_GB2312", "STFangsong")
-SYSTEM_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Serif CJK SC", "Source Han Serif SC",
-                   "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
+PREFERRED_FAMILIES = (
+    "SimHei",
+    "黑体",
+    "Heiti SC",
+    "STHeiti",
+    "FangSong",
+    "仿宋",
+    "FangSong_GB2312",
+    "仿宋_GB2312",
+    "STFangsong",
+)
+SYSTEM_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
 CJK_FAMILIES = PREFERRED_FAMILIES + SYSTEM_FAMILIES
 BUNDLED_FONT = "NotoSansCJKsc-Regular.otf"  # in mplfonts/fonts/; its family is "Noto Sans CJK SC"
 
@@ -33,8 +50,11 @@ def cjk_font() -> str:
 
     for attempt in range(2):
         # a cache may name files removed since it was written: count only fonts still on disk
-        available = {f.name for f in font_manager.fontManager.ttflist
-                     if f.name in CJK_FAMILIES and Path(f.fname).is_file()}
+        available = {
+            f.name
+            for f in font_manager.fontManager.ttflist
+            if f.name in CJK_FAMILIES and Path(f.fname).is_file()
+        }
         for family in CJK_FAMILIES:
             if family in available:
                 return family
@@ -57,7 +77,9 @@ def bundled_font_path() -> Path | None:
 def _bundled_family(font_manager) -> str:  # type: ignore[no-untyped-def]
     path = bundled_font_path()
     if path is None:
-        raise ConfigError("reviewkit 自带的中文字体缺失（mplfonts 包未安装完整），请重新执行 pip install -e .")
+        raise ConfigError(
+            "reviewkit 自带的中文字体缺失（mplfonts 包未安装完整），请重新执行 pip install -e ."
+        )
     font_manager.fontManager.addfont(str(path))
     for entry in font_manager.fontManager.ttflist:
         if Path(entry.fname) == path:
@@ -88,8 +110,16 @@ def _pyplot():  # type: ignore[no-untyped-def]
     return plt
 
 
-def bar_chart(path: Path, title: str, labels: list[str], values: list[float], *, unit: str = "",
-              horizontal: bool = False, limit: float | None = None) -> Path:
+def bar_chart(
+    path: Path,
+    title: str,
+    labels: list[str],
+    values: list[float],
+    *,
+    unit: str = "",
+    horizontal: bool = False,
+    limit: float | None = None,
+) -> Path:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=150)
     colors = "#3b6ea8"

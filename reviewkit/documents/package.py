@@ -25,18 +25,40 @@ class Item:
     source: str = ""  # where it came from: 系统生成 / 经办人上传 …
 
 
-def build(items: list[Item], *, title: str, case_number: str, doc_number: str, made_at: datetime,
-          made_by: str) -> bytes:
+def build(
+    items: list[Item], *, title: str, case_number: str, doc_number: str, made_at: datetime, made_by: str
+) -> bytes:
     entries = []
     for i, item in enumerate(items, 1):
-        entries.append({"seq": i, "name": item.name, "file": item.filename, "size": len(item.data),
-                        "sha256": hashlib.sha256(item.data).hexdigest(), "source": item.source})
-    manifest = {"title": title, "case": case_number, "doc_number": doc_number,
-                "made_at": made_at.isoformat(timespec="seconds"), "made_by": made_by, "files": entries}
-    lines = [f"《{title}》备案材料清单", f"文号：{doc_number}　案件编号：{case_number}",
-             f"制作：{made_by}　{made_at:%Y-%m-%d %H:%M}", ""]
-    lines += [f"{e['seq']}. {e['name']}　{e['file']}　{e['size']} 字节　SHA-256 {e['sha256']}"
-              + (f"　（{e['source']}）" if e["source"] else "") for e in entries]
+        entries.append(
+            {
+                "seq": i,
+                "name": item.name,
+                "file": item.filename,
+                "size": len(item.data),
+                "sha256": hashlib.sha256(item.data).hexdigest(),
+                "source": item.source,
+            }
+        )
+    manifest = {
+        "title": title,
+        "case": case_number,
+        "doc_number": doc_number,
+        "made_at": made_at.isoformat(timespec="seconds"),
+        "made_by": made_by,
+        "files": entries,
+    }
+    lines = [
+        f"《{title}》备案材料清单",
+        f"文号：{doc_number}　案件编号：{case_number}",
+        f"制作：{made_by}　{made_at:%Y-%m-%d %H:%M}",
+        "",
+    ]
+    lines += [
+        f"{e['seq']}. {e['name']}　{e['file']}　{e['size']} 字节　SHA-256 {e['sha256']}"
+        + (f"　（{e['source']}）" if e["source"] else "")
+        for e in entries
+    ]
     lines += ["", "核对方法：对每个文件计算 SHA-256（如 sha256sum 文件名），应与上列一致。"]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:

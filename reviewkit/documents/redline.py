@@ -63,8 +63,11 @@ def compare(old: list[str], new: list[str], info: Comparison) -> bytes:
     doc = Document()
     apply_page_and_styles(doc)
     doc.add_paragraph(f"《{info.title}》修改对照稿", style="Title")
-    for line in (f"对照：{info.new_label}与{info.old_label}", "说明：删除线为删去的内容，下划线为新增的内容（Word 修订，"
-                 "可在“审阅”选项卡中逐条接受或拒绝）；批注为审核时提出、仍待核对的意见。"):
+    for line in (
+        f"对照：{info.new_label}与{info.old_label}",
+        "说明：删除线为删去的内容，下划线为新增的内容（Word 修订，"
+        "可在“审阅”选项卡中逐条接受或拒绝）；批注为审核时提出、仍待核对的意见。",
+    ):
         body_paragraph(doc, line, indent=False).runs[0].font.size = doc.styles["Normal"].font.size
     rule = doc.add_paragraph()
     rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -89,7 +92,9 @@ def compare(old: list[str], new: list[str], info: Comparison) -> bytes:
     title = doc.paragraphs[0]
     for remark in info.remarks:
         target = where.get(remark.paragraph, title) if remark.paragraph is not None else title
-        doc.add_comment(_anchor(target), text=remark.text, author=remark.author, initials=remark.initials or "")
+        doc.add_comment(
+            _anchor(target), text=remark.text, author=remark.author, initials=remark.initials or ""
+        )
     core = doc.core_properties
     core.title = f"《{info.title}》修改对照稿"
     core.author = core.last_modified_by = info.author
@@ -108,8 +113,14 @@ def _pair(old: list[str], new: list[str], olds: range, news: range) -> list[tupl
     out: list[tuple[int | None, int | None]] = []
     pending = list(news)
     for i in olds:
-        match = next((j for j in pending
-                      if difflib.SequenceMatcher(None, old[i], new[j], autojunk=False).ratio() >= SIMILAR), None)
+        match = next(
+            (
+                j
+                for j in pending
+                if difflib.SequenceMatcher(None, old[i], new[j], autojunk=False).ratio() >= SIMILAR
+            ),
+            None,
+        )
         if match is None:
             out.append((i, None))
             continue
@@ -157,7 +168,9 @@ def _changed(doc: Any, before: str, after: str, ids: _Ids, mark: dict[str, str])
     return p
 
 
-def _merge_small(opcodes: Iterable[tuple[str, int, int, int, int]], before: str) -> list[tuple[str, int, int, int, int]]:
+def _merge_small(
+    opcodes: Iterable[tuple[str, int, int, int, int]], before: str
+) -> list[tuple[str, int, int, int, int]]:
     """Fold an equal stretch of one or two characters between two changes into the change, so a
     rewritten sentence reads as one deletion and one insertion instead of confetti."""
     out: list[tuple[str, int, int, int, int]] = []
@@ -165,8 +178,14 @@ def _merge_small(opcodes: Iterable[tuple[str, int, int, int, int]], before: str)
         if out and out[-1][0] != "equal" and op[0] != "equal":
             _, a1, _, b1, _ = out.pop()
             out.append(("replace", a1, op[2], b1, op[4]))
-        elif out and op[0] != "equal" and len(out) >= 2 and out[-1][0] == "equal" and out[-1][2] - out[-1][1] <= 2 \
-                and out[-2][0] != "equal":
+        elif (
+            out
+            and op[0] != "equal"
+            and len(out) >= 2
+            and out[-1][0] == "equal"
+            and out[-1][2] - out[-1][1] <= 2
+            and out[-2][0] != "equal"
+        ):
             out.pop()
             _, a1, _, b1, _ = out.pop()
             out.append(("replace", a1, op[2], b1, op[4]))

@@ -77,7 +77,12 @@ def render(template: Path | bytes, context: Mapping[str, Any], props: Properties
     for p in _all_paragraphs(doc):
         _fill(p, context, name)
     core = doc.core_properties
-    core.title, core.author, core.subject, core.keywords = props.title, props.author, props.subject, props.keywords
+    core.title, core.author, core.subject, core.keywords = (
+        props.title,
+        props.author,
+        props.subject,
+        props.keywords,
+    )
     core.created = core.modified = props.created
     core.last_modified_by = props.author
     core.revision = 1
@@ -191,7 +196,9 @@ def _fill(p: Any, context: Mapping[str, Any], template: str, *, empty_head: str 
         else:
             value = _lookup(context, key, template)
             if isinstance(value, list | Mapping):
-                raise TemplateError(f"文书模板《{template}》中的 {{{{{key}}}}} 是一组内容，请改用 {{{{{key}.…}}}}")
+                raise TemplateError(
+                    f"文书模板《{template}》中的 {{{{{key}}}}} 是一组内容，请改用 {{{{{key}.…}}}}"
+                )
         _splice(nodes, m.start(), m.end(), "" if value is None else str(value))
     for t in nodes:
         if t.text and "\n" in t.text:

@@ -47,14 +47,18 @@ def narrative(report: PeriodReport) -> list[str]:
     f = report.figures
     start, end = date.fromisoformat(report.start), date.fromisoformat(report.end)
     label = period_label(start, end)
-    return [p for p in (_documents(f, label), _review(report, f), _others(report, f), _deadlines(report, f)) if p]
+    return [
+        p for p in (_documents(f, label), _review(report, f), _others(report, f), _deadlines(report, f)) if p
+    ]
 
 
 def _documents(f: dict[str, Any], label: str) -> str:
     issued, due = len(f["issued"]), len(f["filing_due"])
     filed, timely = len(f["filed"]), len(f["filed_on_time"])
-    head = (f"{label}，我局进一步做好规范性文件的制定管理工作，提高制度建设质量，在规范性文件起草、征求意见、"
-            "合法性审核、集体审议、统一登记编号印发、上报备案等程序上严格执行行政规范性文件管理的政策规定。")
+    head = (
+        f"{label}，我局进一步做好规范性文件的制定管理工作，提高制度建设质量，在规范性文件起草、征求意见、"
+        "合法性审核、集体审议、统一登记编号印发、上报备案等程序上严格执行行政规范性文件管理的政策规定。"
+    )
     if issued == 0:
         return head + "期内未印发行政规范性文件。"
     reviewed = len(f["issued_reviewed"])
@@ -92,8 +96,10 @@ def _review(report: PeriodReport, f: dict[str, Any]) -> str:
     within = f["reviews_within_limit"].get(NORMATIVE, 0)
     limit = report.review_limits.get(NORMATIVE, "法定期限")
     outcomes = f["review_outcomes"].get(NORMATIVE, {})
-    text = (f"发挥法律顾问作用，严把合法性审核关。期内受理规范性文件合法性审核{received}件次，审结{concluded}件次，"
-            f"其中在{limit}内审结{within}件次，占{_share(within, concluded)}")
+    text = (
+        f"发挥法律顾问作用，严把合法性审核关。期内受理规范性文件合法性审核{received}件次，审结{concluded}件次，"
+        f"其中在{limit}内审结{within}件次，占{_share(within, concluded)}"
+    )
     if outcomes:
         text += "；出具" + _join([f"“{k}”意见{v}件次" for k, v in top(outcomes, 5)])
     pending = f["reviews_pending"].get(NORMATIVE, 0)
@@ -106,8 +112,10 @@ def _review(report: PeriodReport, f: dict[str, Any]) -> str:
     cats = f["findings_by_category"]
     if cats:
         names = [report.category_names.get(k, k) for k, _ in top(cats, 3)]
-        text += (f"自动预审发现问题{sum(cats.values())}项，主要集中在{_join(names)}等方面，"
-                 "均已在审核意见中提示起草股（室）修改完善。")
+        text += (
+            f"自动预审发现问题{sum(cats.values())}项，主要集中在{_join(names)}等方面，"
+            "均已在审核意见中提示起草股（室）修改完善。"
+        )
     return text
 
 
@@ -135,9 +143,13 @@ def _deadlines(report: PeriodReport, f: dict[str, Any]) -> str:
     if not (late or still):
         return "各环节均在规定期限内办结，未发生超期。"
     worst = sorted(rows, key=lambda r: -(r["finished_late"] + r["open_overdue"]))[:3]
-    where = _join([f"{report.kind_names.get(r['kind'], r['kind'])}“{report.stage_names.get(r['kind'] + '/' + r['stage'], r['stage'])}”环节"
-                   f"{r['finished_late'] + r['open_overdue']}件次"
-                   for r in worst])
+    where = _join(
+        [
+            f"{report.kind_names.get(r['kind'], r['kind'])}“{report.stage_names.get(r['kind'] + '/' + r['stage'], r['stage'])}”环节"
+            f"{r['finished_late'] + r['open_overdue']}件次"
+            for r in worst
+        ]
+    )
     text = f"期内有{late}件次环节超期办结"
     if still:
         text += f"，期末仍有{still}件次超期未办结"

@@ -53,7 +53,9 @@ def _symlink(path: Path) -> DocumentError:
     return _fail(path, f"是符号链接（指向 {target}），不予归档；请提交文件本身，而不是链接")
 
 
-def check_path(path: Path, *, max_bytes: int, base_dir: Path | None = None, follow_symlinks: bool = True) -> int:
+def check_path(
+    path: Path, *, max_bytes: int, base_dir: Path | None = None, follow_symlinks: bool = True
+) -> int:
     """Existence, type, size and symlink checks; returns the size in bytes.
 
     ``follow_symlinks=False`` (files that will be archived: drafts, materials) refuses a path whose last

@@ -97,16 +97,27 @@ def stage_deadline(
     minimum_basis = least.basis if least is not None else ""
     rule = spec.deadline
     if rule is None:  # a minimum only (713号 第26条): no maximum, so never overdue
-        return StageDeadline(stage, spec.name, round, "stage_entered", entered_on, None, "", minimum_until,
-                             minimum_basis, has_maximum=False)
+        return StageDeadline(
+            stage,
+            spec.name,
+            round,
+            "stage_entered",
+            entered_on,
+            None,
+            "",
+            minimum_until,
+            minimum_basis,
+            has_maximum=False,
+        )
     trigger = entered_on if rule.counted_from == "stage_entered" else _event_date(events, rule.counted_from)
     restart = _event_date(events, rule.restarted_by) if rule.restarted_by else None
     counted_from = rule.counted_from
     if restart is not None and (trigger is None or restart > trigger):
         trigger, counted_from = restart, rule.restarted_by or counted_from
     due = calendar.add(trigger, rule.days, rule.unit) if trigger is not None else None
-    return StageDeadline(stage, spec.name, round, counted_from, trigger, due, rule.basis, minimum_until,
-                         minimum_basis)
+    return StageDeadline(
+        stage, spec.name, round, counted_from, trigger, due, rule.basis, minimum_until, minimum_basis
+    )
 
 
 def open_deadlines(

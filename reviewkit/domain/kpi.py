@@ -150,12 +150,15 @@ def as_of(visit: Visit, end: date) -> Visit | None:
     if visit.entered_on > end:
         return None
     if visit.left_on is not None and visit.left_on > end:
-        return Visit(visit.case_id, visit.kind, visit.stage, visit.round, visit.entered_on, None, visit.due_on)
+        return Visit(
+            visit.case_id, visit.kind, visit.stage, visit.round, visit.entered_on, None, visit.due_on
+        )
     return visit
 
 
-def compute(history: History, start: date, end: date,
-            working_days: Callable[[date, date], int]) -> PeriodFigures:
+def compute(
+    history: History, start: date, end: date, working_days: Callable[[date, date], int]
+) -> PeriodFigures:
     """All figures of ``[start, end]``; ``working_days(a, b)`` counts working days in (a, b]."""
     visits = [v for v in (as_of(v, end) for v in history.visits) if v is not None]
     {c.id: c for c in history.cases}
@@ -164,16 +167,29 @@ def compute(history: History, start: date, end: date,
         by_case[v.case_id].append(v)
 
     started = Counter(c.kind for c in history.cases if _in(c.created_on, start, end))
-    issued = sorted((c for c in history.cases if c.kind == NORMATIVE and _in(c.published_on, start, end)),
-                    key=lambda c: (c.published_on, c.id))
+    issued = sorted(
+        (c for c in history.cases if c.kind == NORMATIVE and _in(c.published_on, start, end)),
+        key=lambda c: (c.published_on, c.id),
+    )
     review_stage = history.review_stage.get(NORMATIVE, "legality_review")
-    reviewed = [c.number for c in issued if any(
-        v.stage == review_stage and v.outcome == "pass" and v.left_on is not None
-        and c.published_on is not None and v.left_on <= c.published_on for v in by_case[c.id])]
+    reviewed = [
+        c.number
+        for c in issued
+        if any(
+            v.stage == review_stage
+            and v.outcome == "pass"
+            and v.left_on is not None
+            and c.published_on is not None
+            and v.left_on <= c.published_on
+            for v in by_case[c.id]
+        )
+    ]
 
     filing_due, filed, on_time, pending = [], [], [], []
     for c in issued:
-        filing = sorted((v for v in by_case[c.id] if v.stage == history.filing_stage), key=lambda v: v.entered_on)
+        filing = sorted(
+            (v for v in by_case[c.id] if v.stage == history.filing_stage), key=lambda v: v.entered_on
+        )
         if not filing:
             continue
         first = filing[0]
@@ -232,19 +248,32 @@ def compute(history: History, start: date, end: date,
 
     all_concluded = sum(concluded.values())
     return PeriodFigures(
-        start=start, end=end, cases_started=dict(sorted(started.items())),
-        issued=[c.number for c in issued], issued_reviewed=reviewed, review_rate=Ratio(len(reviewed), len(issued)),
-        filing_due=filing_due, filed=filed, filed_on_time=on_time, filing_pending_in_limit=pending,
-        filing_rate=Ratio(len(filed), len(filing_due)), timely_rate=Ratio(len(on_time), len(filing_due)),
-        reviews_received=dict(sorted(received.items())), reviews_concluded=dict(sorted(concluded.items())),
-        reviews_within_limit=dict(sorted(within.items())), reviews_pending=dict(sorted(pending_reviews.items())),
+        start=start,
+        end=end,
+        cases_started=dict(sorted(started.items())),
+        issued=[c.number for c in issued],
+        issued_reviewed=reviewed,
+        review_rate=Ratio(len(reviewed), len(issued)),
+        filing_due=filing_due,
+        filed=filed,
+        filed_on_time=on_time,
+        filing_pending_in_limit=pending,
+        filing_rate=Ratio(len(filed), len(filing_due)),
+        timely_rate=Ratio(len(on_time), len(filing_due)),
+        reviews_received=dict(sorted(received.items())),
+        reviews_concluded=dict(sorted(concluded.items())),
+        reviews_within_limit=dict(sorted(within.items())),
+        reviews_pending=dict(sorted(pending_reviews.items())),
         review_outcomes={k: dict(c.most_common()) for k, c in sorted(outcomes.items())},
         within_limit_rate=Ratio(sum(within.values()), all_concluded),
-        returns_by_decision=dict(returns.most_common()), returns_by_reason=dict(reasons.most_common()),
+        returns_by_decision=dict(returns.most_common()),
+        returns_by_reason=dict(reasons.most_common()),
         returns_total=sum(returns.values()),
         findings_by_category=dict(Counter(f.category for f in findings).most_common()),
         findings_by_severity=dict(Counter(f.severity for f in findings).most_common()),
-        counsel=sorted((CounselLoad(a, *vals) for a, vals in loads.items()), key=lambda c: (-c.reviews, c.actor)),
+        counsel=sorted(
+            (CounselLoad(a, *vals) for a, vals in loads.items()), key=lambda c: (-c.reviews, c.actor)
+        ),
         overdue_by_stage=[StageOverdue(k, s, a, b) for (k, s), (a, b) in sorted(overdue.items())],
     )
 

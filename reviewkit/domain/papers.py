@@ -30,27 +30,75 @@ class Paper:
 
 # Articles as the codebase already cites them (templates/processes, document_context, DOMAIN.md and the
 # 2026-12 legal review); none added from memory here.
-PAPERS: dict[str, Paper] = {p.id: p for p in (
-    Paper("opinion", "合法性审核意见书", "审核意见书",
-          "国办发〔2018〕115号（审核机构出具合法性审核意见，据二手资料）；国办发〔2018〕37号 三(六)"),
-    Paper("risk", "风险评估报告", "风险评估报告", "国办发〔2018〕37号 三(三)（评估论证）"),
-    Paper("consultation", "征求意见采纳情况表", "征求意见采纳情况",
-          "国办发〔2018〕37号 三(六)（送审材料：征求意见及采纳情况）；优化营商环境条例第62条"),
-    Paper("fair_competition", "公平竞争审查表", "公平竞争审查结论", "公平竞争审查条例第17、18条"),
-    Paper("deliberation", "集体审议记录摘录", "集体审议记录", "国办发〔2018〕37号 三(七)（不同意见如实载明）"),
-    Paper("register", "规范性文件登记表", "规范性文件登记表", "国办发〔2018〕37号（统一登记、统一编号、统一印发）"),
-    Paper("official_text", "正式文本", "正式文本",
-          "国办发〔2018〕37号（统一印发并公布，未经公布的不得作为行政管理依据）；党政机关公文处理工作条例第8条"),
-    Paper("filing_report", "备案报告", "备案报告",
-          "国办发〔2018〕37号（有件必备）；备案材料为地方做法（参照法规规章备案审查条例第4条）"),
-    Paper("redline", "修改对照稿", "修改对照稿",
-          "工作文书，无法定格式（便于审核机构核对修改稿；国办发〔2018〕115号：修改稿重新报送审核，据二手资料）"),
-    Paper("audit_record", "全过程记录", "全过程记录", "审计链导出，随备案材料包报送（工作文书）", declarable=False),
-    Paper("disclosure_reply", "政府信息公开申请答复书", "政府信息公开申请答复书", "政府信息公开条例第36、37条"),
-    Paper("package", "备案材料包", "备案材料包",
-          "自公布之日起30日内报送备案（地方做法；参照法规规章备案审查条例第4条）；材料：备案报告、正式文本、"
-          "起草说明、合法性审核意见书（地方做法）"),
-)}
+PAPERS: dict[str, Paper] = {
+    p.id: p
+    for p in (
+        Paper(
+            "opinion",
+            "合法性审核意见书",
+            "审核意见书",
+            "国办发〔2018〕115号（审核机构出具合法性审核意见，据二手资料）；国办发〔2018〕37号 三(六)",
+        ),
+        Paper("risk", "风险评估报告", "风险评估报告", "国办发〔2018〕37号 三(三)（评估论证）"),
+        Paper(
+            "consultation",
+            "征求意见采纳情况表",
+            "征求意见采纳情况",
+            "国办发〔2018〕37号 三(六)（送审材料：征求意见及采纳情况）；优化营商环境条例第62条",
+        ),
+        Paper("fair_competition", "公平竞争审查表", "公平竞争审查结论", "公平竞争审查条例第17、18条"),
+        Paper(
+            "deliberation",
+            "集体审议记录摘录",
+            "集体审议记录",
+            "国办发〔2018〕37号 三(七)（不同意见如实载明）",
+        ),
+        Paper(
+            "register",
+            "规范性文件登记表",
+            "规范性文件登记表",
+            "国办发〔2018〕37号（统一登记、统一编号、统一印发）",
+        ),
+        Paper(
+            "official_text",
+            "正式文本",
+            "正式文本",
+            "国办发〔2018〕37号（统一印发并公布，未经公布的不得作为行政管理依据）；党政机关公文处理工作条例第8条",
+        ),
+        Paper(
+            "filing_report",
+            "备案报告",
+            "备案报告",
+            "国办发〔2018〕37号（有件必备）；备案材料为地方做法（参照法规规章备案审查条例第4条）",
+        ),
+        Paper(
+            "redline",
+            "修改对照稿",
+            "修改对照稿",
+            "工作文书，无法定格式（便于审核机构核对修改稿；国办发〔2018〕115号：修改稿重新报送审核，据二手资料）",
+        ),
+        Paper(
+            "audit_record",
+            "全过程记录",
+            "全过程记录",
+            "审计链导出，随备案材料包报送（工作文书）",
+            declarable=False,
+        ),
+        Paper(
+            "disclosure_reply",
+            "政府信息公开申请答复书",
+            "政府信息公开申请答复书",
+            "政府信息公开条例第36、37条",
+        ),
+        Paper(
+            "package",
+            "备案材料包",
+            "备案材料包",
+            "自公布之日起30日内报送备案（地方做法；参照法规规章备案审查条例第4条）；材料：备案报告、正式文本、"
+            "起草说明、合法性审核意见书（地方做法）",
+        ),
+    )
+}
 
 
 def paper(paper_id: str) -> Paper:
@@ -87,7 +135,8 @@ def adopt_papers(running: ProcessDefinition, current: ProcessDefinition) -> Proc
     by_id = {s.id: s for s in current.stages}
     stages = tuple(
         s.model_copy(update={"papers": by_id[s.id].papers, "papers_on_enter": by_id[s.id].papers_on_enter})
-        if s.id in by_id else s
+        if s.id in by_id
+        else s
         for s in running.stages
     )
     return running.model_copy(update={"stages": stages})
@@ -102,13 +151,26 @@ def paper_problems(stage: StageSpec) -> list[tuple[str, str]]:
         for paper_id in ids:
             p = PAPERS.get(paper_id)
             if p is None:
-                found.append((f"stages[{stage.id}].{attr}",
-                               f"环节“{stage.name}”声明了未知的文书“{paper_id}”，可选：{known}"))
+                found.append(
+                    (
+                        f"stages[{stage.id}].{attr}",
+                        f"环节“{stage.name}”声明了未知的文书“{paper_id}”，可选：{known}",
+                    )
+                )
             elif not p.declarable:
-                found.append((f"stages[{stage.id}].{attr}",
-                               f"文书“{p.title}”（{paper_id}）不能由环节声明，它随{PAPERS['package'].title}生成"))
+                found.append(
+                    (
+                        f"stages[{stage.id}].{attr}",
+                        f"文书“{p.title}”（{paper_id}）不能由环节声明，它随{PAPERS['package'].title}生成",
+                    )
+                )
         for dup in sorted({x for x in ids if ids.count(x) > 1}):
             found.append((f"stages[{stage.id}].{attr}", f"文书 {dup} 重复"))
     if stage.papers and stage.kind != "human":
-        found.append((f"stages[{stage.id}].papers", "只有人工环节有决定，papers 只用于人工环节（可用 papers_on_enter）"))
+        found.append(
+            (
+                f"stages[{stage.id}].papers",
+                "只有人工环节有决定，papers 只用于人工环节（可用 papers_on_enter）",
+            )
+        )
     return found

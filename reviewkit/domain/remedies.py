@@ -35,18 +35,26 @@ class Remedy:
 
 def remedy_for(answer: str, review_body: str) -> Remedy:
     """The remedy paragraph of the answer letter for ``answer`` (one of the 承办答复 decisions)."""
-    choice = (f"可以自知道该行政行为之日起六十日内向{review_body}申请行政复议，或者自知道或者应当知道该行政行为之日起"
-              "六个月内依法向人民法院提起行政诉讼")
-    ordinary_basis = "《中华人民共和国行政复议法》第二十条第一款、《中华人民共和国行政诉讼法》第四十六条第一款"
+    choice = (
+        f"可以自知道该行政行为之日起六十日内向{review_body}申请行政复议，或者自知道或者应当知道该行政行为之日起"
+        "六个月内依法向人民法院提起行政诉讼"
+    )
+    ordinary_basis = (
+        "《中华人民共和国行政复议法》第二十条第一款、《中华人民共和国行政诉讼法》第四十六条第一款"
+    )
     if answer == "不予公开":
         return Remedy(
             f"如对本答复不服，根据{PRIOR_REVIEW_BASIS}的规定，应当先自知道该行政行为之日起六十日内向{review_body}"
             "申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内依法向人民法院提起行政诉讼。",
-            True, PRIOR_REVIEW_BASIS)
+            True,
+            PRIOR_REVIEW_BASIS,
+        )
     if answer == "部分公开":
         return Remedy(
             f"如对本答复中不予公开的部分不服，根据{PRIOR_REVIEW_BASIS}的规定，应当先自知道该行政行为之日起六十日内向"
             f"{review_body}申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内依法向人民法院"
             f"提起行政诉讼。对本答复的其他内容不服的，{choice}。",
-            True, PRIOR_REVIEW_BASIS)
+            True,
+            PRIOR_REVIEW_BASIS,
+        )
     return Remedy(f"如对本答复不服，{choice}。", False, ordinary_basis)

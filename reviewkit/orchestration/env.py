@@ -44,8 +44,10 @@ def prefect_environment() -> dict[str, str]:
         "PREFECT_API_URL": configured_api_url(),
         **{k: os.environ.get(k, v) for k, v in QUIET.items()},
     }
-    env.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY",
-                                                                    str(max(1, int(settings.runner_poll_seconds)))))
+    env.setdefault(
+        "PREFECT_RUNNER_POLL_FREQUENCY",
+        os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY", str(max(1, int(settings.runner_poll_seconds)))),
+    )
     if settings.prefect_database_url:
         env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = settings.prefect_database_url
     return env

@@ -37,7 +37,9 @@ def _headers() -> dict[str, str]:
 
 
 def _client() -> httpx.Client:
-    return httpx.Client(base_url=env.configured_api_url().rstrip("/") + "/", timeout=TIMEOUT, headers=_headers())
+    return httpx.Client(
+        base_url=env.configured_api_url().rstrip("/") + "/", timeout=TIMEOUT, headers=_headers()
+    )
 
 
 def _call(method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
@@ -45,24 +47,32 @@ def _call(method: str, path: str, body: dict[str, Any] | None = None) -> httpx.R
         with _client() as client:
             return client.request(method, path, json=body)
     except httpx.HTTPError as err:
-        raise OrchestrationError(f"无法访问 Prefect 服务器 {env.configured_api_url()}（{type(err).__name__}）") from err
+        raise OrchestrationError(
+            f"无法访问 Prefect 服务器 {env.configured_api_url()}（{type(err).__name__}）"
+        ) from err
 
 
 def deployment_id(flow_name: str, deployment_name: str) -> str:
     response = _call("GET", f"deployments/name/{flow_name}/{deployment_name}")
     if response.status_code == 404:
-        raise OrchestrationError(f"Prefect 上没有部署 {flow_name}/{deployment_name}；请先运行 reviewkit worker")
+        raise OrchestrationError(
+            f"Prefect 上没有部署 {flow_name}/{deployment_name}；请先运行 reviewkit worker"
+        )
     _ok(response, "读取部署")
     return str(response.json()["id"])
 
 
-def create_run(deployment: str, *, parameters: dict[str, Any], name: str, tags: list[str],
-               idempotency_key: str) -> str:
+def create_run(
+    deployment: str, *, parameters: dict[str, Any], name: str, tags: list[str], idempotency_key: str
+) -> str:
     """A scheduled flow run of ``flow/deployment``; the same ``idempotency_key`` returns the same run."""
     flow_name, deployment_name = deployment.split("/", 1)
     dep = deployment_id(flow_name, deployment_name)
-    response = _call("POST", f"deployments/{dep}/create_flow_run",
-                     {"parameters": parameters, "name": name, "tags": tags, "idempotency_key": idempotency_key})
+    response = _call(
+        "POST",
+        f"deployments/{dep}/create_flow_run",
+        {"parameters": parameters, "name": name, "tags": tags, "idempotency_key": idempotency_key},
+    )
     _ok(response, "创建流程运行")
     return str(response.json()["id"])
 
@@ -76,8 +86,12 @@ def read_run(run_id: str) -> RunState | None:
     data = response.json()
     state = data.get("state") or {}
     details = state.get("state_details") or {}
-    return RunState(str(data["id"]), str(state.get("type") or ""), details.get("pause_key"),
-                    dict(data.get("parameters") or {}))
+    return RunState(
+        str(data["id"]),
+        str(state.get("type") or ""),
+        details.get("pause_key"),
+        dict(data.get("parameters") or {}),
+    )
 
 
 def resume(run_id: str, run_input: dict[str, Any]) -> bool:

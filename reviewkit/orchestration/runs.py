@@ -21,6 +21,8 @@ def deployment() -> str:
     from reviewkit.settings import get_settings
 
     return f"review_case/{get_settings().deployment_name}"
+
+
 CLI_MARK_CODE = "cli-已记录"
 
 
@@ -46,14 +48,17 @@ def start_run(case_id: int, replaces: str | None = None) -> str:
     reconcile that both find the new case without a run get ONE run. (Reading the store's run here
     instead would let ``case new`` that lost that race start a second run "after" the first.)"""
     if not _server_ok():
-        raise OrchestrationError(f"Prefect 服务器 {env.configured_api_url()} 无法访问，案件已登记，稍后运行 reviewkit sync 启动流程")
+        raise OrchestrationError(
+            f"Prefect 服务器 {env.configured_api_url()} 无法访问，案件已登记，稍后运行 reviewkit sync 启动流程"
+        )
     from reviewkit.services.cases import attach_flow_run
     from reviewkit.services.queries import case_detail
 
     detail = case_detail(case_id)
     try:
         run_id = rest.create_run(
-            deployment(), parameters={"case_id": case_id},
+            deployment(),
+            parameters={"case_id": case_id},
             name=f"{detail.case.number} {detail.case.title}",
             tags=[f"kind:{detail.case.kind}", f"case:{detail.case.number}"],
             idempotency_key=_start_key(case_id, replaces),
@@ -94,7 +99,9 @@ def _read_run(client: Any, run_id: str) -> Any | None:
     except ObjectNotFound:
         return None  # lost with the Prefect database: the caller may start a new run
     except Exception as err:  # noqa: BLE001 - the server is busy or restarting: say so, never guess "missing"
-        raise OrchestrationError(f"读取流程运行 {run_id} 失败（{type(err).__name__}：{err}）；稍后运行 reviewkit sync") from err
+        raise OrchestrationError(
+            f"读取流程运行 {run_id} 失败（{type(err).__name__}：{err}）；稍后运行 reviewkit sync"
+        ) from err
 
 
 def _wake_input(case_id: int, pause_key: str | None) -> dict[str, str]:
@@ -103,8 +110,12 @@ def _wake_input(case_id: int, pause_key: str | None) -> dict[str, str]:
 
     stage = (pause_key or "").rsplit("-r", 1)[0].replace("-", "_")
     labels = gate_labels(case_id, stage)
-    return {"decision": labels[0] if labels else "", "user_name": "reviewkit", "code": CLI_MARK_CODE,
-            "opinion": "决定已在 reviewkit 中记录"}
+    return {
+        "decision": labels[0] if labels else "",
+        "user_name": "reviewkit",
+        "code": CLI_MARK_CODE,
+        "opinion": "决定已在 reviewkit 中记录",
+    }
 
 
 def wake(case_id: int, run_id: str | None) -> bool:
@@ -112,7 +123,9 @@ def wake(case_id: int, run_id: str | None) -> bool:
     if not run_id:
         return False
     if not _server_ok():
-        raise OrchestrationError("Prefect 服务器无法访问：决定已记录，服务器恢复后运行 reviewkit sync 继续流程")
+        raise OrchestrationError(
+            "Prefect 服务器无法访问：决定已记录，服务器恢复后运行 reviewkit sync 继续流程"
+        )
     from reviewkit.services.gates import current_gate
 
     run = rest.read_run(run_id)
@@ -187,12 +200,18 @@ def _reschedule_if_dead(client: Any, case_id: int, run: Any) -> bool:
     if since is not None and now - since < 3 * ttl:
         return False
     state = run.state.type.value
-    detail = {"previous_state": previous, "state_since": run.state.timestamp.isoformat() if run.state.timestamp else None,
-              "state_message": (run.state.message or "")[:200]}
+    detail = {
+        "previous_state": previous,
+        "state_since": run.state.timestamp.isoformat() if run.state.timestamp else None,
+        "state_message": (run.state.message or "")[:200],
+    }
     if not leases.claim_reschedule(case_id, str(run.id), lease, state, detail):
         return False  # another reconciler got there first
-    message = ("reviewkit：流程运行未经 Resume 即离开等待，没有进程办理，重新调度" if previous == "PAUSED"
-               else "reviewkit：流程进程已停止（租约过期），重新调度")
+    message = (
+        "reviewkit：流程运行未经 Resume 即离开等待，没有进程办理，重新调度"
+        if previous == "PAUSED"
+        else "reviewkit：流程进程已停止（租约过期），重新调度"
+    )
     try:
         client.set_flow_run_state(run.id, Scheduled(message=message), force=True)
     except Exception as err:  # noqa: BLE001 - the lease is handed back: the next round tries again
@@ -206,7 +225,9 @@ def _state_before(client: Any, run: Any) -> str | None:
     try:
         history = sorted(client.read_flow_run_states(run.id), key=lambda s: s.timestamp)
     except Exception as err:  # noqa: BLE001 - the server is busy: this case is judged again next round
-        raise OrchestrationError(f"读取流程运行 {run.id} 的状态历史失败（{type(err).__name__}：{err}）") from err
+        raise OrchestrationError(
+            f"读取流程运行 {run.id} 的状态历史失败（{type(err).__name__}：{err}）"
+        ) from err
     if len(history) < 2 or history[-1].id != run.state.id:
         return None
     return str(history[-2].type.value)
@@ -231,10 +252,16 @@ def _runs_in(client: Any, states: set[str]) -> list[Any]:
     while True:
         page = client.read_flow_runs(
             flow_filter=FlowFilter(name=FlowFilterName(any_=["review_case"])),
-            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[get_settings().deployment_name])),
+            deployment_filter=DeploymentFilter(
+                name=DeploymentFilterName(any_=[get_settings().deployment_name])
+            ),
             flow_run_filter=FlowRunFilter(
-                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType(s) for s in sorted(states)]))),
-            limit=200, offset=len(found),
+                state=FlowRunFilterState(
+                    type=FlowRunFilterStateType(any_=[StateType(s) for s in sorted(states)])
+                )
+            ),
+            limit=200,
+            offset=len(found),
         )
         found.extend(page)
         if len(page) < 200:
@@ -253,7 +280,9 @@ def _cancel_orphan(client: Any, run: Any, report: SyncReport) -> None:
     if mine is None or not mine.flow_run_id or mine.flow_run_id == str(run.id):
         return  # not provably a duplicate of one of this database's cases: leave it alone
     try:
-        client.set_flow_run_state(run.id, Cancelled(message="reviewkit：该案件已由另一个流程运行承载"), force=True)
+        client.set_flow_run_state(
+            run.id, Cancelled(message="reviewkit：该案件已由另一个流程运行承载"), force=True
+        )
         report.cancelled.append(str(run.id))
     except Exception as err:  # noqa: BLE001
         report.problems.append(f"无法取消多余的流程运行 {run.id}：{err}")

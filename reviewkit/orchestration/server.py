@@ -77,18 +77,26 @@ def up(timeout: float = 90.0) -> ServerStatus:
     port = api.rsplit(":", 1)[1].split("/", 1)[0]
     home = settings.resolved_prefect_home
     home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **prefect_environment(), "PREFECT_UI_API_URL": api, "PREFECT_SERVER_API_HOST": "127.0.0.1"}
+    env = {
+        **os.environ,
+        **prefect_environment(),
+        "PREFECT_UI_API_URL": api,
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+    }
     log = (home / "server.log").open("ab")
     cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", port]
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+    )
     _pid_file().write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if healthy(api):
             return ServerStatus(api_url=api, healthy=True, pid=proc.pid, managed=True)
         if proc.poll() is not None:
-            raise OrchestrationError(f"Prefect 服务器启动失败（退出码 {proc.returncode}），日志见 {home / 'server.log'}")
+            raise OrchestrationError(
+                f"Prefect 服务器启动失败（退出码 {proc.returncode}），日志见 {home / 'server.log'}"
+            )
         time.sleep(0.3)
     raise OrchestrationError(f"Prefect 服务器 {timeout:.0f} 秒内未就绪，日志见 {home / 'server.log'}")
 

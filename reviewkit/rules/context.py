@@ -35,7 +35,9 @@ STRONG_AUTHORITY = re.compile(
 WEAK_AUTHORITY = re.compile(
     r"(?<![未不非])(?:依法(?!律)|依规|依照规定|按规定|按照规定|按国家规定|按有关规定)|法律、法规另有规定|法定(?:程序|条件|标准)"
 )
-_PLACE_TRIGGER = re.compile(r"注册|纳税|驻|设在|设立|落户|企业|优先|得分|加分|分支|办公|生产|供应商|经营者|施工|业绩|[加得计][0-9０-９.]+分")
+_PLACE_TRIGGER = re.compile(
+    r"注册|纳税|驻|设在|设立|落户|企业|优先|得分|加分|分支|办公|生产|供应商|经营者|施工|业绩|[加得计][0-9０-９.]+分"
+)
 _AMOUNT = re.compile(r"[\d０-９一二三四五六七八九十百千万]+(?:元|万元)")
 _LIST_ITEM = re.compile(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、]|\(\d+\))")
 
@@ -43,7 +45,9 @@ DEFAULT_NEGATION = re.compile(
     r"不得|不准|不应|不能|不宜|严禁|禁止|杜绝|防止|避免|取消|不再|无需|无须|免于|免予|免征|免收|减免|清理|纠正|"
     r"坚决制止|不允许|反对"
 )
-ENCOURAGE = re.compile(r"鼓励|支持|引导|倡导|提倡|(?<!优先)推荐(?!名录|目录|名单)|欢迎|自愿|自主选择|自行选择|可自主")
+ENCOURAGE = re.compile(
+    r"鼓励|支持|引导|倡导|提倡|(?<!优先)推荐(?!名录|目录|名单)|欢迎|自愿|自主选择|自行选择|可自主"
+)
 
 
 class Sentence(NamedTuple):
@@ -122,7 +126,11 @@ class Pattern:
         rule = Rule(self.info, self.check)
         for para in doc.all_paragraphs:
             original = para.text
-            text = localise(original) if self.localise and original and _PLACE_TRIGGER.search(original) else original
+            text = (
+                localise(original)
+                if self.localise and original and _PLACE_TRIGGER.search(original)
+                else original
+            )
             if not text or not self._prefilter.search(text):
                 continue
             for sent in sentences(text):
@@ -164,7 +172,9 @@ class Pattern:
         if self.after_exclude is not None and self.after_exclude.search(sentence[m.end() : m.end() + 12]):
             return True
         if self.encourage_clears and ENCOURAGE.search(before + m.group(0)):
-            if not re.search(r"须|必须|只能|一律|应当|仅限|方可|统一(?:销售|出售|交售|卖)给", before + m.group(0)):
+            if not re.search(
+                r"须|必须|只能|一律|应当|仅限|方可|统一(?:销售|出售|交售|卖)给", before + m.group(0)
+            ):
                 return True
         if self.authority == "none":
             return False

@@ -17,14 +17,53 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "divisions.tsv"
-_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|省|市|县|区|盟|旗)$")
+_SUFFIX = re.compile(
+    r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|省|市|县|区|盟|旗)$"
+)
 # short names (萧山 for 萧山区) only where a place is plainly meant: after 在/驻/注册地…, before 企业/境内…
 _SHORT_BEFORE = re.compile(r"(?:在|驻|于|落户|迁入|迁至|注册地(?:在|为|位于)?|位于)$")
 _SHORT_AFTER = re.compile(r"^(?:籍|境内|辖区|本地|企业|范围内|区域内)")
 # short forms that are ordinary words
-_COMMON = frozenset({"和平", "平安", "通道", "长安", "新华", "城关", "东方", "南山", "北海", "永安", "安全", "中山",
-                     "开发", "高新", "新城", "城中", "市中", "中心", "大通", "青山", "白云", "西湖", "东湖", "金山",
-                     "安定", "太平", "永和", "和田", "河口", "龙江", "江南", "江北", "河东", "河西", "海南", "中原"})
+_COMMON = frozenset(
+    {
+        "和平",
+        "平安",
+        "通道",
+        "长安",
+        "新华",
+        "城关",
+        "东方",
+        "南山",
+        "北海",
+        "永安",
+        "安全",
+        "中山",
+        "开发",
+        "高新",
+        "新城",
+        "城中",
+        "市中",
+        "中心",
+        "大通",
+        "青山",
+        "白云",
+        "西湖",
+        "东湖",
+        "金山",
+        "安定",
+        "太平",
+        "永和",
+        "和田",
+        "河口",
+        "龙江",
+        "江南",
+        "江北",
+        "河东",
+        "河西",
+        "海南",
+        "中原",
+    }
+)
 
 
 @cache
@@ -55,7 +94,10 @@ def place_spans(text: str) -> list[tuple[int, int]]:
             word = text[i : i + size]
             if word in full or (
                 word in short
-                and (_SHORT_BEFORE.search(text[max(0, i - 5) : i]) or _SHORT_AFTER.match(text[i + size : i + size + 4]))
+                and (
+                    _SHORT_BEFORE.search(text[max(0, i - 5) : i])
+                    or _SHORT_AFTER.match(text[i + size : i + size + 4])
+                )
             ):
                 out.append((i, i + size))
                 i += size

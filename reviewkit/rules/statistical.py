@@ -32,7 +32,9 @@ STAT_CATEGORIES = ("permit", "penalty", "coercion", "fee", "rights", "power", "c
 # character bigrams: on 5-fold CV by source (model alone, p > 0.5) recall 0.46 / clean 0.99 against
 # 0.48 / 0.98 for 1–3-grams, at less than half the cost per paragraph (bench/README-prereview.md)
 NGRAMS = (2, 2)
-_CLAUSE_HEAD = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+条|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、])\s*")
+_CLAUSE_HEAD = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+条|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.．、])\s*"
+)
 BASES: dict[str, str] = {
     "permit": "《中华人民共和国行政许可法》第十四条至第十七条",
     "penalty": "《中华人民共和国行政处罚法》第九条至第十六条",

@@ -28,8 +28,14 @@ from reviewkit.store.models import Case, Delegation, User
 CHANNELS = ("cli", "prefect-ui", "web", "api", "demo", "system")
 SYSTEM = "system"
 UNPROVEN = "（未证实身份）"
-METHODS = {"pin": "PIN", "token": "令牌", "code": "一次性审批码", "intake-code": "一次性登记码", "demo": "演示案件",
-           "system": "系统"}
+METHODS = {
+    "pin": "PIN",
+    "token": "令牌",
+    "code": "一次性审批码",
+    "intake-code": "一次性登记码",
+    "demo": "演示案件",
+    "system": "系统",
+}
 _KEY = secrets.token_bytes(32)
 
 
@@ -66,7 +72,9 @@ class Actor:
     @property
     def proven(self) -> bool:
         p = self.proof
-        return p is not None and hmac.compare_digest(p.seal, _seal(self.username, self.channel, p.method, p.ticket))
+        return p is not None and hmac.compare_digest(
+            p.seal, _seal(self.username, self.channel, p.method, p.ticket)
+        )
 
     @property
     def label(self) -> str:
@@ -106,7 +114,9 @@ def prove(actor: Actor, method: str, ticket: int | None = None) -> Actor:
     module (for the system) call it."""
     if method not in METHODS:
         raise ValueError(method)
-    return replace(actor, auth=method, proof=Proof(method, ticket, _seal(actor.username, actor.channel, method, ticket)))
+    return replace(
+        actor, auth=method, proof=Proof(method, ticket, _seal(actor.username, actor.channel, method, ticket))
+    )
 
 
 def require_proven(who: object) -> Actor:
@@ -154,8 +164,9 @@ def acting(session: Session, who: object, case: Case | None = None) -> Actor:
     return refreshed(session, actor)
 
 
-SYSTEM_ACTOR = prove(Actor(username=SYSTEM, roles=frozenset({"system"}), channel="system", display_name="系统"),
-                     "system")
+SYSTEM_ACTOR = prove(
+    Actor(username=SYSTEM, roles=frozenset({"system"}), channel="system", display_name="系统"), "system"
+)
 
 
 def load_actor(session: Session, username: str, channel: str) -> Actor:
@@ -166,16 +177,27 @@ def load_actor(session: Session, username: str, channel: str) -> Actor:
         raise PermissionDenied(f"用户“{username}”已停用")
     own = frozenset(user.roles)
     grants = tuple((p, r) for p, r in active_grants(session, user.username) if r not in own)
-    return Actor(username=user.username, roles=own | {r for _, r in grants}, channel=channel,
-                 display_name=user.display_name, delegations=grants)
+    return Actor(
+        username=user.username,
+        roles=own | {r for _, r in grants},
+        channel=channel,
+        display_name=user.display_name,
+        delegations=grants,
+    )
 
 
 def active_grants(session: Session, username: str, on: date | None = None) -> list[tuple[str, str]]:
     """``(principal, role)`` pairs ``username`` may use today through unrevoked delegations whose
     principal is still active and still holds the role."""
     on = on or datetime.now(ZoneInfo(get_settings().timezone)).date()
-    rows = session.exec(select(Delegation).where(Delegation.delegate == username, col(Delegation.revoked_at).is_(None),
-                                                 Delegation.starts_on <= on, Delegation.ends_on >= on)).all()
+    rows = session.exec(
+        select(Delegation).where(
+            Delegation.delegate == username,
+            col(Delegation.revoked_at).is_(None),
+            Delegation.starts_on <= on,
+            Delegation.ends_on >= on,
+        )
+    ).all()
     grants: list[tuple[str, str]] = []
     for row in rows:
         principal = session.exec(select(User).where(User.username == row.principal)).first()

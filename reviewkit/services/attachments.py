@@ -31,8 +31,13 @@ def read_material(path: Path) -> bytes:
     if path.suffix.lower() not in ACCEPTED:
         raise DocumentError(f"文件《{path.name}》的类型不受支持，材料请用 .docx、.txt 或 .md")
     s = get_settings()
-    return read_checked(path, max_bytes=s.max_upload_bytes, max_uncompressed=s.max_uncompressed_bytes,
-                        max_paragraphs=s.max_paragraphs, follow_symlinks=False)  # archived: no links
+    return read_checked(
+        path,
+        max_bytes=s.max_upload_bytes,
+        max_uncompressed=s.max_uncompressed_bytes,
+        max_paragraphs=s.max_paragraphs,
+        follow_symlinks=False,
+    )  # archived: no links
 
 
 def attach(case_ref: str | int, name: str, path: Path, by: Actor, *, generated: bool = False) -> Attachment:
@@ -55,16 +60,38 @@ def attach(case_ref: str | int, name: str, path: Path, by: Actor, *, generated: 
             if not generated and not actor.roles & set(stage.roles) and "admin" not in actor.roles:
                 raise PermissionDenied(f"{actor.label}不是“{stage.name}”环节的办理人，不能补充材料")
             draft = kernel.current_version(session, case)
-            item = Attachment(case_id=case.id or 0, name=name, filename=path.name, sha256=stored.sha256,
-                              size=stored.size, stage=case.stage, round=case.round, draft_sha256=draft.sha256,
-                              submitted_by=actor.username, generated=generated)
+            item = Attachment(
+                case_id=case.id or 0,
+                name=name,
+                filename=path.name,
+                sha256=stored.sha256,
+                size=stored.size,
+                stage=case.stage,
+                round=case.round,
+                draft_sha256=draft.sha256,
+                submitted_by=actor.username,
+                generated=generated,
+            )
             session.add(item)
             session.flush()
-            audit.append(session, action="attachment.added", actor=actor.username, channel=actor.channel,
-                         role=",".join(sorted(actor.roles)), case_id=case.id,
-                         payload={"name": name, "filename": path.name, "sha256": stored.sha256, "size": stored.size,
-                                  "stage": case.stage, "round": case.round, "draft_sha256": draft.sha256,
-                                  "generated": generated})
+            audit.append(
+                session,
+                action="attachment.added",
+                actor=actor.username,
+                channel=actor.channel,
+                role=",".join(sorted(actor.roles)),
+                case_id=case.id,
+                payload={
+                    "name": name,
+                    "filename": path.name,
+                    "sha256": stored.sha256,
+                    "size": stored.size,
+                    "stage": case.stage,
+                    "round": case.round,
+                    "draft_sha256": draft.sha256,
+                    "generated": generated,
+                },
+            )
     except (InvalidInput, PermissionDenied, NotFound) as err:
         blobs.discard(stored)
         kernel.record_refusal(case_ref, by, channel_of(by), "attachment.refused", str(err), {"name": name})

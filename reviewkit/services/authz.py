@@ -37,14 +37,21 @@ def authorize(actor: Actor, action: str) -> str:
 
 
 @contextmanager
-def audited_refusals(by: Actor | None, what: str, *, case_id: int | None = None,
-                     payload: dict[str, object] | None = None) -> Iterator[None]:
+def audited_refusals(
+    by: Actor | None, what: str, *, case_id: int | None = None, payload: dict[str, object] | None = None
+) -> Iterator[None]:
     """Record a ``PermissionDenied`` raised inside (after its transaction rolled back) as a
     ``permission.refused`` event through the one refusal audit (``kernel.record_refusal``: in the
     person's name only when proved), then let it propagate."""
     try:
         yield
     except PermissionDenied as err:
-        record_refusal(case_id, by, channel_of(by) if by else "cli", "permission.refused", str(err),
-                       {**(payload or {}), "attempted": what})
+        record_refusal(
+            case_id,
+            by,
+            channel_of(by) if by else "cli",
+            "permission.refused",
+            str(err),
+            {**(payload or {}), "attempted": what},
+        )
         raise

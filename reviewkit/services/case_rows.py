@@ -27,7 +27,11 @@ from typing import Any
 def head_revision() -> str | None:
     configured = os.environ.get("REVIEWKIT_MIGRATIONS_DIR")
     package = Path(__file__).resolve().parents[1]
-    candidates = [Path(configured)] if configured else [package.parent / "migrations", package / "_bundled" / "migrations"]
+    candidates = (
+        [Path(configured)]
+        if configured
+        else [package.parent / "migrations", package / "_bundled" / "migrations"]
+    )
     for directory in candidates:
         versions = directory / "versions"
         if versions.is_dir():
@@ -36,8 +40,10 @@ def head_revision() -> str | None:
     return None
 
 
-LIST_COLUMNS = ("id, number, kind, process_fingerprint, title, drafting_unit, drafter, stage, round, status, "
-                "doc_number, created_at")
+LIST_COLUMNS = (
+    "id, number, kind, process_fingerprint, title, drafting_unit, drafter, stage, round, status, "
+    "doc_number, created_at"
+)
 
 
 def database_url() -> str:
@@ -50,8 +56,9 @@ def database_url() -> str:
     return f"sqlite:///{(home / 'reviewkit.db').resolve()}"
 
 
-def listing_query(status: str | None, kind: str | None, limit: int | None, *,
-                  sqlite: bool) -> tuple[str, list[Any]]:
+def listing_query(
+    status: str | None, kind: str | None, limit: int | None, *, sqlite: bool
+) -> tuple[str, list[Any]]:
     """The listing's SQL (``?`` placeholders) and its arguments. On SQLite it reads the covering index
     (migration 0008) also when filtering: left alone, SQLite would search ``ix_cases_status`` or
     ``ix_cases_kind`` and read every matching row, its ~9 KB snapshot and all."""
@@ -112,7 +119,9 @@ def _sqlite_fetch(path: Path, sql: str, args: list[Any]) -> tuple[list[Any], lis
             return None
         rows = conn.execute(sql, args).fetchall()
         ids = _one_id_per_fingerprint(rows)
-        return rows, conn.execute(_SNAPSHOTS_SQL.format(", ".join("?" * len(ids))), ids).fetchall() if ids else []
+        return rows, conn.execute(
+            _SNAPSHOTS_SQL.format(", ".join("?" * len(ids))), ids
+        ).fetchall() if ids else []
     finally:
         conn.close()
 
@@ -126,7 +135,9 @@ def _pg_fetch(dsn: str, sql: str, args: list[Any]) -> tuple[list[Any], list[Any]
             return None
         rows = conn.execute(sql, args).fetchall()
         ids = _one_id_per_fingerprint(rows)
-        return rows, conn.execute(_SNAPSHOTS_SQL.format(", ".join(["%s"] * len(ids))), ids).fetchall() if ids else []
+        return rows, conn.execute(
+            _SNAPSHOTS_SQL.format(", ".join(["%s"] * len(ids))), ids
+        ).fetchall() if ids else []
 
 
 def _names(snapshot: str) -> tuple[str, dict[str, str]]:
@@ -146,9 +157,23 @@ def _rows(rows: list[Any], names: dict[str, tuple[str, dict[str, str]]]) -> list
             created_at = created[:10] + "T" + created[11:19] + "+00:00"
         else:
             created_at = _utc_iso(created)
-        append({"id": case_id, "number": number, "kind": kind, "kind_name": kind_name, "title": title,
-                "drafting_unit": unit, "drafter": drafter, "stage": stage, "stage_name": stage_names[stage],
-                "round": round_, "status": status, "doc_number": doc_number, "created_at": created_at})
+        append(
+            {
+                "id": case_id,
+                "number": number,
+                "kind": kind,
+                "kind_name": kind_name,
+                "title": title,
+                "drafting_unit": unit,
+                "drafter": drafter,
+                "stage": stage,
+                "stage_name": stage_names[stage],
+                "round": round_,
+                "status": status,
+                "doc_number": doc_number,
+                "created_at": created_at,
+            }
+        )
     return out
 
 

@@ -31,15 +31,31 @@ def build_state(session: Session, case: Case) -> CaseState:
     definition = definition_of(case)
     # Every decision is history, voided approvals included: the process's own ``clears`` and the
     # current-version checks of its preconditions decide what still counts.
-    decisions = session.exec(select(Decision).where(Decision.case_id == case.id).order_by(col(Decision.id))).all()
+    decisions = session.exec(
+        select(Decision).where(Decision.case_id == case.id).order_by(col(Decision.id))
+    ).all()
     records = [
-        DecisionRecord(stage=d.stage, decision=d.decision, on=local_date(d.created_at), version=d.version_sha256,
-                       actor=d.actor, role=d.role, facts=domain_facts(d.facts))
+        DecisionRecord(
+            stage=d.stage,
+            decision=d.decision,
+            on=local_date(d.created_at),
+            version=d.version_sha256,
+            actor=d.actor,
+            role=d.role,
+            facts=domain_facts(d.facts),
+        )
         for d in decisions
     ]
     version = current_version(session, case)
-    state = replay(definition, records, case.flags, started_on=local_date(case.created_at), version=version.sha256,
-                   facts=domain_facts(case.facts), evidence=evidence_on_file(session, case))
+    state = replay(
+        definition,
+        records,
+        case.flags,
+        started_on=local_date(case.created_at),
+        version=version.sha256,
+        facts=domain_facts(case.facts),
+        evidence=evidence_on_file(session, case),
+    )
     # Replay stops where the last decision led; automatic stages the system has already run since
     # (the case has moved past them) are passed through, as the flow did.
     while state.stage != case.stage and definition.stage(state.stage).kind == "auto":

@@ -56,7 +56,13 @@ def start_case(new: NewCase, by: Actor | IntakeClaim, *, flow_run_id: str | None
         raise InvalidInput(f"{definition.name}流程没有案件标记：{'、'.join(unknown)}；可选：{known}")
     filename, data = read_draft(new.draft)  # validates before anything is written
     facts = _start_facts(definition, new)
-    refused: dict[str, object] = {"title": title, "kind": definition.kind, "file": filename, "facts": facts, "drafter": new.drafter}
+    refused: dict[str, object] = {
+        "title": title,
+        "kind": definition.kind,
+        "file": filename,
+        "facts": facts,
+        "drafter": new.drafter,
+    }
     try:
         if isinstance(by, IntakeClaim):
             if by.username != new.drafter:
@@ -69,8 +75,7 @@ def start_case(new: NewCase, by: Actor | IntakeClaim, *, flow_run_id: str | None
             authorize(actor, "case.start")
         _check_officers(definition, facts)
     except (PermissionDenied, NotFound, TransitionNotAllowed) as err:
-        kernel.record_refusal(None, by, channel_of(by), "case.refused",
-                                str(err), refused)
+        kernel.record_refusal(None, by, channel_of(by), "case.refused", str(err), refused)
         raise
     stored = blobs.put_bytes(settings.resolved_data_dir, data)
     try:
@@ -113,8 +118,14 @@ def start_case(new: NewCase, by: Actor | IntakeClaim, *, flow_run_id: str | None
                 },
             )
             _audit_version(session, case, version, actor)
-            stages.enter_stage(session, case, definition, definition.first_stage(frozenset(new.flags)), actor,
-                                 events={"case_started": kernel.local_today()})
+            stages.enter_stage(
+                session,
+                case,
+                definition,
+                definition.first_stage(frozenset(new.flags)),
+                actor,
+                events={"case_started": kernel.local_today()},
+            )
             _record_officers(session, case, definition, actor)
     except _IntakeRefused as err:  # after the rollback: audited as a claim, never as the drafter named
         kernel.record_refusal(None, by, channel_of(by), "case.refused", str(err), refused)
@@ -161,8 +172,14 @@ def _record_officers(session: Session, case: Case, definition: ProcessDefinition
     if not records_officers(definition):
         return
     officers = record_officers(session, case, kernel.local_today())
-    audit.append(session, action="case.officers", actor=actor.username, channel=actor.channel, case_id=case.id,
-                 payload={"officers": officers, "enforcement_field": (case.facts or {}).get("enforcement_field", "")})
+    audit.append(
+        session,
+        action="case.officers",
+        actor=actor.username,
+        channel=actor.channel,
+        case_id=case.id,
+        payload={"officers": officers, "enforcement_field": (case.facts or {}).get("enforcement_field", "")},
+    )
 
 
 def submit_version(case_ref: str | int, draft: Path, by: Actor, *, note: str = "") -> DocumentVersion:
@@ -223,7 +240,12 @@ def _audit_version(session: Session, case: Case, version: DocumentVersion, actor
         role=",".join(sorted(actor.roles)),
         channel=actor.channel,
         case_id=case.id,
-        payload={"seq": version.seq, "filename": version.filename, "sha256": version.sha256, "size": version.size},
+        payload={
+            "seq": version.seq,
+            "filename": version.filename,
+            "sha256": version.sha256,
+            "size": version.size,
+        },
     )
 
 
@@ -233,15 +255,25 @@ def _next_case_number(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(7272002)"))
     last = session.exec(
-        select(Case.number).where(col(Case.number).startswith(prefix)).order_by(col(Case.number).desc()).limit(1)
+        select(Case.number)
+        .where(col(Case.number).startswith(prefix))
+        .order_by(col(Case.number).desc())
+        .limit(1)
     ).first()
     seq = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{seq:04d}"
 
 
 _GONE = "在 Prefect 中已不存在（被删除，或 Prefect 数据库丢失）"
-RUN_STATE_NAMES = {"CANCELLED": "被取消", "CANCELLING": "正在取消", "COMPLETED": "被标记为完成", "FAILED": "失败",
-                   "CRASHED": "崩溃", "DELETED": _GONE, None: _GONE}
+RUN_STATE_NAMES = {
+    "CANCELLED": "被取消",
+    "CANCELLING": "正在取消",
+    "COMPLETED": "被标记为完成",
+    "FAILED": "失败",
+    "CRASHED": "崩溃",
+    "DELETED": _GONE,
+    None: _GONE,
+}
 
 
 def note_run_replaced(case_id: int, flow_run_id: str | None, state: str | None) -> None:
@@ -250,15 +282,29 @@ def note_run_replaced(case_id: int, flow_run_id: str | None, state: str | None) 
     is recorded as what it is, an event in Prefect, and the case gets a new run from the store."""
     with session_scope(write=True) as session:
         case = get_case(session, case_id)
-        last = session.exec(select(AuditEvent.payload).where(AuditEvent.case_id == case.id,
-                                                             AuditEvent.action == "flow_run.replaced")
-                            .order_by(col(AuditEvent.id).desc()).limit(1)).first()
+        last = session.exec(
+            select(AuditEvent.payload)
+            .where(AuditEvent.case_id == case.id, AuditEvent.action == "flow_run.replaced")
+            .order_by(col(AuditEvent.id).desc())
+            .limit(1)
+        ).first()
         if last is not None and json.loads(last).get("flow_run_id") == flow_run_id:
             return  # already recorded (a restart that failed is retried every round)
-        audit.append(session, action="flow_run.replaced", actor="system", channel="prefect", case_id=case.id,
-                     payload={"flow_run_id": flow_run_id, "state": state, "stage": case.stage, "round": case.round,
-                              "reason": f"案件 {case.number} 的流程运行{RUN_STATE_NAMES.get(state, state or '')}，"
-                                        "已按数据库记录重新启动"})
+        audit.append(
+            session,
+            action="flow_run.replaced",
+            actor="system",
+            channel="prefect",
+            case_id=case.id,
+            payload={
+                "flow_run_id": flow_run_id,
+                "state": state,
+                "stage": case.stage,
+                "round": case.round,
+                "reason": f"案件 {case.number} 的流程运行{RUN_STATE_NAMES.get(state, state or '')}，"
+                "已按数据库记录重新启动",
+            },
+        )
 
 
 def attach_flow_run(case_id: int, flow_run_id: str) -> None:
@@ -270,5 +316,11 @@ def attach_flow_run(case_id: int, flow_run_id: str) -> None:
         previous = case.flow_run_id
         case.flow_run_id = flow_run_id
         session.add(case)
-        audit.append(session, action="flow_run.attached", actor="system", channel="system", case_id=case.id,
-                     payload={"flow_run_id": flow_run_id, "previous": previous})
+        audit.append(
+            session,
+            action="flow_run.attached",
+            actor="system",
+            channel="system",
+            case_id=case.id,
+            payload={"flow_run_id": flow_run_id, "previous": previous},
+        )

@@ -24,11 +24,23 @@ from reviewkit.store import audit
 from reviewkit.store.db import require_schema, session_scope
 from reviewkit.store.models import ConsultationComment
 
-ALIASES = {**{v: k for k, v in DISPOSITIONS.items()}, "不采纳": "not_adopted", "未采纳": "not_adopted",
-           "部分": "partly", **{k: k for k in DISPOSITIONS}}
+ALIASES = {
+    **{v: k for k, v in DISPOSITIONS.items()},
+    "不采纳": "not_adopted",
+    "未采纳": "not_adopted",
+    "部分": "partly",
+    **{k: k for k in DISPOSITIONS},
+}
 ROLES = frozenset({"drafter", "unit_head", "admin"})
-HEADERS = {"条款": "article", "意见提出人": "commenter", "类别": "kind", "意见内容": "content", "采纳情况": "disposition",
-           "理由": "reason", "收到日期": "received_on"}
+HEADERS = {
+    "条款": "article",
+    "意见提出人": "commenter",
+    "类别": "kind",
+    "意见内容": "content",
+    "采纳情况": "disposition",
+    "理由": "reason",
+    "收到日期": "received_on",
+}
 MAX_ROWS = 5000
 
 
@@ -58,15 +70,24 @@ def _check(c: NewComment, where: str = "") -> NewComment:
     disposition = disposition_id(c.disposition)
     if disposition in ("partly", "not_adopted") and not c.reason.strip():
         raise InvalidInput(f"{where}{DISPOSITIONS[disposition]}的意见须说明理由")
-    return NewComment(c.commenter.strip(), c.content.strip(), disposition, c.article.strip(), c.reason.strip(),
-                      c.kind.strip(), c.received_on)
+    return NewComment(
+        c.commenter.strip(),
+        c.content.strip(),
+        disposition,
+        c.article.strip(),
+        c.reason.strip(),
+        c.kind.strip(),
+        c.received_on,
+    )
 
 
 def add(case_ref: str | int, comments: list[NewComment], by: Actor) -> int:
     """Record comments (all or none); returns how many were recorded."""
     require_schema()
     try:
-        checked = [_check(c, f"第 {i} 条意见：" if len(comments) > 1 else "") for i, c in enumerate(comments, 1)]
+        checked = [
+            _check(c, f"第 {i} 条意见：" if len(comments) > 1 else "") for i, c in enumerate(comments, 1)
+        ]
         with session_scope(write=True) as session:
             case = get_case(session, case_ref)
             actor = acting(session, by, case)
@@ -75,15 +96,32 @@ def add(case_ref: str | int, comments: list[NewComment], by: Actor) -> int:
             if case.status != "open":
                 raise InvalidInput(f"案件 {case.number} 已结束，不能再登记意见")
             for c in checked:
-                session.add(ConsultationComment(case_id=case.id or 0, article=c.article, commenter=c.commenter,
-                                                commenter_kind=c.kind, content=c.content, disposition=c.disposition,
-                                                reason=c.reason, received_on=c.received_on,
-                                                recorded_by=actor.username))
+                session.add(
+                    ConsultationComment(
+                        case_id=case.id or 0,
+                        article=c.article,
+                        commenter=c.commenter,
+                        commenter_kind=c.kind,
+                        content=c.content,
+                        disposition=c.disposition,
+                        reason=c.reason,
+                        received_on=c.received_on,
+                        recorded_by=actor.username,
+                    )
+                )
             counts = {k: sum(1 for c in checked if c.disposition == k) for k in DISPOSITIONS}
-            audit.append(session, action="consultation.recorded", actor=actor.username, channel=actor.channel,
-                         case_id=case.id, payload={"count": len(checked), "by_disposition": counts})
+            audit.append(
+                session,
+                action="consultation.recorded",
+                actor=actor.username,
+                channel=actor.channel,
+                case_id=case.id,
+                payload={"count": len(checked), "by_disposition": counts},
+            )
     except (InvalidInput, PermissionDenied, NotFound) as err:
-        record_refusal(case_ref, by, channel_of(by), "consultation.refused", str(err), {"count": len(comments)})
+        record_refusal(
+            case_ref, by, channel_of(by), "consultation.refused", str(err), {"count": len(comments)}
+        )
         raise
     return len(checked)
 
@@ -113,9 +151,19 @@ def read_csv(path: Path) -> list[NewComment]:
             except ValueError:
                 raise InvalidInput(f"《{path.name}》第 {n} 行：收到日期应为 YYYY-MM-DD") from None
         try:
-            out.append(_check(NewComment(values.get("commenter", ""), values.get("content", ""),
-                                         values.get("disposition", ""), values.get("article", ""),
-                                         values.get("reason", ""), values.get("kind", ""), received)))
+            out.append(
+                _check(
+                    NewComment(
+                        values.get("commenter", ""),
+                        values.get("content", ""),
+                        values.get("disposition", ""),
+                        values.get("article", ""),
+                        values.get("reason", ""),
+                        values.get("kind", ""),
+                        received,
+                    )
+                )
+            )
         except InvalidInput as err:
             raise InvalidInput(f"《{path.name}》第 {n} 行：{err}") from None
     if not out:
@@ -145,9 +193,23 @@ def list_comments(case_ref: str | int) -> list[CommentRow]:
     require_schema()
     with session_scope() as session:
         case = get_case(session, case_ref)
-        rows = session.exec(select(ConsultationComment).where(ConsultationComment.case_id == case.id)
-                            .order_by(col(ConsultationComment.id))).all()
-        return [CommentRow(i, c.article, c.commenter, c.commenter_kind, c.content, c.disposition,
-                           DISPOSITIONS.get(c.disposition, c.disposition), c.reason,
-                           c.received_on.isoformat() if c.received_on else None, c.recorded_by)
-                for i, c in enumerate(rows, 1)]
+        rows = session.exec(
+            select(ConsultationComment)
+            .where(ConsultationComment.case_id == case.id)
+            .order_by(col(ConsultationComment.id))
+        ).all()
+        return [
+            CommentRow(
+                i,
+                c.article,
+                c.commenter,
+                c.commenter_kind,
+                c.content,
+                c.disposition,
+                DISPOSITIONS.get(c.disposition, c.disposition),
+                c.reason,
+                c.received_on.isoformat() if c.received_on else None,
+                c.recorded_by,
+            )
+            for i, c in enumerate(rows, 1)
+        ]

@@ -16,12 +16,14 @@ def work_calendar() -> WorkCalendar:
     return WorkCalendar(get_settings().templates_dir / "calendar")
 
 
-def stage_due(definition: ProcessDefinition, stage: str, entered_on: date, events: EventDates,
-              round_: int = 1) -> tuple[date | None, bool]:
+def stage_due(
+    definition: ProcessDefinition, stage: str, entered_on: date, events: EventDates, round_: int = 1
+) -> tuple[date | None, bool]:
     """The due date of ``stage`` entered on ``entered_on`` and whether the calendar covered it fully.
     A deadline counted from an event that has not happened yet has no date (``None``)."""
-    deadline = stage_deadline(definition, stage, entered_on=entered_on, events=events, calendar=work_calendar(),
-                              round=round_)
+    deadline = stage_deadline(
+        definition, stage, entered_on=entered_on, events=events, calendar=work_calendar(), round=round_
+    )
     if deadline is None or deadline.due is None:
         return None, True
     return deadline.due.due, deadline.due.calendar_complete

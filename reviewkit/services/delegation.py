@@ -27,12 +27,20 @@ def today() -> date:
 
 def authors_of(session: Session, case: Case) -> set[str]:
     """The case's drafter and everyone who submitted one of its versions."""
-    submitters = session.exec(select(DocumentVersion.submitted_by).where(DocumentVersion.case_id == case.id)).all()
+    submitters = session.exec(
+        select(DocumentVersion.submitted_by).where(DocumentVersion.case_id == case.id)
+    ).all()
     return {case.drafter, *submitters}
 
 
-def may_take_task(session: Session, actor: Actor, task: HumanTask, *, case: Case | None = None,
-                  authors: set[str] | None = None) -> tuple[str, str | None]:
+def may_take_task(
+    session: Session,
+    actor: Actor,
+    task: HumanTask,
+    *,
+    case: Case | None = None,
+    authors: set[str] | None = None,
+) -> tuple[str, str | None]:
     """The role ``actor`` would decide ``task`` under, and the principal they act for (``None``: in
     their own right). Refuses when the task is assigned to someone else (and not delegated to the
     actor) or when separation of duties forbids it. A caller checking many tasks (the inbox) passes
@@ -56,8 +64,13 @@ def may_take_task(session: Session, actor: Actor, task: HumanTask, *, case: Case
     assert case is not None and case.id == task.case_id
     stage_name = definition_of(case).stage(task.stage).name
     deciders = {actor.username: actor.label, **({principal: f"被代理人“{principal}”"} if principal else {})}
-    reason = authorship_conflict(permission_matrix(), task.stage, stage_name, deciders,
-                                  authors if authors is not None else authors_of(session, case))
+    reason = authorship_conflict(
+        permission_matrix(),
+        task.stage,
+        stage_name,
+        deciders,
+        authors if authors is not None else authors_of(session, case),
+    )
     if reason:
         raise PermissionDenied(reason)
     return role, principal
@@ -76,8 +89,16 @@ class DelegationView:
     status: str
 
 
-def grant(principal: str, delegate: str, until: date, by: Actor, *, roles: list[str] | None = None,
-          reason: str = "", starts_on: date | None = None) -> DelegationView:
+def grant(
+    principal: str,
+    delegate: str,
+    until: date,
+    by: Actor,
+    *,
+    roles: list[str] | None = None,
+    reason: str = "",
+    starts_on: date | None = None,
+) -> DelegationView:
     """``principal`` lets ``delegate`` act in ``roles`` (default: every delegable role) until ``until``
     (inclusive). The principal does it for themselves; an admin may do it for an absent person."""
     require_schema()
@@ -86,7 +107,10 @@ def grant(principal: str, delegate: str, until: date, by: Actor, *, roles: list[
         raise InvalidInput(f"委托截止日期 {until.isoformat()} 早于开始日期 {start.isoformat()}")
     if principal == delegate:
         raise InvalidInput("不能委托给本人")
-    with audited_refusals(by, f"委托 {delegate} 代行 {principal} 的职责"), session_scope(write=True) as session:
+    with (
+        audited_refusals(by, f"委托 {delegate} 代行 {principal} 的职责"),
+        session_scope(write=True) as session,
+    ):
         used = authorize(by, "delegation.self" if by.username == principal else "delegation.manage")
         owner = session.exec(select(User).where(User.username == principal)).first()
         if owner is None:
@@ -96,14 +120,36 @@ def grant(principal: str, delegate: str, until: date, by: Actor, *, roles: list[
         wanted = list(roles) if roles else list(allowed)
         bad = [r for r in wanted if r not in allowed]
         if bad or not wanted:
-            raise InvalidInput(f"“{principal}”没有可委托的角色：{'、'.join(role_name(r) for r in bad) or '（无）'}")
-        row = Delegation(principal=principal, delegate=delegate, roles=wanted, starts_on=start, ends_on=until,
-                         reason=reason.strip(), created_by=by.username)
+            raise InvalidInput(
+                f"“{principal}”没有可委托的角色：{'、'.join(role_name(r) for r in bad) or '（无）'}"
+            )
+        row = Delegation(
+            principal=principal,
+            delegate=delegate,
+            roles=wanted,
+            starts_on=start,
+            ends_on=until,
+            reason=reason.strip(),
+            created_by=by.username,
+        )
         session.add(row)
         session.flush()
-        audit.append(session, action="delegation.granted", actor=by.username, role=used, channel=by.channel,
-                     payload={"delegation_id": row.id, "principal": principal, "delegate": delegate, "roles": wanted,
-                              "starts_on": start.isoformat(), "ends_on": until.isoformat(), "reason": row.reason})
+        audit.append(
+            session,
+            action="delegation.granted",
+            actor=by.username,
+            role=used,
+            channel=by.channel,
+            payload={
+                "delegation_id": row.id,
+                "principal": principal,
+                "delegate": delegate,
+                "roles": wanted,
+                "starts_on": start.isoformat(),
+                "ends_on": until.isoformat(),
+                "reason": row.reason,
+            },
+        )
         return _view(row)
 
 
@@ -117,8 +163,14 @@ def revoke(delegation_id: int, by: Actor) -> None:
         if row.revoked_at is None:
             row.revoked_at, row.revoked_by = utcnow(), by.username
             session.add(row)
-            audit.append(session, action="delegation.revoked", actor=by.username, role=used, channel=by.channel,
-                         payload={"delegation_id": row.id, "principal": row.principal, "delegate": row.delegate})
+            audit.append(
+                session,
+                action="delegation.revoked",
+                actor=by.username,
+                role=used,
+                channel=by.channel,
+                payload={"delegation_id": row.id, "principal": row.principal, "delegate": row.delegate},
+            )
 
 
 def list_delegations(*, include_inactive: bool = False) -> list[DelegationView]:
@@ -131,14 +183,31 @@ def list_delegations(*, include_inactive: bool = False) -> list[DelegationView]:
 
 def _view(row: Delegation) -> DelegationView:
     now = today()
-    status = ("已撤销" if row.revoked_at else "已到期" if row.ends_on < now else "未开始" if row.starts_on > now
-              else "有效")
-    return DelegationView(row.id or 0, row.principal, row.delegate, list(row.roles), row.starts_on.isoformat(),
-                          row.ends_on.isoformat(), row.reason, row.created_by, status)
+    status = (
+        "已撤销"
+        if row.revoked_at
+        else "已到期"
+        if row.ends_on < now
+        else "未开始"
+        if row.starts_on > now
+        else "有效"
+    )
+    return DelegationView(
+        row.id or 0,
+        row.principal,
+        row.delegate,
+        list(row.roles),
+        row.starts_on.isoformat(),
+        row.ends_on.isoformat(),
+        row.reason,
+        row.created_by,
+        status,
+    )
 
 
-def reassign_tasks(from_user: str | None, to_user: str, by: Actor, *, case_ref: str | int | None = None,
-                   reason: str = "") -> list[int]:
+def reassign_tasks(
+    from_user: str | None, to_user: str, by: Actor, *, case_ref: str | int | None = None, reason: str = ""
+) -> list[int]:
     """Admin: give the open tasks assigned to ``from_user`` (or the open task of ``case_ref``) to
     ``to_user``, who must hold one of the task's roles in their own right. Audited per task."""
     require_schema()
@@ -161,9 +230,21 @@ def reassign_tasks(from_user: str | None, to_user: str, by: Actor, *, case_ref: 
             may_take_task(session, own, HumanTask.model_validate(task.model_dump() | {"assignee": None}))
             previous, task.assignee = task.assignee, to_user
             session.add(task)
-            audit.append(session, action="task.reassigned", actor=by.username, role=used, channel=by.channel,
-                         case_id=task.case_id,
-                         payload={"task_id": task.id, "stage": task.stage, "round": task.round, "from": previous,
-                                  "to": to_user, "reason": reason.strip()})
+            audit.append(
+                session,
+                action="task.reassigned",
+                actor=by.username,
+                role=used,
+                channel=by.channel,
+                case_id=task.case_id,
+                payload={
+                    "task_id": task.id,
+                    "stage": task.stage,
+                    "round": task.round,
+                    "from": previous,
+                    "to": to_user,
+                    "reason": reason.strip(),
+                },
+            )
             moved.append(task.id or 0)
         return moved

@@ -45,35 +45,46 @@ CONCLUSIONS = {
 CONCLUSION_NOTES = {
     "合法": "该文件制定主体、权限、内容和程序合法，可以按程序提请集体审议。",
     "应当予以修改": "该文件存在下列问题，请你单位研究修改；对审核意见未予采纳的，应当书面说明理由，"
-                    "并将修改稿及采纳情况说明重新报送审核。",
+    "并将修改稿及采纳情况说明重新报送审核。",
     "不合法": "该文件经审核不合法，依照国办发〔2018〕37号的规定，不得提交集体审议。",
     "材料不全，退回补充": "报送材料不齐全，请补充后重新报送审核。",
 }
 # The findings of the pre-review grouped under the four review points of 115号 (制定主体、制定权限、内容、程序).
-REVIEW_POINTS = (("制定主体", lambda f: f.rule_id == "POWER-ISSUER"),
-                 ("制定权限", lambda f: f.category in ("permit", "penalty", "coercion", "fee", "power")
-                  and f.rule_id != "POWER-ISSUER"),
-                 ("内容", lambda f: f.category in ("rights", "competition", "citation", "form")),
-                 ("制定程序", lambda f: f.category == "procedure"))
+REVIEW_POINTS = (
+    ("制定主体", lambda f: f.rule_id == "POWER-ISSUER"),
+    (
+        "制定权限",
+        lambda f: (
+            f.category in ("permit", "penalty", "coercion", "fee", "power") and f.rule_id != "POWER-ISSUER"
+        ),
+    ),
+    ("内容", lambda f: f.category in ("rights", "competition", "citation", "form")),
+    ("制定程序", lambda f: f.category == "procedure"),
+)
 # Materials the 审核机构 receives with the draft (送审材料: 国办发〔2018〕37号 三(六); 115号, secondary copies).
 RECEIVED = ("起草说明", "评估论证报告", "风险评估报告", "征求意见采纳情况", "公平竞争审查结论", "法律意见书")
 OPINION_LABELS = ("合法", "应当予以修改", "不合法")
 CHAPTER = re.compile(r"^第[一二三四五六七八九十百]+[章节]\s")
 # 风险评估 is the drafting unit's assessment, seen by the reviewer (国办发〔2018〕37号 三(三)); it does not itself
 # clear the document for 审议.
-RISK_NOTES = {"评估完成": "风险可控，评估报告随送审材料报送合法性审核。",
-              "风险可控": "风险可控，评估报告随送审材料报送合法性审核。",
-              "风险较高，调整草案": "风险较高，应当调整草案后重新评估。"}
+RISK_NOTES = {
+    "评估完成": "风险可控，评估报告随送审材料报送合法性审核。",
+    "风险可控": "风险可控，评估报告随送审材料报送合法性审核。",
+    "风险较高，调整草案": "风险较高，应当调整草案后重新评估。",
+}
 DISPOSITIONS = {"adopted": "采纳", "partly": "部分采纳", "not_adopted": "不予采纳", "pending": "待研究"}
-STANDARDS = [("市场准入和退出标准（第八条）", ("第八条", "第8条")),
-             ("商品和要素自由流动标准（第九条）", ("第九条", "第9条")),
-             ("影响生产经营成本标准（第十条）", ("第十条", "第10条")),
-             ("影响生产经营行为标准（第十一条）", ("第十一条", "第11条"))]
+STANDARDS = [
+    ("市场准入和退出标准（第八条）", ("第八条", "第8条")),
+    ("商品和要素自由流动标准（第九条）", ("第九条", "第9条")),
+    ("影响生产经营成本标准（第十条）", ("第十条", "第10条")),
+    ("影响生产经营行为标准（第十一条）", ("第十一条", "第11条")),
+]
 
 
 @dataclass(frozen=True)
 class Pending:
     """A decision about to be made, to preview its paper before deciding."""
+
     decision: str
     opinion: str
     username: str
@@ -96,7 +107,9 @@ def office() -> dict[str, str]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"机关信息文件 {path} 有误：{err}（中文键名须加引号，如 \"名称\" = \"某县财政局\"）") from None
+        raise ConfigError(
+            f'机关信息文件 {path} 有误：{err}（中文键名须加引号，如 "名称" = "某县财政局"）'
+        ) from None
     values = {k: str(v) for k, v in data.items()}
     values.setdefault("名称", "（机关名称）")
     values["机关代字"] = get_settings().issuer_code
@@ -110,11 +123,18 @@ def names(session: Session) -> dict[str, User]:
 def base(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
     version = current_version(session, case)
     return {
-        "案件": {"标题": case.title, "编号": case.number, "起草单位": case.drafting_unit,
-                 "起草人": _name(session, case.drafter), "文号": case.doc_number or "（未编号）",
-                 "公布日期": official_date(case.published_on) or "（未公布）",
-                 "成文日期": official_date(case.published_on or local_today()), "类型": definition_of(case).name,
-                 "稿次": str(version.seq), "轮次": str(case.round)},
+        "案件": {
+            "标题": case.title,
+            "编号": case.number,
+            "起草单位": case.drafting_unit,
+            "起草人": _name(session, case.drafter),
+            "文号": case.doc_number or "（未编号）",
+            "公布日期": official_date(case.published_on) or "（未公布）",
+            "成文日期": official_date(case.published_on or local_today()),
+            "类型": definition_of(case).name,
+            "稿次": str(version.seq),
+            "轮次": str(case.round),
+        },
         "机关": office(),
         "日期": {"今天": official_date(local_today())},
         "征求意见": consultation_summary(session, case, pending),
@@ -126,13 +146,21 @@ def _name(session: Session, username: str | None) -> str:
     return user.display_name if user else (username or "")
 
 
-def decision_for(session: Session, case: Case, paper: str, pending: Pending | None = None,
-                 round_: int | None = None) -> DecisionView | None:
+def decision_for(
+    session: Session, case: Case, paper: str, pending: Pending | None = None, round_: int | None = None
+) -> DecisionView | None:
     """The latest decision ``paper`` records: of the stage(s) whose definition declares it (the
     ``opinion``'s stage is the review stage), or the ``pending`` one being previewed."""
     if pending is not None:
-        return DecisionView(pending.decision, pending.opinion, pending.username, _name(session, pending.username),
-                            local_today(), current_version(session, case), case.round)
+        return DecisionView(
+            pending.decision,
+            pending.opinion,
+            pending.username,
+            _name(session, pending.username),
+            local_today(),
+            current_version(session, case),
+            case.round,
+        )
     stages = paper_stages(case, paper)
     if not stages:
         return None
@@ -142,10 +170,14 @@ def decision_for(session: Session, case: Case, paper: str, pending: Pending | No
     d = session.exec(query.order_by(col(Decision.id).desc())).first()
     if d is None:
         return None
-    version = session.exec(select(DocumentVersion).where(DocumentVersion.case_id == case.id,
-                                                         DocumentVersion.sha256 == d.version_sha256)).first()
-    return DecisionView(d.decision, d.opinion, d.actor, _name(session, d.actor), local_date(d.created_at), version,
-                        d.round)
+    version = session.exec(
+        select(DocumentVersion).where(
+            DocumentVersion.case_id == case.id, DocumentVersion.sha256 == d.version_sha256
+        )
+    ).first()
+    return DecisionView(
+        d.decision, d.opinion, d.actor, _name(session, d.actor), local_date(d.created_at), version, d.round
+    )
 
 
 def _ticks(paper: str, label: str) -> str:
@@ -168,9 +200,11 @@ def parsed(version: DocumentVersion) -> ParsedDocument:
 def findings(session: Session, version: DocumentVersion | None) -> list[dict[str, str]]:
     if version is None:
         return []
-    rows = session.exec(select(Finding).where(Finding.version_id == version.id,
-                                              col(Finding.severity).in_(["error", "warning"]))
-                        .order_by(col(Finding.paragraph), col(Finding.id))).all()
+    rows = session.exec(
+        select(Finding)
+        .where(Finding.version_id == version.id, col(Finding.severity).in_(["error", "warning"]))
+        .order_by(col(Finding.paragraph), col(Finding.id))
+    ).all()
     doc = parsed(version) if rows else None
     labels = {a.number: a.label for a in doc.articles} if doc else {}
     out = []
@@ -178,9 +212,20 @@ def findings(session: Session, version: DocumentVersion | None) -> list[dict[str
         article = ""
         if doc is not None and f.paragraph is not None and f.paragraph < len(doc.paragraphs):
             number = doc.paragraphs[f.paragraph].article
-            article = labels.get(number, "") if number else ("标题" if f.paragraph == doc.title_paragraph else "")
-        out.append({"序号": str(i), "条款": article or "全文", "问题": f.message, "原文": f.text, "依据": f.basis,
-                    "建议": f.suggestion or "—", "类别": f.category})
+            article = (
+                labels.get(number, "") if number else ("标题" if f.paragraph == doc.title_paragraph else "")
+            )
+        out.append(
+            {
+                "序号": str(i),
+                "条款": article or "全文",
+                "问题": f.message,
+                "原文": f.text,
+                "依据": f.basis,
+                "建议": f.suggestion or "—",
+                "类别": f.category,
+            }
+        )
     return out
 
 
@@ -191,13 +236,18 @@ def opinion(session: Session, case: Case, pending: Pending | None = None) -> dic
     round_ = view.round if view else case.round
     received = _review_entered(session, case, round_)
     ctx["意见"] = {
-        "文号": _opinion_number(session, case, ctx["机关"], view, pending), "结论": label,
+        "文号": _opinion_number(session, case, ctx["机关"], view, pending),
+        "结论": label,
         "收文日期": official_date(received) if received else "（未记录）",
         "材料": _materials_received(session, case, view, received),
-        "勾选": _ticks("opinion", label), "结论说明": CONCLUSION_NOTES.get(label, ""),
-        "意见": view.opinion if view and view.opinion else "（无）", "审核人": view.actor_name if view else "",
-        "日期": official_date(view.on) if view else "", "稿次": _seq(view),
-        "审核依据": ctx["机关"].get("审核依据", ""), "轮次": str(round_),
+        "勾选": _ticks("opinion", label),
+        "结论说明": CONCLUSION_NOTES.get(label, ""),
+        "意见": view.opinion if view and view.opinion else "（无）",
+        "审核人": view.actor_name if view else "",
+        "日期": official_date(view.on) if view else "",
+        "稿次": _seq(view),
+        "审核依据": ctx["机关"].get("审核依据", ""),
+        "轮次": str(round_),
     }
     ctx["发现"] = findings(session, view.version if view else None)
     ctx["审核"] = _review_points(session, case, view, pending)
@@ -206,15 +256,25 @@ def opinion(session: Session, case: Case, pending: Pending | None = None) -> dic
 
 def _review_entered(session: Session, case: Case, round_: int) -> date | None:
     """收文日期: the day the draft reached the 审核机构 in this round."""
-    entry = session.exec(select(StageEntry).where(StageEntry.case_id == case.id,
-                                                  col(StageEntry.stage).in_(paper_stages(case, "opinion")),
-                                                  StageEntry.round == round_)
-                         .order_by(col(StageEntry.id).desc())).first()
+    entry = session.exec(
+        select(StageEntry)
+        .where(
+            StageEntry.case_id == case.id,
+            col(StageEntry.stage).in_(paper_stages(case, "opinion")),
+            StageEntry.round == round_,
+        )
+        .order_by(col(StageEntry.id).desc())
+    ).first()
     return local_date(entry.entered_at) if entry else None
 
 
-def _opinion_number(session: Session, case: Case, office_values: dict[str, str], view: DecisionView | None,
-                    pending: Pending | None) -> str:
+def _opinion_number(
+    session: Session,
+    case: Case,
+    office_values: dict[str, str],
+    view: DecisionView | None,
+    pending: Pending | None,
+) -> str:
     """The 审核机构's own 文号 (e.g. 某财法审〔2026〕3号): its opinions of the year numbered in the order given,
     counted from the decisions recorded (a voided one keeps its number; a 退回补充 issues no opinion)."""
     code = office_values.get("审核文号代字", "")
@@ -223,10 +283,13 @@ def _opinion_number(session: Session, case: Case, office_values: dict[str, str],
 
     # Every case's opinions share the office's series; their stages are read from this case's definition
     # (the shipped processes all review at a stage of the same id).
-    rows = session.exec(select(Decision.id, Decision.created_at, Decision.case_id, Decision.round)
-                        .where(col(Decision.stage).in_(paper_stages(case, "opinion")),
-                               col(Decision.decision).in_(OPINION_LABELS))
-                        .order_by(col(Decision.id))).all()
+    rows = session.exec(
+        select(Decision.id, Decision.created_at, Decision.case_id, Decision.round)
+        .where(
+            col(Decision.stage).in_(paper_stages(case, "opinion")), col(Decision.decision).in_(OPINION_LABELS)
+        )
+        .order_by(col(Decision.id))
+    ).all()
     year = view.on.year
     same_year = [r for r in rows if local_date(r[1]).year == year]
     if pending is not None:
@@ -237,10 +300,13 @@ def _opinion_number(session: Session, case: Case, office_values: dict[str, str],
     return f"{code}〔{year}〕{serial}号"
 
 
-def _materials_received(session: Session, case: Case, view: DecisionView | None, received: date | None) -> str:
+def _materials_received(
+    session: Session, case: Case, view: DecisionView | None, received: date | None
+) -> str:
     names = [f"送审稿（第{_seq(view) or current_version(session, case).seq}稿）"]
-    on_file = session.exec(select(Attachment.name).where(Attachment.case_id == case.id)
-                           .order_by(col(Attachment.id))).all()
+    on_file = session.exec(
+        select(Attachment.name).where(Attachment.case_id == case.id).order_by(col(Attachment.id))
+    ).all()
     names += [n for n in RECEIVED if n in set(on_file)]
     basis = (case.facts or {}).get("legal_basis")
     if basis:
@@ -248,21 +314,30 @@ def _materials_received(session: Session, case: Case, view: DecisionView | None,
     return "、".join(names)
 
 
-def _review_points(session: Session, case: Case, view: DecisionView | None,
-                   pending: Pending | None) -> list[dict[str, str]]:
+def _review_points(
+    session: Session, case: Case, view: DecisionView | None, pending: Pending | None
+) -> list[dict[str, str]]:
     rows = []
     found = []
     if view is not None and view.version is not None:
-        found = list(session.exec(select(Finding).where(Finding.version_id == view.version.id,
-                                                        col(Finding.severity).in_(["error", "warning"]))
-                                  .order_by(col(Finding.paragraph), col(Finding.id))).all())
+        found = list(
+            session.exec(
+                select(Finding)
+                .where(Finding.version_id == view.version.id, col(Finding.severity).in_(["error", "warning"]))
+                .order_by(col(Finding.paragraph), col(Finding.id))
+            ).all()
+        )
     for point, belongs in REVIEW_POINTS:
         hits = [f.message for f in found if belongs(f)]
         if point == "制定程序":
             hits = _procedure_record(session, case, pending) + hits
             text = "；".join(hits) + "。"
         else:
-            text = ("存在以下问题：" + "；".join(dict.fromkeys(hits)) + "（详见第三部分）。") if hits else "未发现问题。"
+            text = (
+                ("存在以下问题：" + "；".join(dict.fromkeys(hits)) + "（详见第三部分）。")
+                if hits
+                else "未发现问题。"
+            )
         rows.append({"事项": point, "情况": text})
     return rows
 
@@ -270,7 +345,11 @@ def _review_points(session: Session, case: Case, view: DecisionView | None,
 def _procedure_record(session: Session, case: Case, pending: Pending | None) -> list[str]:
     """The procedure as the case record shows it: 征求意见, 公平竞争审查, 风险评估 (37号 三(三)、(六))."""
     summary = consultation_summary(session, case, pending)
-    out = [f"已公开征求意见，期间{summary['起止']}" if summary["起止"] != "（未记录）" else "未记录公开征求意见期间"]
+    out = [
+        f"已公开征求意见，期间{summary['起止']}"
+        if summary["起止"] != "（未记录）"
+        else "未记录公开征求意见期间"
+    ]
     if summary["紧急情况说明"]:
         out.append(f"缩短征求意见期限的理由：{summary['紧急情况说明']}")
     flags = set(case.flags)
@@ -287,10 +366,15 @@ def risk(session: Session, case: Case, pending: Pending | None = None) -> dict[s
     view = decision_for(session, case, "risk", pending)
     ctx = base(session, case, pending)
     label = view.label if view else "（尚未评估）"
-    ctx["评估"] = {"结论": label, "意见": view.opinion if view and view.opinion else "（无）",
-                   "结论说明": RISK_NOTES.get(label, ""),
-                   "评估人": view.actor_name if view else "", "日期": official_date(view.on) if view else "",
-                   "稿次": _seq(view) or ctx["案件"]["稿次"], "依据": ctx["机关"].get("风险评估依据", "")}
+    ctx["评估"] = {
+        "结论": label,
+        "意见": view.opinion if view and view.opinion else "（无）",
+        "结论说明": RISK_NOTES.get(label, ""),
+        "评估人": view.actor_name if view else "",
+        "日期": official_date(view.on) if view else "",
+        "稿次": _seq(view) or ctx["案件"]["稿次"],
+        "依据": ctx["机关"].get("风险评估依据", ""),
+    }
     return ctx
 
 
@@ -301,22 +385,40 @@ def consultation_summary(session: Session, case: Case, pending: Pending | None =
     if start and end:
         s, e = date.fromisoformat(start), date.fromisoformat(end)
         span = f"{official_date(s)}至{official_date(e)}（{(e - s).days + 1}日）"
-    comments = session.exec(select(ConsultationComment.disposition).where(ConsultationComment.case_id == case.id)).all()
+    comments = session.exec(
+        select(ConsultationComment.disposition).where(ConsultationComment.case_id == case.id)
+    ).all()
     count = {k: sum(1 for d in comments if d == k) for k in DISPOSITIONS}
-    return {"起止": span, "市场主体": facts.get("market_players_consulted", "（未记录）"),
-            "紧急情况说明": facts.get("urgency_reason", ""), "总数": str(len(comments)),
-            "采纳": str(count["adopted"]), "部分采纳": str(count["partly"]), "不予采纳": str(count["not_adopted"]),
-            "待研究": f"，待研究{count['pending']}条" if count["pending"] else ""}
+    return {
+        "起止": span,
+        "市场主体": facts.get("market_players_consulted", "（未记录）"),
+        "紧急情况说明": facts.get("urgency_reason", ""),
+        "总数": str(len(comments)),
+        "采纳": str(count["adopted"]),
+        "部分采纳": str(count["partly"]),
+        "不予采纳": str(count["not_adopted"]),
+        "待研究": f"，待研究{count['pending']}条" if count["pending"] else "",
+    }
 
 
 def consultation(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
     ctx = base(session, case, pending)
-    rows = session.exec(select(ConsultationComment).where(ConsultationComment.case_id == case.id)
-                        .order_by(col(ConsultationComment.id))).all()
-    ctx["意见"] = [{"序号": str(i), "条款": c.article or "总体", "提出人": c.commenter + (f"（{c.commenter_kind}）"
-                                                                                    if c.commenter_kind else ""),
-                    "内容": c.content, "采纳情况": DISPOSITIONS.get(c.disposition, c.disposition), "理由": c.reason or "—"}
-                   for i, c in enumerate(rows, 1)]
+    rows = session.exec(
+        select(ConsultationComment)
+        .where(ConsultationComment.case_id == case.id)
+        .order_by(col(ConsultationComment.id))
+    ).all()
+    ctx["意见"] = [
+        {
+            "序号": str(i),
+            "条款": c.article or "总体",
+            "提出人": c.commenter + (f"（{c.commenter_kind}）" if c.commenter_kind else ""),
+            "内容": c.content,
+            "采纳情况": DISPOSITIONS.get(c.disposition, c.disposition),
+            "理由": c.reason or "—",
+        }
+        for i, c in enumerate(rows, 1)
+    ]
     return ctx
 
 
@@ -329,10 +431,16 @@ def fair_competition(session: Session, case: Case, pending: Pending | None = Non
     for name, marks in STANDARDS:
         hits = [f"{f['条款']}：{f['问题']}" for f in found if any(m in f["依据"] for m in marks)]
         ctx["标准"].append({"名称": name, "结果": "；".join(hits) if hits else "未发现违反本项标准的情形"})
-    ctx["审查"] = {"结论": label, "勾选": _ticks("fair_competition", label),
-                   "意见": view.opinion if view and view.opinion else "（无）", "例外": "不适用",
-                   "审查人": view.actor_name if view else "", "日期": official_date(view.on) if view else "",
-                   "稿次": _seq(view), "文稿指纹": _fingerprint(view.version if view else None)}
+    ctx["审查"] = {
+        "结论": label,
+        "勾选": _ticks("fair_competition", label),
+        "意见": view.opinion if view and view.opinion else "（无）",
+        "例外": "不适用",
+        "审查人": view.actor_name if view else "",
+        "日期": official_date(view.on) if view else "",
+        "稿次": _seq(view),
+        "文稿指纹": _fingerprint(view.version if view else None),
+    }
     return ctx
 
 
@@ -349,15 +457,20 @@ def deliberation(session: Session, case: Case, pending: Pending | None = None) -
     view = decision_for(session, case, "deliberation", pending)
     ctx = base(session, case, pending)
     facts = {**(case.facts or {}), **dict(pending.facts if pending else ())}
-    ctx["审议"] = {"会议": facts.get("meeting") or _meeting(view.opinion if view else ""),
-                   "出席人员": facts.get("attendees", "（未记录）"), "不同意见": facts.get("dissent", "（未记录）"),
-                   "日期": official_date(view.on) if view else "",
-                   "主持人": view.actor_name if view else "", "稿次": _seq(view) or ctx["案件"]["稿次"],
-                   "合法性审核": _conclusion(decision_for(session, case, "opinion"), "（未审核）"),
-                   "公平竞争审查": _conclusion(decision_for(session, case, "fair_competition"), "不涉及"),
-                   "风险评估": _conclusion(decision_for(session, case, "risk"), "不涉及"),
-                   "结论": view.label if view else "（尚未审议）", "意见": view.opinion if view else "",
-                   "摘录人": _name(session, pending.username) if pending else "reviewkit（依据案件记录）"}
+    ctx["审议"] = {
+        "会议": facts.get("meeting") or _meeting(view.opinion if view else ""),
+        "出席人员": facts.get("attendees", "（未记录）"),
+        "不同意见": facts.get("dissent", "（未记录）"),
+        "日期": official_date(view.on) if view else "",
+        "主持人": view.actor_name if view else "",
+        "稿次": _seq(view) or ctx["案件"]["稿次"],
+        "合法性审核": _conclusion(decision_for(session, case, "opinion"), "（未审核）"),
+        "公平竞争审查": _conclusion(decision_for(session, case, "fair_competition"), "不涉及"),
+        "风险评估": _conclusion(decision_for(session, case, "risk"), "不涉及"),
+        "结论": view.label if view else "（尚未审议）",
+        "意见": view.opinion if view else "",
+        "摘录人": _name(session, pending.username) if pending else "reviewkit（依据案件记录）",
+    }
     return ctx
 
 
@@ -378,16 +491,24 @@ def register(session: Session, case: Case, pending: Pending | None = None) -> di
     when, term = _effective(doc, case.published_on)
     if case.published_on is not None and term.endswith("年"):
         expires = terms_of(doc.text, case.title, case.published_on).expires_on
-        term = f"{term}（至{official_date(expires)}）"  # D6: the day before the anniversary (民法典第二百零二条)
+        term = (
+            f"{term}（至{official_date(expires)}）"  # D6: the day before the anniversary (民法典第二百零二条)
+        )
     publication = decision_for(session, case, "register")
     due = official_date(case.published_on + timedelta(days=30)) if case.published_on else "（公布后30日内）"
-    ctx["登记"] = {"成文日期": ctx["案件"]["成文日期"], "施行日期": when, "有效期": term,
-                   "公平竞争审查": _conclusion(decision_for(session, case, "fair_competition"), "不涉及"),
-                   "合法性审核": _conclusion(decision_for(session, case, "opinion"), "（未审核）"),
-                   "风险评估": _conclusion(decision_for(session, case, "risk"), "不涉及"),
-                   "集体审议": _conclusion(decision_for(session, case, "deliberation"), "（未审议）"),
-                   "备案期限": due, "稿次": str(version.seq), "文稿指纹": version.sha256,
-                   "登记人": publication.actor_name if publication else ""}
+    ctx["登记"] = {
+        "成文日期": ctx["案件"]["成文日期"],
+        "施行日期": when,
+        "有效期": term,
+        "公平竞争审查": _conclusion(decision_for(session, case, "fair_competition"), "不涉及"),
+        "合法性审核": _conclusion(decision_for(session, case, "opinion"), "（未审核）"),
+        "风险评估": _conclusion(decision_for(session, case, "risk"), "不涉及"),
+        "集体审议": _conclusion(decision_for(session, case, "deliberation"), "（未审议）"),
+        "备案期限": due,
+        "稿次": str(version.seq),
+        "文稿指纹": version.sha256,
+        "登记人": publication.actor_name if publication else "",
+    }
     return ctx
 
 
@@ -395,16 +516,29 @@ def official_text(session: Session, case: Case, pending: Pending | None = None) 
     ctx = base(session, case, pending)
     doc = parsed(current_version(session, case))
     skip = {doc.title_paragraph, doc.doc_number_paragraph}
-    body = [p.text for p in doc.paragraphs
-            if p.index not in skip and p.text.strip() and not re.fullmatch(r"[（(](送审稿|修改稿|征求意见稿|草案)[）)]", p.text)]
+    body = [
+        p.text
+        for p in doc.paragraphs
+        if p.index not in skip
+        and p.text.strip()
+        and not re.fullmatch(r"[（(](送审稿|修改稿|征求意见稿|草案)[）)]", p.text)
+    ]
     # 章 headings centred (GB/T 9704-2012 and common practice for 规范性文件 正文); articles keep their indent.
     ctx["正文"] = [{"段落": text, "对齐": "居中" if CHAPTER.match(text) else ""} for text in body]
     return ctx
 
 
 # The 备案 materials (local practice; DOMAIN.md 8): the report itself is not one of its own attachments (D4).
-MATERIALS = ("正式文本", "起草说明", "合法性审核意见书", "集体审议记录（摘录）", "征求意见采纳情况表",
-             "公平竞争审查表", "风险评估报告", "全过程记录")
+MATERIALS = (
+    "正式文本",
+    "起草说明",
+    "合法性审核意见书",
+    "集体审议记录（摘录）",
+    "征求意见采纳情况表",
+    "公平竞争审查表",
+    "风险评估报告",
+    "全过程记录",
+)
 
 
 def filing_report(session: Session, case: Case, pending: Pending | None = None) -> dict[str, Any]:
@@ -413,18 +547,29 @@ def filing_report(session: Session, case: Case, pending: Pending | None = None) 
     deliberation_view = decision_for(session, case, "deliberation")
     publication = decision_for(session, case, "filing_report")
     flags = set(case.flags)
-    materials = [m for m in MATERIALS if not ((m == "公平竞争审查表" and "touches_business" not in flags)
-                                             or (m == "风险评估报告" and "risk_flagged" not in flags))]
-    ctx["材料"] = [{"前缀": "附件：" if i == 1 else "　　　", "序号": str(i), "名称": m}
-                   for i, m in enumerate(materials, 1)]
+    materials = [
+        m
+        for m in MATERIALS
+        if not (
+            (m == "公平竞争审查表" and "touches_business" not in flags)
+            or (m == "风险评估报告" and "risk_flagged" not in flags)
+        )
+    ]
+    ctx["材料"] = [
+        {"前缀": "附件：" if i == 1 else "　　　", "序号": str(i), "名称": m}
+        for i, m in enumerate(materials, 1)
+    ]
     office_values = ctx["机关"]
-    ctx["备案"] = {"审议日期": official_date(deliberation_view.on) if deliberation_view else "（未审议）",
-                   "会议": _meeting(deliberation_view.opinion) if deliberation_view else "集体审议会议",
-                   "施行": f"自{when}起施行" if when else "自公布之日起施行",
-                   "联系人": publication.actor_name if publication else "", "日期": official_date(local_today()),
-                   "文号": _report_number(session, case, office_values),
-                   # 签发人: the 机关's head (office.toml), else the leader who chaired the 审议
-                   "签发人": office_values.get("签发人") or (deliberation_view.actor_name if deliberation_view else "")}
+    ctx["备案"] = {
+        "审议日期": official_date(deliberation_view.on) if deliberation_view else "（未审议）",
+        "会议": _meeting(deliberation_view.opinion) if deliberation_view else "集体审议会议",
+        "施行": f"自{when}起施行" if when else "自公布之日起施行",
+        "联系人": publication.actor_name if publication else "",
+        "日期": official_date(local_today()),
+        "文号": _report_number(session, case, office_values),
+        # 签发人: the 机关's head (office.toml), else the leader who chaired the 审议
+        "签发人": office_values.get("签发人") or (deliberation_view.actor_name if deliberation_view else ""),
+    }
     return ctx
 
 
@@ -435,8 +580,11 @@ def _report_number(session: Session, case: Case, office_values: dict[str, str]) 
     if not code or case.published_on is None:
         return "（未编号）"
     year = case.published_on.year
-    rows = session.exec(select(col(Case.id), col(Case.published_on)).where(Case.kind == case.kind,
-                                                                 col(Case.published_on).is_not(None))).all()
+    rows = session.exec(
+        select(col(Case.id), col(Case.published_on)).where(
+            Case.kind == case.kind, col(Case.published_on).is_not(None)
+        )
+    ).all()
     ordered = sorted((r for r in rows if r[1] is not None and r[1].year == year), key=lambda r: (r[1], r[0]))
     serial = next(i for i, r in enumerate(ordered, 1) if r[0] == case.id)
     return f"{code}〔{year}〕{serial}号"

@@ -47,13 +47,22 @@ class Kind:
 # The renderers (code) of the papers a process definition may declare (data: ``papers`` and
 # ``papers_on_enter`` of its stages); names and bases come from ``reviewkit.domain.papers``.
 RENDERERS: dict[str, Builder | None] = {
-    "opinion": ctx.opinion, "risk": ctx.risk, "consultation": ctx.consultation,
-    "fair_competition": ctx.fair_competition, "deliberation": ctx.deliberation, "register": ctx.register,
-    "official_text": ctx.official_text, "filing_report": ctx.filing_report, "redline": None, "audit_record": None,
-    "disclosure_reply": _disclosure_reply, "package": None,
+    "opinion": ctx.opinion,
+    "risk": ctx.risk,
+    "consultation": ctx.consultation,
+    "fair_competition": ctx.fair_competition,
+    "deliberation": ctx.deliberation,
+    "register": ctx.register,
+    "official_text": ctx.official_text,
+    "filing_report": ctx.filing_report,
+    "redline": None,
+    "audit_record": None,
+    "disclosure_reply": _disclosure_reply,
+    "package": None,
 }
-PAPER_KINDS: dict[str, Kind] = {p.id: Kind(p.id, p.title, p.attach_as, p.basis, RENDERERS[p.id])
-                                for p in PAPERS.values()}
+PAPER_KINDS: dict[str, Kind] = {
+    p.id: Kind(p.id, p.title, p.attach_as, p.basis, RENDERERS[p.id]) for p in PAPERS.values()
+}
 # The papers rendered one at a time (doc render / file / templates); the 备案材料包 is ``make_package``'s.
 KINDS = [k for k in PAPER_KINDS.values() if k.id != "package"]
 FILE_ROLES = frozenset({"admin", "filing_clerk"})
@@ -94,12 +103,19 @@ def _render(session: Session, case: Case, kind: Kind, pending: Pending | None, a
         if data is None:
             raise InvalidInput(f"案件 {case.number} 没有退回修改后的新稿，无从生成修改对照稿")
     elif kind.id == "audit_record":
-        raise InvalidInput("全过程记录请用 reviewkit audit export --case CASE --format docx 导出（备案材料包中已含）")
+        raise InvalidInput(
+            "全过程记录请用 reviewkit audit export --case CASE --format docx 导出（备案材料包中已含）"
+        )
     else:
         assert kind.build is not None
         values = kind.build(session, case, pending)
-        props = engine.Properties(title=title, author=author, created=now, subject=case.number,
-                                  keywords=f"{kind.title}，{case.doc_number or case.number}")
+        props = engine.Properties(
+            title=title,
+            author=author,
+            created=now,
+            subject=case.number,
+            keywords=f"{kind.title}，{case.doc_number or case.number}",
+        )
         data = engine.render(template_path(kind), values, props, name=f"{kind.title}.docx")
     filename = f"{kind.title}-{case.number}-第{case.round}轮.docx"
     return Rendered(kind, data, filename, title, hashlib.sha256(data).hexdigest())
@@ -118,24 +134,49 @@ def office_author() -> str:
     return ctx.office().get("名称", "reviewkit")
 
 
-def store_generated(session: Session, case: Case, rendered: Rendered, actor: Actor, *, stage: str,
-                    round_: int) -> Attachment:
+def store_generated(
+    session: Session, case: Case, rendered: Rendered, actor: Actor, *, stage: str, round_: int
+) -> Attachment:
     """Put a rendered paper on file in the caller's transaction (blob first; content-addressed)."""
     stored = blobs.put_bytes(get_settings().resolved_data_dir, rendered.data)
     draft = current_version(session, case)
-    item = Attachment(case_id=case.id or 0, name=rendered.kind.attach_as, filename=rendered.filename,
-                      sha256=stored.sha256, size=stored.size, stage=stage, round=round_, draft_sha256=draft.sha256,
-                      submitted_by=actor.username, generated=True)
+    item = Attachment(
+        case_id=case.id or 0,
+        name=rendered.kind.attach_as,
+        filename=rendered.filename,
+        sha256=stored.sha256,
+        size=stored.size,
+        stage=stage,
+        round=round_,
+        draft_sha256=draft.sha256,
+        submitted_by=actor.username,
+        generated=True,
+    )
     session.add(item)
     session.flush()
-    audit.append(session, action="document.generated", actor=actor.username, channel=actor.channel, case_id=case.id,
-                 payload={"name": item.name, "kind": rendered.kind.title, "filename": item.filename,
-                          "sha256": stored.sha256, "size": stored.size, "stage": stage, "round": round_,
-                          "draft_sha256": draft.sha256})
+    audit.append(
+        session,
+        action="document.generated",
+        actor=actor.username,
+        channel=actor.channel,
+        case_id=case.id,
+        payload={
+            "name": item.name,
+            "kind": rendered.kind.title,
+            "filename": item.filename,
+            "sha256": stored.sha256,
+            "size": stored.size,
+            "stage": stage,
+            "round": round_,
+            "draft_sha256": draft.sha256,
+        },
+    )
     return item
 
 
-def file_document(case_ref: str | int, kind_name: str, by: Actor, *, pending: Pending | None = None) -> Attachment:
+def file_document(
+    case_ref: str | int, kind_name: str, by: Actor, *, pending: Pending | None = None
+) -> Attachment:
     """Render a paper and put it on file for the case (e.g. counsel's 审核意见书 before deciding)."""
     require_schema()
     kind = kind_of(kind_name)
@@ -166,11 +207,16 @@ def stage_papers(case: Case, stage_id: str) -> list[Kind]:
     They are the stage's declared ``papers`` and ``papers_on_enter``."""
     definition = paper_definition(case)
     evidence = definition.stage(stage_id).evidence
-    return [PAPER_KINDS[i] for i in papers_of_stage(definition, stage_id)
-            if PAPER_KINDS[i].build is not None and PAPER_KINDS[i].attach_as in evidence]
+    return [
+        PAPER_KINDS[i]
+        for i in papers_of_stage(definition, stage_id)
+        if PAPER_KINDS[i].build is not None and PAPER_KINDS[i].attach_as in evidence
+    ]
 
 
-def file_decision_record(session: Session, case: Case, kind: Kind, pending: Pending, actor: Actor) -> Attachment:
+def file_decision_record(
+    session: Session, case: Case, kind: Kind, pending: Pending, actor: Actor
+) -> Attachment:
     """Render ``kind`` from the decision being made and put it on file, in the decision's transaction."""
     rendered = _render(session, case, kind, pending, actor.display_name or actor.username)
     return store_generated(session, case, rendered, actor, stage=case.stage, round_=case.round)
@@ -197,10 +243,25 @@ def list_materials(case_ref: str | int) -> list[MaterialRow]:
     with session_scope() as session:
         case = get_case(session, case_ref)
         stages = {st.id: st.name for st in definition_of(case).stages}
-        rows = session.exec(select(Attachment).where(Attachment.case_id == case.id).order_by(col(Attachment.id))).all()
-        return [MaterialRow(a.id or 0, a.name, a.filename, a.stage, a.round, a.generated, a.submitted_by, a.sha256,
-                            a.size, a.created_at.isoformat(timespec="seconds"), stages.get(a.stage, a.stage))
-                for a in rows]
+        rows = session.exec(
+            select(Attachment).where(Attachment.case_id == case.id).order_by(col(Attachment.id))
+        ).all()
+        return [
+            MaterialRow(
+                a.id or 0,
+                a.name,
+                a.filename,
+                a.stage,
+                a.round,
+                a.generated,
+                a.submitted_by,
+                a.sha256,
+                a.size,
+                a.created_at.isoformat(timespec="seconds"),
+                stages.get(a.stage, a.stage),
+            )
+            for a in rows
+        ]
 
 
 def read_material(case_ref: str | int, name: str, *, round_: int | None = None) -> tuple[MaterialRow, bytes]:

@@ -33,7 +33,9 @@ def after_decision(result: Any) -> list[str]:
         if case is None:
             return []
         definition = paper_definition(case)
-    wanted = list(papers_after(definition, result.from_stage)) + list(papers_on_entering(definition, result.to_stage))
+    wanted = list(papers_after(definition, result.from_stage)) + list(
+        papers_on_entering(definition, result.to_stage)
+    )
     made = _render_on_file(result, [k for k in wanted if k != "package"])
     if "package" in wanted:
         try:
@@ -41,9 +43,14 @@ def after_decision(result: Any) -> list[str]:
             made.append(PAPER_KINDS["package"].title)
         except Exception as err:  # noqa: BLE001
             with session_scope(write=True) as session:
-                audit.append(session, action="document.failed", actor=SYSTEM_ACTOR.username, channel="system",
-                             case_id=result.case_id,
-                             payload={"kind": PAPER_KINDS["package"].title, "reason": str(err)[:500]})
+                audit.append(
+                    session,
+                    action="document.failed",
+                    actor=SYSTEM_ACTOR.username,
+                    channel="system",
+                    case_id=result.case_id,
+                    payload={"kind": PAPER_KINDS["package"].title, "reason": str(err)[:500]},
+                )
     return made
 
 
@@ -57,26 +64,43 @@ def _render_on_file(result: Any, wanted: list[str]) -> list[str]:
         case = session.get(Case, result.case_id)
         if case is None:
             return []
-        last = session.exec(select(Decision).where(Decision.case_id == case.id, Decision.stage == result.from_stage)
-                            .order_by(col(Decision.id).desc())).first()
+        last = session.exec(
+            select(Decision)
+            .where(Decision.case_id == case.id, Decision.stage == result.from_stage)
+            .order_by(col(Decision.id).desc())
+        ).first()
         round_ = last.round if last else case.round
         for kind_id in wanted:
             kind = PAPER_KINDS[kind_id]
             if kind_id == "consultation" and ctx.consultation_summary(session, case)["总数"] == "0":
                 continue
-            exists = session.exec(select(Attachment.id).where(
-                Attachment.case_id == case.id, Attachment.name == kind.attach_as, Attachment.stage == result.from_stage,
-                Attachment.round == round_, col(Attachment.generated).is_(True))).first()
+            exists = session.exec(
+                select(Attachment.id).where(
+                    Attachment.case_id == case.id,
+                    Attachment.name == kind.attach_as,
+                    Attachment.stage == result.from_stage,
+                    Attachment.round == round_,
+                    col(Attachment.generated).is_(True),
+                )
+            ).first()
             if exists is not None:
                 continue
             try:
                 with session.begin_nested():
                     rendered = _render(session, case, kind, None, office_author())
-                    store_generated(session, case, rendered, SYSTEM_ACTOR, stage=result.from_stage, round_=round_)
+                    store_generated(
+                        session, case, rendered, SYSTEM_ACTOR, stage=result.from_stage, round_=round_
+                    )
                 made.append(kind.title)
             except Exception as err:  # noqa: BLE001 - the decision is committed; record and go on
                 if kind_id == "redline" and isinstance(err, InvalidInput):
                     continue
-                audit.append(session, action="document.failed", actor=SYSTEM_ACTOR.username, channel="system",
-                             case_id=case.id, payload={"kind": kind.title, "reason": str(err)[:500]})
+                audit.append(
+                    session,
+                    action="document.failed",
+                    actor=SYSTEM_ACTOR.username,
+                    channel="system",
+                    case_id=case.id,
+                    payload={"kind": kind.title, "reason": str(err)[:500]},
+                )
     return made

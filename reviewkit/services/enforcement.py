@@ -50,40 +50,76 @@ def records_officers(definition: ProcessDefinition) -> bool:
 
 # --- certificates ------------------------------------------------------------------------------
 
-def set_certificate(username: str, number: str, scope: list[str], expires_on: date, *,
-                    by: Actor | None, actor: str = "（初始化）") -> None:
+
+def set_certificate(
+    username: str,
+    number: str,
+    scope: list[str],
+    expires_on: date,
+    *,
+    by: Actor | None,
+    actor: str = "（初始化）",
+) -> None:
     """Record (or replace) a person's 执法证. Admin only (``user.manage``); audited."""
     require_schema()
     number = number.strip()
-    fields = [s.strip() for item in scope for s in item.replace("、", ",").replace("，", ",").split(",") if s.strip()]
+    fields = [
+        s.strip()
+        for item in scope
+        for s in item.replace("、", ",").replace("，", ",").split(",")
+        if s.strip()
+    ]
     if not number:
         raise InvalidInput("执法证号不能为空")
     if not fields:
         raise InvalidInput("执法证须写明执法范围（执法领域或类别，可用逗号分隔多项）")
     with audited_refusals(by, "user.cert", payload={"username": username}):
-        who, role, channel = (actor, "", "cli") if by is None else (by.username, authorize(by, "user.manage"),
-                                                                   by.channel)
+        who, role, channel = (
+            (actor, "", "cli") if by is None else (by.username, authorize(by, "user.manage"), by.channel)
+        )
         with session_scope(write=True) as session:
             user = session.exec(select(User).where(User.username == username)).first()
             if user is None:
                 raise NotFound(f"名册中没有用户“{username}”")
-            taken = session.exec(select(EnforcementCertificate).where(EnforcementCertificate.number == number)).first()
+            taken = session.exec(
+                select(EnforcementCertificate).where(EnforcementCertificate.number == number)
+            ).first()
             if taken is not None and taken.username != username:
                 raise InvalidInput(f"执法证号 {number} 已登记在 {taken.username} 名下")
-            cert = session.exec(select(EnforcementCertificate)
-                                .where(EnforcementCertificate.username == username)).first()
-            before = None if cert is None else {"number": cert.number, "scope": list(cert.scope),
-                                                "expires_on": cert.expires_on.isoformat()}
+            cert = session.exec(
+                select(EnforcementCertificate).where(EnforcementCertificate.username == username)
+            ).first()
+            before = (
+                None
+                if cert is None
+                else {
+                    "number": cert.number,
+                    "scope": list(cert.scope),
+                    "expires_on": cert.expires_on.isoformat(),
+                }
+            )
             if cert is None:
-                cert = EnforcementCertificate(username=username, number=number, scope=fields, expires_on=expires_on,
-                                              updated_by=who)
+                cert = EnforcementCertificate(
+                    username=username, number=number, scope=fields, expires_on=expires_on, updated_by=who
+                )
             else:
                 cert.number, cert.scope, cert.expires_on = number, fields, expires_on
                 cert.updated_by, cert.updated_at = who, utcnow()
             session.add(cert)
-            audit.append(session, action="user.certificate", actor=who, role=role, channel=channel,
-                         payload={"username": username, "number": number, "scope": fields,
-                                  "expires_on": expires_on.isoformat(), "before": before})
+            audit.append(
+                session,
+                action="user.certificate",
+                actor=who,
+                role=role,
+                channel=channel,
+                payload={
+                    "username": username,
+                    "number": number,
+                    "scope": fields,
+                    "expires_on": expires_on.isoformat(),
+                    "before": before,
+                },
+            )
 
 
 @dataclass(frozen=True)
@@ -113,8 +149,17 @@ def list_certificates(today: date, *, expiring_within: int | None = None) -> lis
             status = "已过期" if left < 0 else ("即将到期" if left <= warn else "有效")
             if expiring_within is not None and status == "有效":
                 continue
-            rows.append(CertificateRow(c.username, names.get(c.username, c.username), c.number, list(c.scope),
-                                       c.expires_on.isoformat(), left, status))
+            rows.append(
+                CertificateRow(
+                    c.username,
+                    names.get(c.username, c.username),
+                    c.number,
+                    list(c.scope),
+                    c.expires_on.isoformat(),
+                    left,
+                    status,
+                )
+            )
     return sorted(rows, key=lambda r: (r.expires_on, r.username))
 
 
@@ -133,6 +178,7 @@ def count_certified(session: Session, on: date) -> int:
 
 # --- the check on a case -----------------------------------------------------------------------
 
+
 def officer_problems(session: Session, officers: list[str], matter: str, on: date) -> list[str]:
     """Chinese reasons why ``officers`` may not handle ``matter`` on ``on``; empty when they may."""
     problems: list[str] = []
@@ -147,19 +193,24 @@ def officer_problems(session: Session, officers: list[str], matter: str, on: dat
             continue
         if not user.active:
             problems.append(f"执法人员{who}已停用")
-        cert = session.exec(select(EnforcementCertificate).where(EnforcementCertificate.username == name)).first()
+        cert = session.exec(
+            select(EnforcementCertificate).where(EnforcementCertificate.username == name)
+        ).first()
         if cert is None:
             problems.append(f"执法人员{who}未登记执法证，不具有行政执法资格")
             continue
         if cert.expires_on < on:
             problems.append(f"执法人员{who}的执法证（{cert.number}）已于{cn_date(cert.expires_on)}过期")
         if matter and matter not in cert.scope:
-            problems.append(f"执法人员{who}的执法证（{cert.number}）执法范围为{'、'.join(cert.scope)}，"
-                            f"不含“{matter}”")
+            problems.append(
+                f"执法人员{who}的执法证（{cert.number}）执法范围为{'、'.join(cert.scope)}，不含“{matter}”"
+            )
     return problems
 
 
-def require_certified(session: Session, definition: ProcessDefinition, facts: dict[str, Any], on: date) -> None:
+def require_certified(
+    session: Session, definition: ProcessDefinition, facts: dict[str, Any], on: date
+) -> None:
     """Refuse (``TransitionNotAllowed``) a case of a kind that records officers when any officer may
     not handle it on ``on``. Kinds without ``officers`` in their ``[facts]`` pass untouched."""
     if not records_officers(definition):
@@ -182,11 +233,21 @@ def record_officers(session: Session, case: Case, on: date) -> list[str]:
     for name in officers:
         if name in have:
             continue
-        cert = session.exec(select(EnforcementCertificate).where(EnforcementCertificate.username == name)).first()
+        cert = session.exec(
+            select(EnforcementCertificate).where(EnforcementCertificate.username == name)
+        ).first()
         if cert is None:
             continue
-        session.add(CaseOfficer(case_id=case.id, username=name, certificate_number=cert.number,
-                                certificate_expires_on=cert.expires_on, enforcement_field=matter, checked_on=on))
+        session.add(
+            CaseOfficer(
+                case_id=case.id,
+                username=name,
+                certificate_number=cert.number,
+                certificate_expires_on=cert.expires_on,
+                enforcement_field=matter,
+                checked_on=on,
+            )
+        )
     return officers
 
 
@@ -194,6 +255,13 @@ def case_officers(case_id: int) -> list[dict[str, str]]:
     require_schema()
     with session_scope() as session:
         rows = session.exec(select(CaseOfficer).where(CaseOfficer.case_id == case_id)).all()
-        return [{"username": r.username, "certificate_number": r.certificate_number,
-                 "certificate_expires_on": r.certificate_expires_on.isoformat(),
-                 "enforcement_field": r.enforcement_field, "checked_on": r.checked_on.isoformat()} for r in rows]
+        return [
+            {
+                "username": r.username,
+                "certificate_number": r.certificate_number,
+                "certificate_expires_on": r.certificate_expires_on.isoformat(),
+                "enforcement_field": r.enforcement_field,
+                "checked_on": r.checked_on.isoformat(),
+            }
+            for r in rows
+        ]

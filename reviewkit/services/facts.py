@@ -27,7 +27,9 @@ def parse_fact_lines(lines: Iterable[str]) -> dict[str, str]:
         key, sep, value = line.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or not key:
-            raise InvalidInput(f"事实应写成 名称=值（如 consultation_start=2026-10-01），而不是“{line.strip()}”")
+            raise InvalidInput(
+                f"事实应写成 名称=值（如 consultation_start=2026-10-01），而不是“{line.strip()}”"
+            )
         if key in facts and facts[key] != value:
             raise InvalidInput(f"事实 {key} 给了两个不同的值：“{facts[key]}”和“{value}”")
         facts[key] = value

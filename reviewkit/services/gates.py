@@ -49,9 +49,17 @@ def current_gate(case_id: int) -> Gate | None:
         if task is None or task.id is None:
             return None
         key = f"{spec.id.replace('_', '-')}-r{case.round}-w{task.wakes}"
-        return Gate(case_id, spec.id, spec.name, case.round, task.id, tuple(d.label for d in spec.decisions), key,
-                    _last_refusal(session, task) if task.wakes else "",
-                    _materials(case, spec, evidence_on_file(session, case)))
+        return Gate(
+            case_id,
+            spec.id,
+            spec.name,
+            case.round,
+            task.id,
+            tuple(d.label for d in spec.decisions),
+            key,
+            _last_refusal(session, task) if task.wakes else "",
+            _materials(case, spec, evidence_on_file(session, case)),
+        )
 
 
 def _materials(case: Case, spec: StageSpec, on_file: frozenset[str]) -> str:
@@ -61,19 +69,32 @@ def _materials(case: Case, spec: StageSpec, on_file: frozenset[str]) -> str:
     names = list(dict.fromkeys((*spec.evidence, *(e for d in spec.decisions for e in d.evidence))))
     if not names:
         return ""
-    parts = [f"{n}（由本决定生成）" if n in written and n not in on_file else
-             f"{n}（已在案）" if n in on_file else f"{n}（未在案，须先用 reviewkit attach 提交）" for n in names]
+    parts = [
+        f"{n}（由本决定生成）"
+        if n in written and n not in on_file
+        else f"{n}（已在案）"
+        if n in on_file
+        else f"{n}（未在案，须先用 reviewkit attach 提交）"
+        for n in names
+    ]
     return "离开本环节须有：" + "；".join(parts)
 
 
 def _last_refusal(session: Session, task: HumanTask) -> str:
     """The reason of the refusal that woke this gate last (its ``gate.rewait`` event), if any."""
-    rows = session.exec(select(AuditEvent.payload).where(AuditEvent.case_id == task.case_id,
-                                                         AuditEvent.action == "gate.rewait")
-                        .order_by(col(AuditEvent.id).desc()).limit(1)).all()
+    rows = session.exec(
+        select(AuditEvent.payload)
+        .where(AuditEvent.case_id == task.case_id, AuditEvent.action == "gate.rewait")
+        .order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    ).all()
     for raw in rows:
         payload = json.loads(raw)
-        if payload.get("task_id") == task.id and payload.get("wakes") == task.wakes and not payload.get("interrupted"):
+        if (
+            payload.get("task_id") == task.id
+            and payload.get("wakes") == task.wakes
+            and not payload.get("interrupted")
+        ):
             return str(payload.get("reason", ""))
     return ""
 
@@ -89,9 +110,21 @@ def note_wake(task_id: int, reason: str, *, interrupted: bool = False) -> None:
             return
         task.wakes += 1
         session.add(task)
-        audit.append(session, action="gate.rewait", actor="system", channel="prefect", case_id=task.case_id,
-                      payload={"task_id": task_id, "stage": task.stage, "round": task.round, "wakes": task.wakes,
-                               "reason": reason, **({"interrupted": True} if interrupted else {})})
+        audit.append(
+            session,
+            action="gate.rewait",
+            actor="system",
+            channel="prefect",
+            case_id=task.case_id,
+            payload={
+                "task_id": task_id,
+                "stage": task.stage,
+                "round": task.round,
+                "wakes": task.wakes,
+                "reason": reason,
+                **({"interrupted": True} if interrupted else {}),
+            },
+        )
 
 
 def gate_labels(case_id: int, stage: str) -> tuple[str, ...]:

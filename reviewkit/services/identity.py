@@ -57,6 +57,7 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 # --- hashing -----------------------------------------------------------------------------------
 
+
 def hash_secret(secret: str) -> str:
     """``scrypt$log2n$r$p$salt$digest`` (base64); the parameters travel with the hash."""
     salt = secrets.token_bytes(16)
@@ -73,8 +74,14 @@ def check_secret(secret: str, stored: str | None) -> bool:
         if scheme != "scrypt":
             return False
         want = base64.b64decode(digest)
-        got = hashlib.scrypt(secret.encode("utf-8"), salt=base64.b64decode(salt), n=2 ** int(log_n), r=int(r),
-                             p=int(p), dklen=len(want))
+        got = hashlib.scrypt(
+            secret.encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=2 ** int(log_n),
+            r=int(r),
+            p=int(p),
+            dklen=len(want),
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, want)
@@ -94,6 +101,7 @@ def validate_pin(pin: str) -> str:
 
 # --- PIN and token -----------------------------------------------------------------------------
 
+
 def authenticate_pin(username: str, pin: str, *, channel: str = "cli") -> Actor:
     """The actor if ``pin`` is right; a wrong PIN is counted (and audited) before the refusal."""
     require_schema()
@@ -107,7 +115,9 @@ def authenticate_pin(username: str, pin: str, *, channel: str = "cli") -> Actor:
         if locked and locked > now:
             raise PermissionDenied(f"用户“{username}”因多次输入错误 PIN 已锁定，请于 {_local(locked)} 后再试")
         if not user.pin_hash:
-            raise PermissionDenied(f"用户“{username}”尚未设置 PIN，请管理员运行 reviewkit user set-pin {username}")
+            raise PermissionDenied(
+                f"用户“{username}”尚未设置 PIN，请管理员运行 reviewkit user set-pin {username}"
+            )
         if check_secret(pin, user.pin_hash):
             if user.failed_logins or user.locked_until:
                 user.failed_logins, user.locked_until = 0, None
@@ -120,8 +130,13 @@ def authenticate_pin(username: str, pin: str, *, channel: str = "cli") -> Actor:
             user.failed_logins = 0
             refusal += f"，已连续错误 {MAX_FAILURES} 次，锁定 {LOCK_MINUTES} 分钟"
         session.add(user)
-        audit.append(session, action="identity.refused", actor=username, channel=channel,
-                     payload={"method": "pin", "reason": refusal})
+        audit.append(
+            session,
+            action="identity.refused",
+            actor=username,
+            channel=channel,
+            payload={"method": "pin", "reason": refusal},
+        )
     raise PermissionDenied(refusal)
 
 
@@ -133,13 +148,28 @@ def issue_token(username: str, by: Actor, *, label: str = "", days: int | None =
         role = authorize(by, "token.issue")
         load_actor(session, username, "cli")
         expires = datetime.now(UTC) + timedelta(days=days) if days else None
-        token = ApiToken(username=username, label=label, token_hash=hash_secret(secret), created_by=by.username,
-                         expires_at=expires)
+        token = ApiToken(
+            username=username,
+            label=label,
+            token_hash=hash_secret(secret),
+            created_by=by.username,
+            expires_at=expires,
+        )
         session.add(token)
         session.flush()
-        audit.append(session, action="identity.token_issued", actor=by.username, role=role, channel=by.channel,
-                     payload={"username": username, "token_id": token.id, "label": label,
-                              "expires_at": expires.isoformat() if expires else None})
+        audit.append(
+            session,
+            action="identity.token_issued",
+            actor=by.username,
+            role=role,
+            channel=by.channel,
+            payload={
+                "username": username,
+                "token_id": token.id,
+                "label": label,
+                "expires_at": expires.isoformat() if expires else None,
+            },
+        )
         return f"rkt_{token.id}_{secret}"
 
 
@@ -171,17 +201,26 @@ def revoke_token(token_id: int, by: Actor) -> None:
             raise NotFound(f"没有令牌 {token_id}")
         row.revoked_at = datetime.now(UTC)
         session.add(row)
-        audit.append(session, action="identity.token_revoked", actor=by.username, role=role, channel=by.channel,
-                     payload={"token_id": token_id, "username": row.username})
+        audit.append(
+            session,
+            action="identity.token_revoked",
+            actor=by.username,
+            role=role,
+            channel=by.channel,
+            payload={"token_id": token_id, "username": row.username},
+        )
 
 
 # --- one-time approval codes for the Prefect resume form ----------------------------------------
+
 
 def _normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def issue_approval_code(by: Actor, case_id: int, stage: str, round: int, *, ttl_hours: int = CODE_TTL_HOURS) -> str:
+def issue_approval_code(
+    by: Actor, case_id: int, stage: str, round: int, *, ttl_hours: int = CODE_TTL_HOURS
+) -> str:
     """A one-time code ``XXXXX-XXXXX`` for ``username`` to resume the gate (case, stage, round).
 
     ``by`` proved who they are (``authenticate_pin``/``authenticate_token``); the code is theirs.
@@ -199,36 +238,75 @@ def issue_approval_code(by: Actor, case_id: int, stage: str, round: int, *, ttl_
         for old in _live_codes(session, username, case_id, stage, round, now):
             old.expires_at = now
             session.add(old)
-        row = ApprovalCode(username=username, case_id=case_id, stage=stage, round=round, code_hash=hash_secret(raw),
-                           expires_at=now + timedelta(hours=ttl_hours))
+        row = ApprovalCode(
+            username=username,
+            case_id=case_id,
+            stage=stage,
+            round=round,
+            code_hash=hash_secret(raw),
+            expires_at=now + timedelta(hours=ttl_hours),
+        )
         session.add(row)
         session.flush()
-        audit.append(session, action="identity.code_issued", actor=username, channel=channel, case_id=case_id,
-                     payload={"stage": stage, "round": round, "code_id": row.id,
-                              "expires_at": row.expires_at.isoformat()})
+        audit.append(
+            session,
+            action="identity.code_issued",
+            actor=username,
+            channel=channel,
+            case_id=case_id,
+            payload={
+                "stage": stage,
+                "round": round,
+                "code_id": row.id,
+                "expires_at": row.expires_at.isoformat(),
+            },
+        )
     return f"{raw[:5]}-{raw[5:]}"
 
 
 def _open_gate(session: Session, case_id: int, stage: str, round: int) -> HumanTask:
-    task = session.exec(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.stage == stage,
-                                                HumanTask.round == round, HumanTask.status == "open")).first()
+    task = session.exec(
+        select(HumanTask).where(
+            HumanTask.case_id == case_id,
+            HumanTask.stage == stage,
+            HumanTask.round == round,
+            HumanTask.status == "open",
+        )
+    ).first()
     if task is None:
         case = session.get(Case, case_id)
-        raise PermissionDenied(f"案件 {case.number if case else case_id} 在环节 {stage}（第 {round} 轮）没有待办")
+        raise PermissionDenied(
+            f"案件 {case.number if case else case_id} 在环节 {stage}（第 {round} 轮）没有待办"
+        )
     return task
 
 
-def _live_codes(session: Session, username: str, case_id: int, stage: str, round: int,
-                now: datetime) -> list[ApprovalCode]:
-    rows = session.exec(select(ApprovalCode).where(
-        ApprovalCode.username == username, ApprovalCode.case_id == case_id, ApprovalCode.stage == stage,
-        ApprovalCode.round == round, col(ApprovalCode.used_at).is_(None),
-        ApprovalCode.failures < MAX_FAILURES)).all()
+def _live_codes(
+    session: Session, username: str, case_id: int, stage: str, round: int, now: datetime
+) -> list[ApprovalCode]:
+    rows = session.exec(
+        select(ApprovalCode).where(
+            ApprovalCode.username == username,
+            ApprovalCode.case_id == case_id,
+            ApprovalCode.stage == stage,
+            ApprovalCode.round == round,
+            col(ApprovalCode.used_at).is_(None),
+            ApprovalCode.failures < MAX_FAILURES,
+        )
+    ).all()
     return [r for r in rows if (as_utc(r.expires_at) or now) > now]
 
 
-def consume_approval_code(session: Session, username: str, code: str, case_id: int, stage: str, round: int,
-                          *, channel: str = "prefect-ui") -> Actor:
+def consume_approval_code(
+    session: Session,
+    username: str,
+    code: str,
+    case_id: int,
+    stage: str,
+    round: int,
+    *,
+    channel: str = "prefect-ui",
+) -> Actor:
     """Inside the caller's transaction: mark the matching live code used and return the proven actor,
     or raise ``PermissionDenied`` (the caller then calls ``note_code_failure`` after its rollback).
     A gate paused by too many wrong codes takes none, not even a right one, until the pause ends."""
@@ -246,8 +324,9 @@ def consume_approval_code(session: Session, username: str, code: str, case_id: i
     raise PermissionDenied(f"以“{username}”名义提交的审批码无效、已使用或已过期，请本人重新获取")
 
 
-def note_code_failure(username: str, case_id: int, stage: str, round: int, *, channel: str = "prefect-ui",
-                      reason: str = "") -> None:
+def note_code_failure(
+    username: str, case_id: int, stage: str, round: int, *, channel: str = "prefect-ui", reason: str = ""
+) -> None:
     """Count a wrong code against the gate (never against the named person's codes) and audit the
     attempt as a claim: whoever typed it did not prove they are ``username``."""
     now = datetime.now(UTC)
@@ -265,22 +344,40 @@ def note_code_failure(username: str, case_id: int, stage: str, round: int, *, ch
             row.paused_until, row.failures, row.window_started = now + window, 0, now
             paused = row.paused_until
         session.add(row)
-        audit.append(session, action="identity.refused", actor=UNPROVEN, channel=channel, case_id=case_id,
-                     payload={"method": "code", "claimed_user": username, "stage": stage, "round": round,
-                              "reason": reason or "审批码无效",
-                              **({"gate_paused_until": paused.isoformat()} if paused else {})})
+        audit.append(
+            session,
+            action="identity.refused",
+            actor=UNPROVEN,
+            channel=channel,
+            case_id=case_id,
+            payload={
+                "method": "code",
+                "claimed_user": username,
+                "stage": stage,
+                "round": round,
+                "reason": reason or "审批码无效",
+                **({"gate_paused_until": paused.isoformat()} if paused else {}),
+            },
+        )
 
 
-def verify_approval_code(username: str, code: str, case_id: int, stage: str, round: int, *,
-                         channel: str = "prefect-ui") -> Actor:
+def verify_approval_code(
+    username: str, code: str, case_id: int, stage: str, round: int, *, channel: str = "prefect-ui"
+) -> Actor:
     """Check and consume (single use) a code in its own transaction; ``PermissionDenied`` otherwise.
     Prefer ``workflow.decide`` with a ``CodeClaim``, which spends it with the decision."""
     require_schema()
     try:
         with session_scope(write=True) as session:
             actor = consume_approval_code(session, username, code, case_id, stage, round, channel=channel)
-            audit.append(session, action="identity.code_used", actor=username, channel=channel, case_id=case_id,
-                         payload={"stage": stage, "round": round})
+            audit.append(
+                session,
+                action="identity.code_used",
+                actor=username,
+                channel=channel,
+                case_id=case_id,
+                payload={"stage": stage, "round": round},
+            )
             return actor
     except PermissionDenied as err:
         note_code_failure(username, case_id, stage, round, channel=channel, reason=str(err))
@@ -288,6 +385,7 @@ def verify_approval_code(username: str, code: str, case_id: int, stage: str, rou
 
 
 # --- one-time intake codes for the Prefect run form (送审登记) -----------------------------------
+
 
 def issue_intake_code(actor: Actor, *, ttl_hours: int = INTAKE_TTL_HOURS) -> str:
     """A one-time code with which ``actor`` (proved on the CLI) registers one case from the Prefect
@@ -298,11 +396,19 @@ def issue_intake_code(actor: Actor, *, ttl_hours: int = INTAKE_TTL_HOURS) -> str
     now = datetime.now(UTC)
     with audited_refusals(actor, "签发送审登记码"), session_scope(write=True) as session:
         role = authorize(actor, "case.start")
-        row = IntakeCode(username=actor.username, code_hash=hash_secret(raw), expires_at=now + timedelta(hours=ttl_hours))
+        row = IntakeCode(
+            username=actor.username, code_hash=hash_secret(raw), expires_at=now + timedelta(hours=ttl_hours)
+        )
         session.add(row)
         session.flush()
-        audit.append(session, action="identity.intake_code_issued", actor=actor.username, role=role,
-                     channel=actor.channel, payload={"code_id": row.id, "expires_at": row.expires_at.isoformat()})
+        audit.append(
+            session,
+            action="identity.intake_code_issued",
+            actor=actor.username,
+            role=role,
+            channel=actor.channel,
+            payload={"code_id": row.id, "expires_at": row.expires_at.isoformat()},
+        )
     return f"{raw[:5]}-{raw[5:]}"
 
 
@@ -311,14 +417,21 @@ def consume_intake_code(session: Session, username: str, code: str, *, channel: 
     the proven actor, or ``PermissionDenied``."""
     now = datetime.now(UTC)
     wanted = _normalise_code(code)
-    rows = session.exec(select(IntakeCode).where(IntakeCode.username == username,
-                                                 col(IntakeCode.used_at).is_(None))).all() if wanted else []
+    rows = (
+        session.exec(
+            select(IntakeCode).where(IntakeCode.username == username, col(IntakeCode.used_at).is_(None))
+        ).all()
+        if wanted
+        else []
+    )
     for row in rows:
         if (as_utc(row.expires_at) or now) > now and check_secret(wanted, row.code_hash):
             row.used_at = now
             session.add(row)
             return prove(load_actor(session, username, channel), "intake-code", row.id)
-    raise PermissionDenied(f"以“{username}”名义提交的送审登记码无效、已使用或已过期，请本人运行 reviewkit user code --intake 重新获取")
+    raise PermissionDenied(
+        f"以“{username}”名义提交的送审登记码无效、已使用或已过期，请本人运行 reviewkit user code --intake 重新获取"
+    )
 
 
 def demo_actor(session: Session, username: str, case_id: int) -> Actor:
@@ -326,8 +439,9 @@ def demo_actor(session: Session, username: str, case_id: int) -> Actor:
     itself (``case.created`` on channel ``demo``, which no served flow, form or command can write)."""
     from reviewkit.store.models import AuditEvent
 
-    created = session.exec(select(AuditEvent.channel).where(AuditEvent.case_id == case_id,
-                                                            AuditEvent.action == "case.created")).first()
+    created = session.exec(
+        select(AuditEvent.channel).where(AuditEvent.case_id == case_id, AuditEvent.action == "case.created")
+    ).first()
     if created != "demo":
         raise PermissionDenied(f"案件 {case_id} 不是演示案件，演示脚本不能代人办理")
     return prove(load_actor(session, username, "demo"), "demo", case_id)
@@ -340,11 +454,16 @@ def demo_starter(session: Session, username: str) -> Actor:
 
     from reviewkit.store.models import AuditEvent
 
-    others = session.exec(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "case.created", AuditEvent.channel != "demo")).one()
+    others = session.exec(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "case.created", AuditEvent.channel != "demo")
+    ).one()
     if others:
-        raise PermissionDenied("本数据库已有正式案件，演示只能在新的或仅有演示案件的数据库上运行"
-                               "（例如设置 REVIEWKIT_HOME 指向一个新目录）")
+        raise PermissionDenied(
+            "本数据库已有正式案件，演示只能在新的或仅有演示案件的数据库上运行"
+            "（例如设置 REVIEWKIT_HOME 指向一个新目录）"
+        )
     return prove(load_actor(session, username, "demo"), "demo", None)
 
 

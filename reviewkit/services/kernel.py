@@ -69,8 +69,14 @@ def get_case(session: Session, ref: str | int) -> Case:
     return case
 
 
-def record_refusal(case_ref: str | int | None, who: object, channel: str, action: str, reason: str,
-                   payload: dict[str, object]) -> None:
+def record_refusal(
+    case_ref: str | int | None,
+    who: object,
+    channel: str,
+    action: str,
+    reason: str,
+    payload: dict[str, object],
+) -> None:
     """Audit a refused attempt in its own transaction (the attempt itself was rolled back): in the
     person's name when ``who`` is an actor whose identity was proved, otherwise as a claim
     (``（未证实身份）`` with ``claimed_user``), never in the name of whoever was named."""
@@ -87,5 +93,11 @@ def record_refusal(case_ref: str | int | None, who: object, channel: str, action
                 case_id = get_case(session, case_ref).id
             except NotFound:
                 case_id = None
-        audit.append(session, action=action, actor=username or "（未知）", channel=channel, case_id=case_id,
-                     payload={**payload, "case": str(case_ref), "reason": reason})
+        audit.append(
+            session,
+            action=action,
+            actor=username or "（未知）",
+            channel=channel,
+            case_id=case_id,
+            payload={**payload, "case": str(case_ref), "reason": reason},
+        )

@@ -63,17 +63,34 @@ def acquire(case_id: int, flow_run_id: str, token: str, ttl: float) -> Held | No
         session.get(Case, case_id, with_for_update=True)  # serialises takers on PostgreSQL
         lease = session.get(RunLease, case_id, with_for_update=True)
         if lease is None:
-            session.add(RunLease(case_id=case_id, flow_run_id=flow_run_id, token=token, holder=holder_name(),
-                                 acquired_at=now, expires_at=now + timedelta(seconds=ttl)))
+            session.add(
+                RunLease(
+                    case_id=case_id,
+                    flow_run_id=flow_run_id,
+                    token=token,
+                    holder=holder_name(),
+                    acquired_at=now,
+                    expires_at=now + timedelta(seconds=ttl),
+                )
+            )
             return None
         live = lease.token != token and not lease.released and now < as_utc(lease.expires_at)
         if live:
             return Held(lease.flow_run_id, lease.holder, as_utc(lease.expires_at))
         if lease.token != token and not lease.released:
-            audit.append(session, action="flow_run.lease_taken_over", actor="system", channel="system",
-                         case_id=case_id,
-                         payload={"flow_run_id": flow_run_id, "previous_flow_run_id": lease.flow_run_id,
-                                  "previous_holder": lease.holder, "expired_at": as_utc(lease.expires_at).isoformat()})
+            audit.append(
+                session,
+                action="flow_run.lease_taken_over",
+                actor="system",
+                channel="system",
+                case_id=case_id,
+                payload={
+                    "flow_run_id": flow_run_id,
+                    "previous_flow_run_id": lease.flow_run_id,
+                    "previous_holder": lease.holder,
+                    "expired_at": as_utc(lease.expires_at).isoformat(),
+                },
+            )
         lease.flow_run_id, lease.token, lease.holder = flow_run_id, token, holder_name()
         lease.acquired_at, lease.expires_at, lease.released = now, now + timedelta(seconds=ttl), False
         session.add(lease)
@@ -86,8 +103,10 @@ def renew(case_id: int, token: str, ttl: float) -> bool:
 
     with session_scope(write=True, lane="lease") as session:  # its own pool: never behind decisions
         result = session.execute(
-            update(RunLease).where(RunLease.case_id == case_id, RunLease.token == token)  # type: ignore[arg-type]
-            .values(expires_at=utcnow() + timedelta(seconds=ttl)))
+            update(RunLease)
+            .where(RunLease.case_id == case_id, RunLease.token == token)  # type: ignore[arg-type]
+            .values(expires_at=utcnow() + timedelta(seconds=ttl))
+        )
         return bool(getattr(result, "rowcount", 0))
 
 
@@ -99,8 +118,10 @@ def release(case_id: int, token: str, grace: float) -> None:
 
     with session_scope(write=True, lane="lease") as session:
         session.execute(
-            update(RunLease).where(RunLease.case_id == case_id, RunLease.token == token)  # type: ignore[arg-type]
-            .values(released=True, expires_at=utcnow() + timedelta(seconds=grace)))
+            update(RunLease)
+            .where(RunLease.case_id == case_id, RunLease.token == token)  # type: ignore[arg-type]
+            .values(released=True, expires_at=utcnow() + timedelta(seconds=grace))
+        )
 
 
 def current(case_id: int) -> Lease | None:
@@ -108,15 +129,23 @@ def current(case_id: int) -> Lease | None:
         lease = session.get(RunLease, case_id)
         if lease is None:
             return None
-        return Lease(lease.case_id, lease.flow_run_id, lease.token, lease.holder, as_utc(lease.acquired_at),
-                     as_utc(lease.expires_at), lease.released)
+        return Lease(
+            lease.case_id,
+            lease.flow_run_id,
+            lease.token,
+            lease.holder,
+            as_utc(lease.acquired_at),
+            as_utc(lease.expires_at),
+            lease.released,
+        )
 
 
 RESCHEDULED = "rescheduled:"
 
 
-def claim_reschedule(case_id: int, flow_run_id: str, seen: Lease | None, state: str,
-                     detail: dict[str, object] | None = None) -> bool:
+def claim_reschedule(
+    case_id: int, flow_run_id: str, seen: Lease | None, state: str, detail: dict[str, object] | None = None
+) -> bool:
     """Hand the case's lease back on behalf of a dead process, before its run is scheduled again, and
     audit it (with what the reconciler saw in Prefect, ``detail``), in one transaction. ``False`` when
     the lease is no longer what the caller saw: another reconciler (another worker, ``reviewkit sync``)
@@ -131,11 +160,25 @@ def claim_reschedule(case_id: int, flow_run_id: str, seen: Lease | None, state: 
             lease = RunLease(case_id=case_id, flow_run_id=flow_run_id, token="", holder="", expires_at=now)
         elif lease is None or lease.token != seen.token or as_utc(lease.expires_at) != seen.expires_at:
             return False
-        lease.flow_run_id, lease.token, lease.holder = flow_run_id, RESCHEDULED + new_token(), f"对账 {holder_name()}"
+        lease.flow_run_id, lease.token, lease.holder = (
+            flow_run_id,
+            RESCHEDULED + new_token(),
+            f"对账 {holder_name()}",
+        )
         lease.acquired_at, lease.expires_at, lease.released = now, now, True
         session.add(lease)
-        audit.append(session, action="flow_run.rescheduled", actor="system", channel="system", case_id=case_id,
-                     payload={"flow_run_id": flow_run_id, "prefect_state": state,
-                              "lease_holder": seen.holder if seen else None,
-                              "lease_expired_at": seen.expires_at.isoformat() if seen else None, **(detail or {})})
+        audit.append(
+            session,
+            action="flow_run.rescheduled",
+            actor="system",
+            channel="system",
+            case_id=case_id,
+            payload={
+                "flow_run_id": flow_run_id,
+                "prefect_state": state,
+                "lease_holder": seen.holder if seen else None,
+                "lease_expired_at": seen.expires_at.isoformat() if seen else None,
+                **(detail or {}),
+            },
+        )
         return True

@@ -73,10 +73,19 @@ class WebhookNotifier:
         self.url, self.token = settings.webhook_url, settings.webhook_token
 
     def send(self, notice: Notice) -> None:
-        body = json.dumps({"recipient": notice.recipient, "name": notice.display_name, "subject": notice.subject,
-                           "text": notice.body, "items": list(notice.items)}, ensure_ascii=False).encode("utf-8")
-        req = urllib.request.Request(self.url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8"})
+        body = json.dumps(
+            {
+                "recipient": notice.recipient,
+                "name": notice.display_name,
+                "subject": notice.subject,
+                "text": notice.body,
+                "items": list(notice.items),
+            },
+            ensure_ascii=False,
+        ).encode("utf-8")
+        req = urllib.request.Request(
+            self.url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+        )
         if self.token:
             req.add_header("Authorization", f"Bearer {self.token}")
         with urllib.request.urlopen(req, timeout=15) as resp:  # noqa: S310 - the configured address
@@ -87,7 +96,10 @@ class WebhookNotifier:
 def configured_notifiers(settings: Settings | None = None) -> list[Notifier]:
     settings = settings or get_settings()
     names = [n.strip() for n in settings.notify_channels.split(",") if n.strip()]
-    known: dict[str, type[EmailNotifier] | type[WebhookNotifier]] = {"email": EmailNotifier, "webhook": WebhookNotifier}
+    known: dict[str, type[EmailNotifier] | type[WebhookNotifier]] = {
+        "email": EmailNotifier,
+        "webhook": WebhookNotifier,
+    }
     bad = [n for n in names if n not in known]
     if bad:
         raise ConfigError(f"未知的通知渠道：{'、'.join(bad)}（可选 email、webhook）")
@@ -100,8 +112,9 @@ def case_link(item: OpenItem, settings: Settings | None = None) -> str:
 
     ui = configured_api_url().removesuffix("/api")
     if item.flow_run_id or "{flow_run_id}" not in settings.case_link_template:
-        return settings.case_link_template.format(number=item.case_number, id=item.case_id,
-                                                  flow_run_id=item.flow_run_id or "", ui=ui)
+        return settings.case_link_template.format(
+            number=item.case_number, id=item.case_id, flow_run_id=item.flow_run_id or "", ui=ui
+        )
     return f"reviewkit case show {item.case_number}"
 
 
@@ -113,8 +126,10 @@ def _line(item: OpenItem, link: str, escalated: bool) -> str:
     late = f"，已超期{item.days_overdue}个工作日" if item.days_overdue else ""
     who = f"（经办：{'、'.join(item.responsible)}）" if escalated else ""
     what = "备案期限" if item.filing else "办理期限"
-    return (f"· {item.case_number}《{item.title}》“{item.stage_name}”环节（第{item.round}轮）{what}{item.due_on}，"
-            f"{item.status_name}{late}{who}。查看：{link}")
+    return (
+        f"· {item.case_number}《{item.title}》“{item.stage_name}”环节（第{item.round}轮）{what}{item.due_on}，"
+        f"{item.status_name}{late}{who}。查看：{link}"
+    )
 
 
 def _contacts(settings: Settings) -> dict[str, str]:
@@ -148,25 +163,47 @@ def notify(items: list[OpenItem], notifiers: list[Notifier] | None = None) -> li
     results: list[dict[str, object]] = []
     with session_scope() as session:
         users = {u.username: u for u in session.exec(select(User)).all()}
-        recent = {(n.topic, n.recipient, n.channel) for n in session.exec(
-            select(Notification).where(Notification.status == "sent", col(Notification.sent_at) >= since)).all()}
+        recent = {
+            (n.topic, n.recipient, n.channel)
+            for n in session.exec(
+                select(Notification).where(Notification.status == "sent", col(Notification.sent_at) >= since)
+            ).all()
+        }
     for recipient, entries in sorted(plan(items).items()):
         user = users.get(recipient)
         name = user.display_name if user else recipient
-        address = contacts.get(recipient) or (f"{recipient}@{settings.notify_email_domain}"
-                                              if settings.notify_email_domain else None)
+        address = contacts.get(recipient) or (
+            f"{recipient}@{settings.notify_email_domain}" if settings.notify_email_domain else None
+        )
         for notifier in notifiers:
-            fresh = [(i, lv) for i, lv in entries if (topic(i, lv), recipient, notifier.channel) not in recent]
+            fresh = [
+                (i, lv) for i, lv in entries if (topic(i, lv), recipient, notifier.channel) not in recent
+            ]
             if not fresh:
                 continue
             lines = [_line(i, case_link(i, settings), lv == 1) for i, lv in fresh]
             up = any(lv == 1 for _, lv in fresh)
             subject = f"【reviewkit】{'超期督办' if up else '办理期限提醒'}：{len(fresh)}件事项"
             body = f"{name}：\n\n" + "\n".join(lines) + "\n\n（reviewkit 每日检查自动发送）\n"
-            notice = Notice(recipient, name, address, subject, body, tuple(topic(i, lv) for i, lv in fresh),
-                            tuple({"case": i.case_number, "stage": i.stage_name, "due_on": i.due_on,
-                                   "status": i.status_name, "level": lv, "link": case_link(i, settings)}
-                                  for i, lv in fresh))
+            notice = Notice(
+                recipient,
+                name,
+                address,
+                subject,
+                body,
+                tuple(topic(i, lv) for i, lv in fresh),
+                tuple(
+                    {
+                        "case": i.case_number,
+                        "stage": i.stage_name,
+                        "due_on": i.due_on,
+                        "status": i.status_name,
+                        "level": lv,
+                        "link": case_link(i, settings),
+                    }
+                    for i, lv in fresh
+                ),
+            )
             status, error = "sent", ""
             try:
                 notifier.send(notice)
@@ -174,9 +211,26 @@ def notify(items: list[OpenItem], notifiers: list[Notifier] | None = None) -> li
                 status, error = "failed", f"{type(err).__name__}：{err}"[:500]
             with session_scope(write=True) as session:
                 for i, lv in fresh:
-                    session.add(Notification(case_id=i.case_id, topic=topic(i, lv), kind="filing" if i.filing
-                                             else "deadline", level=lv, recipient=recipient, channel=notifier.channel,
-                                             subject=subject, status=status, error=error))
-            results.append({"recipient": recipient, "channel": notifier.channel, "items": len(fresh),
-                            "status": status, "error": error})
+                    session.add(
+                        Notification(
+                            case_id=i.case_id,
+                            topic=topic(i, lv),
+                            kind="filing" if i.filing else "deadline",
+                            level=lv,
+                            recipient=recipient,
+                            channel=notifier.channel,
+                            subject=subject,
+                            status=status,
+                            error=error,
+                        )
+                    )
+            results.append(
+                {
+                    "recipient": recipient,
+                    "channel": notifier.channel,
+                    "items": len(fresh),
+                    "status": status,
+                    "error": error,
+                }
+            )
     return results

@@ -63,22 +63,42 @@ def _next_serial(session: Session, issuer_code: str, year: int) -> int:
     return counter.last_serial
 
 
-def assign(session: Session, case: Case, actor: Actor, *, on: date, issuer_code: str | None = None) -> IssuedNumber:
+def assign(
+    session: Session, case: Case, actor: Actor, *, on: date, issuer_code: str | None = None
+) -> IssuedNumber:
     """Give ``case`` the next number of its issuing body for the year of ``on`` (the publication
     date), in the caller's transaction, and audit it."""
     code = check_issuer_code(issuer_code or get_settings().issuer_code)
     year = on.year
     serial = _next_serial(session, code, year)
-    issued = IssuedNumber(issuer_code=code, year=year, serial=serial, number=format_number(code, year, serial),
-                          case_id=case.id, assigned_by=actor.username)
+    issued = IssuedNumber(
+        issuer_code=code,
+        year=year,
+        serial=serial,
+        number=format_number(code, year, serial),
+        case_id=case.id,
+        assigned_by=actor.username,
+    )
     session.add(issued)
     case.doc_number = issued.number
     case.published_on = on
     session.add(case)
     session.flush()
-    audit.append(session, action="number.assigned", actor=actor.username, role="filing_clerk", channel=actor.channel,
-                 case_id=case.id, payload={"doc_number": issued.number, "issuer_code": code, "year": year,
-                                           "serial": serial, "published_on": on.isoformat()})
+    audit.append(
+        session,
+        action="number.assigned",
+        actor=actor.username,
+        role="filing_clerk",
+        channel=actor.channel,
+        case_id=case.id,
+        payload={
+            "doc_number": issued.number,
+            "issuer_code": code,
+            "year": year,
+            "serial": serial,
+            "published_on": on.isoformat(),
+        },
+    )
     return issued
 
 
@@ -108,12 +128,25 @@ def register(*, year: int | None = None, issuer_code: str | None = None) -> list
             query = query.where(IssuedNumber.year == year)
         if issuer_code:
             query = query.where(IssuedNumber.issuer_code == issuer_code)
-        query = query.order_by(col(IssuedNumber.issuer_code), col(IssuedNumber.year), col(IssuedNumber.serial))
+        query = query.order_by(
+            col(IssuedNumber.issuer_code), col(IssuedNumber.year), col(IssuedNumber.serial)
+        )
         return [
-            NumberRow(n.number, n.issuer_code, n.year, n.serial, n.status, STATUS_NAMES.get(n.status, n.status),
-                      c.number if c else None, c.title if c else None, n.assigned_by,
-                      n.assigned_at.isoformat(timespec="seconds"), n.voided_by,
-                      n.voided_at.isoformat(timespec="seconds") if n.voided_at else None, n.voided_reason)
+            NumberRow(
+                n.number,
+                n.issuer_code,
+                n.year,
+                n.serial,
+                n.status,
+                STATUS_NAMES.get(n.status, n.status),
+                c.number if c else None,
+                c.title if c else None,
+                n.assigned_by,
+                n.assigned_at.isoformat(timespec="seconds"),
+                n.voided_by,
+                n.voided_at.isoformat(timespec="seconds") if n.voided_at else None,
+                n.voided_reason,
+            )
             for n, c in session.exec(query).all()
         ]
 
@@ -142,11 +175,23 @@ def void(number: str, reason: str, by: Actor, *, reissue: bool = False) -> Issue
             if case is not None and case.doc_number == number:
                 case.doc_number = None
                 session.add(case)
-            audit.append(session, action="number.voided", actor=actor.username, channel=actor.channel,
-                         role=",".join(sorted(actor.roles & VOID_ROLES)), case_id=issued.case_id,
-                         payload={"doc_number": number, "reason": reason, "reissue": reissue})
+            audit.append(
+                session,
+                action="number.voided",
+                actor=actor.username,
+                channel=actor.channel,
+                role=",".join(sorted(actor.roles & VOID_ROLES)),
+                case_id=issued.case_id,
+                payload={"doc_number": number, "reason": reason, "reissue": reissue},
+            )
             if reissue and case is not None:
-                assign(session, case, actor, on=case.published_on or local_today(), issuer_code=issued.issuer_code)
+                assign(
+                    session,
+                    case,
+                    actor,
+                    on=case.published_on or local_today(),
+                    issuer_code=issued.issuer_code,
+                )
             session.flush()
             return issued
     except (InvalidInput, PermissionDenied, NotFound) as err:

@@ -59,9 +59,18 @@ def leaders_of(session: Session, usernames: list[str]) -> list[str]:
     out: set[str] = set()
     for name in usernames:
         user = users.get(name)
-        heads = [u.username for u in users.values() if "unit_head" in u.roles and user is not None
-                 and u.unit == user.unit and "drafter" in user.roles and u.username != name]
-        out.update(heads or [u.username for u in users.values() if "leader" in u.roles and u.username != name])
+        heads = [
+            u.username
+            for u in users.values()
+            if "unit_head" in u.roles
+            and user is not None
+            and u.unit == user.unit
+            and "drafter" in user.roles
+            and u.username != name
+        ]
+        out.update(
+            heads or [u.username for u in users.values() if "leader" in u.roles and u.username != name]
+        )
     return sorted(out)
 
 
@@ -72,8 +81,11 @@ def open_items(today: date, *, include_soon: bool = True) -> list[OpenItem]:
     cal = work_calendar()
     items: list[OpenItem] = []
     with session_scope() as session:
-        rows = session.exec(select(HumanTask, Case).where(HumanTask.case_id == Case.id, HumanTask.status == "open",
-                                                          Case.status == "open")).all()
+        rows = session.exec(
+            select(HumanTask, Case).where(
+                HumanTask.case_id == Case.id, HumanTask.status == "open", Case.status == "open"
+            )
+        ).all()
         for task, case in rows:
             if task.due_on is None or case.stage != task.stage or case.round != task.round:
                 continue
@@ -94,12 +106,25 @@ def open_items(today: date, *, include_soon: bool = True) -> list[OpenItem]:
             who = responsible(session, case, task)
             level = 1 if late >= settings.escalate_after_working_days else 0
             assert case.id is not None
-            items.append(OpenItem(
-                case_id=case.id, case_number=case.number, title=case.title, kind=case.kind, stage=task.stage,
-                stage_name=definition_of(case).stage(task.stage).name, round=task.round,
-                due_on=task.due_on.isoformat(), status=status, status_name=STATUS_NAMES[status],  # type: ignore[index]
-                days_overdue=late, responsible=who, leaders=leaders_of(session, who) if level else [],
-                level=level, filing=filing, flow_run_id=case.flow_run_id,
-            ))
+            items.append(
+                OpenItem(
+                    case_id=case.id,
+                    case_number=case.number,
+                    title=case.title,
+                    kind=case.kind,
+                    stage=task.stage,
+                    stage_name=definition_of(case).stage(task.stage).name,
+                    round=task.round,
+                    due_on=task.due_on.isoformat(),
+                    status=status,
+                    status_name=STATUS_NAMES[status],  # type: ignore[index]
+                    days_overdue=late,
+                    responsible=who,
+                    leaders=leaders_of(session, who) if level else [],
+                    level=level,
+                    filing=filing,
+                    flow_run_id=case.flow_run_id,
+                )
+            )
     order = {"overdue": 0, "due_today": 1, "due_soon": 2}
     return sorted(items, key=lambda i: (order[i.status], -i.days_overdue, i.due_on, i.case_number))

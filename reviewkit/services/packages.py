@@ -42,8 +42,9 @@ CONTENTS = [
 PACKAGE_ROLES = frozenset({"filing_clerk", "admin", "system"})
 
 
-def build_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
-                  store: bool = False) -> tuple[bytes, list[str]]:
+def build_package(
+    case_ref: str | int, by: Actor, *, out: Path | None = None, store: bool = False
+) -> tuple[bytes, list[str]]:
     """Build the zip; write it to ``out`` and/or put it on file (``store``). Returns the bytes and the
     names of the materials in it."""
     from reviewkit.documents.audit_record import render as render_record
@@ -60,23 +61,35 @@ def build_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
         case_id, title, number, doc_number = case.id or 0, case.title, case.number, case.doc_number
         items: list[package.Item] = []
         for name, attach_as, required, kind_id in CONTENTS:
-            found = session.exec(select(Attachment).where(Attachment.case_id == case.id, Attachment.name == attach_as)
-                                 .order_by(col(Attachment.id).desc())).first()
+            found = session.exec(
+                select(Attachment)
+                .where(Attachment.case_id == case.id, Attachment.name == attach_as)
+                .order_by(col(Attachment.id).desc())
+            ).first()
             seq = f"{len(items) + 1:02d}"
             if found is not None:
                 suffix = PurePath(found.filename).suffix or ".docx"
-                items.append(package.Item(name, f"{seq}-{name}{suffix}", blobs.read_bytes(data_dir, found.sha256),
-                                          "系统生成" if found.generated else f"{found.submitted_by} 提交"))
+                items.append(
+                    package.Item(
+                        name,
+                        f"{seq}-{name}{suffix}",
+                        blobs.read_bytes(data_dir, found.sha256),
+                        "系统生成" if found.generated else f"{found.submitted_by} 提交",
+                    )
+                )
             elif kind_id is not None and required:
                 rendered = _render(session, case, kind_of(kind_id), None, office_author())
                 items.append(package.Item(name, f"{seq}-{name}.docx", rendered.data, "系统生成"))
             elif required:
                 raise InvalidInput(f"案件 {case.number} 缺少“{name}”，不能制作备案材料包；请先补充该材料")
     record = build_record(case_id, actor, verify())
-    items.append(package.Item("全过程记录", f"{len(items) + 1:02d}-全过程记录.docx", render_record(record), "系统生成"))
+    items.append(
+        package.Item("全过程记录", f"{len(items) + 1:02d}-全过程记录.docx", render_record(record), "系统生成")
+    )
     now = datetime.now(UTC)
-    data = package.build(items, title=title, case_number=number, doc_number=doc_number, made_at=now,
-                         made_by=actor.label)
+    data = package.build(
+        items, title=title, case_number=number, doc_number=doc_number, made_at=now, made_by=actor.label
+    )
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
@@ -86,11 +99,21 @@ def build_package(case_ref: str | int, by: Actor, *, out: Path | None = None,
             raise NotFound(f"没有案件 {case_id}")
         if store:
             kind = PAPER_KINDS["package"]
-            rendered = Rendered(kind, data, f"{kind.title}-{number}.zip", title, hashlib.sha256(data).hexdigest())
+            rendered = Rendered(
+                kind, data, f"{kind.title}-{number}.zip", title, hashlib.sha256(data).hexdigest()
+            )
             store_generated(session, case_row, rendered, actor, stage=case_row.stage, round_=case_row.round)
         else:
-            audit.append(session, action="package.made", actor=actor.username, channel=actor.channel, case_id=case_id,
-                         payload={"sha256": hashlib.sha256(data).hexdigest(), "files": [i.filename for i in items],
-                                  "file": out.name if out else None})
+            audit.append(
+                session,
+                action="package.made",
+                actor=actor.username,
+                channel=actor.channel,
+                case_id=case_id,
+                payload={
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "files": [i.filename for i in items],
+                    "file": out.name if out else None,
+                },
+            )
     return data, [i.name for i in items]
-

@@ -23,17 +23,36 @@ def review_version(session: Session, case: Case, version: DocumentVersion) -> in
     assert case.id is not None and version.id is not None
     for f in findings:
         session.add(
-            Finding(case_id=case.id, version_id=version.id, rule_id=f.rule_id, category=f.category,
-                    severity=f.severity, paragraph=f.paragraph, text=f.text, message=f.message, basis=f.basis,
-                    suggestion=f.suggestion or "")
+            Finding(
+                case_id=case.id,
+                version_id=version.id,
+                rule_id=f.rule_id,
+                category=f.category,
+                severity=f.severity,
+                paragraph=f.paragraph,
+                text=f.text,
+                message=f.message,
+                basis=f.basis,
+                suggestion=f.suggestion or "",
+            )
         )
     version.prereviewed_at = utcnow()
     session.add(version)
     by_severity: dict[str, int] = {}
     for f in findings:
         by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
-    audit.append(session, action="prereview.completed", actor=SYSTEM_ACTOR.username, channel="system",
-                 case_id=case.id,
-                 payload={"version_seq": version.seq, "sha256": version.sha256, "findings": len(findings),
-                          "by_severity": by_severity, "rules": sorted({f.rule_id for f in findings})})
+    audit.append(
+        session,
+        action="prereview.completed",
+        actor=SYSTEM_ACTOR.username,
+        channel="system",
+        case_id=case.id,
+        payload={
+            "version_seq": version.seq,
+            "sha256": version.sha256,
+            "findings": len(findings),
+            "by_severity": by_severity,
+            "rules": sorted({f.rule_id for f in findings}),
+        },
+    )
     return len(findings)

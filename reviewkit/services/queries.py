@@ -92,14 +92,25 @@ def _kind_names(definition_cache: dict[str, ProcessDefinition], case: Case) -> P
 def summarize(case: Case, definition: ProcessDefinition) -> CaseSummary:
     assert case.id is not None
     return CaseSummary(
-        id=case.id, number=case.number, kind=case.kind, kind_name=definition.name, title=case.title,
-        drafting_unit=case.drafting_unit, drafter=case.drafter, stage=case.stage,
-        stage_name=definition.stage(case.stage).name, round=case.round, status=case.status,
-        doc_number=case.doc_number, created_at=case.created_at.isoformat(timespec="seconds"),
+        id=case.id,
+        number=case.number,
+        kind=case.kind,
+        kind_name=definition.name,
+        title=case.title,
+        drafting_unit=case.drafting_unit,
+        drafter=case.drafter,
+        stage=case.stage,
+        stage_name=definition.stage(case.stage).name,
+        round=case.round,
+        status=case.status,
+        doc_number=case.doc_number,
+        created_at=case.created_at.isoformat(timespec="seconds"),
     )
 
 
-def list_cases(*, status: str | None = None, kind: str | None = None, limit: int | None = None) -> list[CaseSummary]:
+def list_cases(
+    *, status: str | None = None, kind: str | None = None, limit: int | None = None
+) -> list[CaseSummary]:
     rows = _lean_list(status, kind, limit)
     return rows if rows is not None else orm_list(status, kind, limit)
 
@@ -149,39 +160,83 @@ def _detail(session: Session, case: Case) -> CaseDetail:
         (d.stage, d.round): d for d in session.exec(select(Decision).where(Decision.case_id == case.id)).all()
     }
     timeline = []
-    for e in session.exec(select(StageEntry).where(StageEntry.case_id == case.id).order_by(col(StageEntry.id))).all():
+    for e in session.exec(
+        select(StageEntry).where(StageEntry.case_id == case.id).order_by(col(StageEntry.id))
+    ).all():
         d = decisions.get((e.stage, e.round)) if e.left_at else None
-        timeline.append(TimelineRow(
-            stage=e.stage, stage_name=definition.stage(e.stage).name, round=e.round,
-            entered_at=e.entered_at.isoformat(timespec="seconds"), left_at=_iso(e.left_at),
-            due_on=_iso(e.due_on), due_complete=e.due_complete, outcome=e.outcome, actor=e.actor,
-            actor_name=names.get(e.actor or "", e.actor), opinion=d.opinion if d else None,
-            channel=d.channel if d else None,
-        ))
-    rows = session.exec(select(DocumentVersion).where(DocumentVersion.case_id == case.id)
-                        .order_by(col(DocumentVersion.seq))).all()
+        timeline.append(
+            TimelineRow(
+                stage=e.stage,
+                stage_name=definition.stage(e.stage).name,
+                round=e.round,
+                entered_at=e.entered_at.isoformat(timespec="seconds"),
+                left_at=_iso(e.left_at),
+                due_on=_iso(e.due_on),
+                due_complete=e.due_complete,
+                outcome=e.outcome,
+                actor=e.actor,
+                actor_name=names.get(e.actor or "", e.actor),
+                opinion=d.opinion if d else None,
+                channel=d.channel if d else None,
+            )
+        )
+    rows = session.exec(
+        select(DocumentVersion).where(DocumentVersion.case_id == case.id).order_by(col(DocumentVersion.seq))
+    ).all()
     versions = [
-        {"seq": v.seq, "filename": v.filename, "sha256": v.sha256, "size": v.size, "submitted_by": v.submitted_by,
-         "note": v.note, "created_at": v.created_at.isoformat(timespec="seconds")}
+        {
+            "seq": v.seq,
+            "filename": v.filename,
+            "sha256": v.sha256,
+            "size": v.size,
+            "submitted_by": v.submitted_by,
+            "note": v.note,
+            "created_at": v.created_at.isoformat(timespec="seconds"),
+        }
         for v in rows
     ]
     seq_of = {v.id: v.seq for v in rows}
     findings = [
-        {"version_seq": seq_of.get(f.version_id), "rule_id": f.rule_id, "category": f.category,
-         "severity": f.severity, "paragraph": f.paragraph, "text": f.text, "message": f.message, "basis": f.basis,
-         "suggestion": f.suggestion}
-        for f in session.exec(select(Finding).where(Finding.case_id == case.id).order_by(col(Finding.id))).all()
+        {
+            "version_seq": seq_of.get(f.version_id),
+            "rule_id": f.rule_id,
+            "category": f.category,
+            "severity": f.severity,
+            "paragraph": f.paragraph,
+            "text": f.text,
+            "message": f.message,
+            "basis": f.basis,
+            "suggestion": f.suggestion,
+        }
+        for f in session.exec(
+            select(Finding).where(Finding.case_id == case.id).order_by(col(Finding.id))
+        ).all()
     ]
     tasks = [
-        {"id": t.id, "stage": t.stage, "stage_name": definition.stage(t.stage).name, "round": t.round,
-         "candidate_roles": t.candidate_roles, "assignee": t.assignee, "due_on": _iso(t.due_on),
-         "version_sha256": t.version_sha256}
-        for t in session.exec(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")).all()
+        {
+            "id": t.id,
+            "stage": t.stage,
+            "stage_name": definition.stage(t.stage).name,
+            "round": t.round,
+            "candidate_roles": t.candidate_roles,
+            "assignee": t.assignee,
+            "due_on": _iso(t.due_on),
+            "version_sha256": t.version_sha256,
+        }
+        for t in session.exec(
+            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
+        ).all()
     ]
     return CaseDetail(
-        case=summarize(case, definition), flags=list(case.flags), published_on=_iso(case.published_on),
-        flow_run_id=case.flow_run_id, process_version=case.process_version, versions=versions,
-        timeline=timeline, findings=findings, open_tasks=tasks,
+        case=summarize(case, definition),
+        flags=list(case.flags),
+        published_on=_iso(case.published_on),
+        flow_run_id=case.flow_run_id,
+        process_version=case.process_version,
+        versions=versions,
+        timeline=timeline,
+        findings=findings,
+        open_tasks=tasks,
     )
 
 
@@ -208,25 +263,43 @@ def progress_markdown(detail: CaseDetail, refused: str = "") -> str:
     if refused:
         lines += [f"> ⚠ **上一次在界面提交的决定未生效**：{refused}", ""]
     lines += [
-             f"**{c.kind_name}** · 起草单位 {c.drafting_unit} · 当前环节 **{c.stage_name}**（第 {c.round} 轮）"
-             f" · {STATUS_NAMES.get(c.status, c.status)}" + (f" · 文号 {c.doc_number}" if c.doc_number else ""), ""]
+        f"**{c.kind_name}** · 起草单位 {c.drafting_unit} · 当前环节 **{c.stage_name}**（第 {c.round} 轮）"
+        f" · {STATUS_NAMES.get(c.status, c.status)}" + (f" · 文号 {c.doc_number}" if c.doc_number else ""),
+        "",
+    ]
     for t in detail.open_tasks:
-        lines.append(f"> 待办：{t['stage_name']}，期限 {t['due_on'] or '无'}；在 reviewkit 中 `reviewkit decide`，"
-                     "或在本页右上角 ⋮ → Resume 填写（须一次性审批码）")
-    lines += ["", "## 办理过程", "", f"| 环节 | 轮次 | 决定 | 决定人 | 完成时间（{tz_label}） | 期限 |",
-              "|---|---|---|---|---|---|"]
+        lines.append(
+            f"> 待办：{t['stage_name']}，期限 {t['due_on'] or '无'}；在 reviewkit 中 `reviewkit decide`，"
+            "或在本页右上角 ⋮ → Resume 填写（须一次性审批码）"
+        )
+    lines += [
+        "",
+        "## 办理过程",
+        "",
+        f"| 环节 | 轮次 | 决定 | 决定人 | 完成时间（{tz_label}） | 期限 |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in detail.timeline:
-        lines.append(f"| {r.stage_name} | {r.round} | {r.outcome or ''} | {r.actor_name or ''} | "
-                     f"{local(r.left_at)} | {r.due_on or ''} |")
+        lines.append(
+            f"| {r.stage_name} | {r.round} | {r.outcome or ''} | {r.actor_name or ''} | "
+            f"{local(r.left_at)} | {r.due_on or ''} |"
+        )
     latest = max((v["seq"] for v in detail.versions), default=0)
     current = [f for f in detail.findings if f["version_seq"] == latest]
     lines += ["", f"## 预审发现（第 {latest} 稿，{len(current)} 项）", ""]
     if current:
         lines += ["| 级别 | 规则 | 段落 | 问题 | 依据 |", "|---|---|---|---|---|"]
         for f in current:
-            cells = [SEVERITY_WORDS.get(f["severity"], f["severity"]), f["rule_id"],
-                     "" if f["paragraph"] is None else str(f["paragraph"]), f["message"], f["basis"]]
-            lines.append("| " + " | ".join(str(x).replace("|", "／").replace("\n", " ") for x in cells) + " |")
+            cells = [
+                SEVERITY_WORDS.get(f["severity"], f["severity"]),
+                f["rule_id"],
+                "" if f["paragraph"] is None else str(f["paragraph"]),
+                f["message"],
+                f["basis"],
+            ]
+            lines.append(
+                "| " + " | ".join(str(x).replace("|", "／").replace("\n", " ") for x in cells) + " |"
+            )
     else:
         lines.append("（无）")
     return "\n".join(lines)

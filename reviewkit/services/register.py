@@ -44,7 +44,9 @@ def term_end(effective: date, years: int) -> date:
 
 def add_months(d: date, months: int) -> date:
     y, m = divmod(d.month - 1 + months, 12)
-    day = min(d.day, 28) if m + 1 == 2 else min(d.day, 30) if d.day == 31 and m + 1 in (4, 6, 9, 11) else d.day
+    day = (
+        min(d.day, 28) if m + 1 == 2 else min(d.day, 30) if d.day == 31 and m + 1 in (4, 6, 9, 11) else d.day
+    )
     return d.replace(year=d.year + y, month=m + 1, day=day)
 
 
@@ -105,20 +107,43 @@ def sync_register() -> int:
     added = 0
     with session_scope(write=True) as session:
         known = set(session.exec(select(RegisterEntry.case_id)).all())
-        cases = session.exec(select(Case).where(Case.kind == "normative_document", col(Case.published_on).is_not(None),
-                                                col(Case.doc_number).is_not(None))).all()
+        cases = session.exec(
+            select(Case).where(
+                Case.kind == "normative_document",
+                col(Case.published_on).is_not(None),
+                col(Case.doc_number).is_not(None),
+            )
+        ).all()
         for case in cases:
             if case.id in known or case.published_on is None or case.doc_number is None:
                 continue
             terms = terms_of(_document_text(session, case), case.title, case.published_on)
-            entry = RegisterEntry(case_id=case.id, doc_number=case.doc_number, title=case.title,
-                                  issuer=case.drafting_unit, published_on=case.published_on,
-                                  effective_on=terms.effective_on, expires_on=terms.expires_on,
-                                  expiry_basis=terms.basis, trial=terms.trial, cited_laws=list(terms.cited_laws))
+            entry = RegisterEntry(
+                case_id=case.id,
+                doc_number=case.doc_number,
+                title=case.title,
+                issuer=case.drafting_unit,
+                published_on=case.published_on,
+                effective_on=terms.effective_on,
+                expires_on=terms.expires_on,
+                expiry_basis=terms.basis,
+                trial=terms.trial,
+                cited_laws=list(terms.cited_laws),
+            )
             session.add(entry)
-            audit.append(session, action="register.entered", actor="system", channel="system", case_id=case.id,
-                         payload={"doc_number": entry.doc_number, "effective_on": entry.effective_on.isoformat(),
-                                  "expires_on": entry.expires_on.isoformat(), "basis": entry.expiry_basis})
+            audit.append(
+                session,
+                action="register.entered",
+                actor="system",
+                channel="system",
+                case_id=case.id,
+                payload={
+                    "doc_number": entry.doc_number,
+                    "effective_on": entry.effective_on.isoformat(),
+                    "expires_on": entry.expires_on.isoformat(),
+                    "basis": entry.expiry_basis,
+                },
+            )
             added += 1
     return added
 
@@ -151,19 +176,28 @@ def law_changes(entry: RegisterEntry, catalog: LawCatalog) -> list[str]:
     for name in entry.cited_laws:
         law = catalog.lookup(name)
         if law is not None and law.status in LAW_VERBS and law.date > entry.published_on:
-            out.append(f"《{name}》已于{law.date.year}年{law.date.month}月{law.date.day}日{LAW_VERBS[law.status]}"
-                       f"（法律状态目录截至{catalog.as_of_label}），需评估是否修改")
+            out.append(
+                f"《{name}》已于{law.date.year}年{law.date.month}月{law.date.day}日{LAW_VERBS[law.status]}"
+                f"（法律状态目录截至{catalog.as_of_label}），需评估是否修改"
+            )
     return out
 
 
 def _row(entry: RegisterEntry, today: date, catalog: LawCatalog, numbers: dict[int, str]) -> RegisterRow:
     notice = add_months(entry.expires_on, -get_settings().cleanup_notice_months)
     return RegisterRow(
-        id=entry.id or 0, doc_number=entry.doc_number, title=entry.title, issuer=entry.issuer,
-        published_on=entry.published_on.isoformat(), effective_on=entry.effective_on.isoformat(),
-        expires_on=entry.expires_on.isoformat(), expiry_basis=entry.expiry_basis, status=entry.status,
+        id=entry.id or 0,
+        doc_number=entry.doc_number,
+        title=entry.title,
+        issuer=entry.issuer,
+        published_on=entry.published_on.isoformat(),
+        effective_on=entry.effective_on.isoformat(),
+        expires_on=entry.expires_on.isoformat(),
+        expiry_basis=entry.expiry_basis,
+        status=entry.status,
         status_name=STATUS_NAMES.get(entry.status, entry.status),
-        status_on=entry.status_on.isoformat() if entry.status_on else None, status_reason=entry.status_reason,
+        status_on=entry.status_on.isoformat() if entry.status_on else None,
+        status_reason=entry.status_reason,
         cleanup_due=entry.status == "in_force" and notice <= today,
         law_changes=law_changes(entry, catalog) if entry.status == "in_force" else [],
         case_number=numbers.get(entry.case_id or 0),
@@ -175,12 +209,16 @@ def list_register(today: date, *, status: str | None = None, attention: bool = F
     sync_register()
     catalog = default_catalog()
     with session_scope() as session:
-        query = select(RegisterEntry).order_by(col(RegisterEntry.published_on).desc(), col(RegisterEntry.id).desc())
+        query = select(RegisterEntry).order_by(
+            col(RegisterEntry.published_on).desc(), col(RegisterEntry.id).desc()
+        )
         if status:
             if status not in STATUS_BY_NAME:
                 raise InvalidInput(f"状态“{status}”无效，可选：{'、'.join(STATUS_NAMES.values())}")
             query = query.where(RegisterEntry.status == STATUS_BY_NAME[status])
-        numbers = {c.id or 0: c.number for c in session.exec(select(Case).where(Case.kind == "normative_document"))}
+        numbers = {
+            c.id or 0: c.number for c in session.exec(select(Case).where(Case.kind == "normative_document"))
+        }
         rows = [_row(e, today, catalog, numbers) for e in session.exec(query).all()]
     return [r for r in rows if r.cleanup_due or r.law_changes] if attention else rows
 
@@ -207,8 +245,15 @@ def show_entry(ref: str, today: date) -> RegisterRow:
         return _row(entry, today, default_catalog(), numbers)
 
 
-def expire(today: date, *, ref: str | None = None, status: str = "expired", reason: str = "",
-           actor: str = "system", channel: str = "system") -> list[RegisterRow]:
+def expire(
+    today: date,
+    *,
+    ref: str | None = None,
+    status: str = "expired",
+    reason: str = "",
+    actor: str = "system",
+    channel: str = "system",
+) -> list[RegisterRow]:
     """Without ``ref``: every entry in force whose 有效期 ended before ``today`` becomes 失效. With ``ref``:
     that entry takes ``status`` (失效 / 废止 / 已修改) with a reason. Each change is audited."""
     if status not in STATUS_BY_NAME or STATUS_BY_NAME[status] == "in_force":
@@ -224,15 +269,30 @@ def expire(today: date, *, ref: str | None = None, status: str = "expired", reas
             if targets[0].status != "in_force":
                 raise InvalidInput(f"{targets[0].doc_number} 已是“{STATUS_NAMES[targets[0].status]}”状态")
         else:
-            targets = list(session.exec(select(RegisterEntry).where(RegisterEntry.status == "in_force",
-                                                                    RegisterEntry.expires_on < today)).all())
+            targets = list(
+                session.exec(
+                    select(RegisterEntry).where(
+                        RegisterEntry.status == "in_force", RegisterEntry.expires_on < today
+                    )
+                ).all()
+            )
         for entry in targets:
             entry.status, entry.status_on, entry.updated_at = code, today, utcnow()
             entry.status_reason = reason.strip() or f"有效期至{entry.expires_on.isoformat()}届满"
             session.add(entry)
-            audit.append(session, action="register.status_changed", actor=actor, channel=channel,
-                         case_id=entry.case_id, payload={"doc_number": entry.doc_number, "status": code,
-                                                         "reason": entry.status_reason, "on": today.isoformat()})
+            audit.append(
+                session,
+                action="register.status_changed",
+                actor=actor,
+                channel=channel,
+                case_id=entry.case_id,
+                payload={
+                    "doc_number": entry.doc_number,
+                    "status": code,
+                    "reason": entry.status_reason,
+                    "on": today.isoformat(),
+                },
+            )
             changed.append(entry)
         catalog = default_catalog()
         return [_row(e, today, catalog, {}) for e in changed]

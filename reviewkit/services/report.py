@@ -59,38 +59,87 @@ def load_history() -> tuple[kpi.History, dict[str, ProcessDefinition]]:
     definitions: dict[str, ProcessDefinition] = {}
     with session_scope() as session:
         run = session.connection().execute
-        snapshots = {fp: text for fp, text in run(select(Case.process_fingerprint, Case.process_snapshot).distinct())}
+        snapshots = {
+            fp: text for fp, text in run(select(Case.process_fingerprint, Case.process_snapshot).distinct())
+        }
         for fp, text in snapshots.items():
             definitions[fp] = parse_definition(text, "案件的流程快照")
-        cases = run(select(Case.id, Case.number, Case.kind, Case.title, Case.created_at, Case.published_on,  # type: ignore[call-overload]
-                           Case.doc_number, Case.process_fingerprint).order_by(col(Case.id))).all()
+        cases = run(
+            select(
+                Case.id,
+                Case.number,
+                Case.kind,
+                Case.title,
+                Case.created_at,
+                Case.published_on,  # type: ignore[call-overload]
+                Case.doc_number,
+                Case.process_fingerprint,
+            ).order_by(col(Case.id))
+        ).all()
         kind_of = {c.id: (c.kind, c.process_fingerprint) for c in cases}
         opinions: dict[tuple[int, str, int, str], str] = {}
-        for d in run(select(Decision.case_id, Decision.stage, Decision.round, Decision.decision, Decision.opinion)  # type: ignore[call-overload]
-                     .where(col(Decision.signature_only).is_(False)).order_by(col(Decision.id))):
+        for d in run(
+            select(Decision.case_id, Decision.stage, Decision.round, Decision.decision, Decision.opinion)  # type: ignore[call-overload]
+            .where(col(Decision.signature_only).is_(False))
+            .order_by(col(Decision.id))
+        ):
             opinions[(d.case_id, d.stage, d.round, d.decision)] = d.opinion
-        outcome_of = {fp: {(s.id, x.label): x.outcome for s in d.stages for x in s.decisions}
-                      for fp, d in definitions.items()}
+        outcome_of = {
+            fp: {(s.id, x.label): x.outcome for s in d.stages for x in s.decisions}
+            for fp, d in definitions.items()
+        }
         visits = []
-        for e in run(select(StageEntry.case_id, StageEntry.stage, StageEntry.round, StageEntry.entered_at,  # type: ignore[call-overload]
-                            StageEntry.left_at, StageEntry.due_on, StageEntry.outcome, StageEntry.actor)
-                     .order_by(col(StageEntry.id))):
+        for e in run(
+            select(
+                StageEntry.case_id,
+                StageEntry.stage,
+                StageEntry.round,
+                StageEntry.entered_at,  # type: ignore[call-overload]
+                StageEntry.left_at,
+                StageEntry.due_on,
+                StageEntry.outcome,
+                StageEntry.actor,
+            ).order_by(col(StageEntry.id))
+        ):
             kind, fp = kind_of[e.case_id]
             outcome = outcome_of[fp].get((e.stage, e.outcome), "pass") if e.outcome and e.left_at else None
-            visits.append(kpi.Visit(
-                case_id=e.case_id, kind=kind, stage=e.stage, round=e.round, entered_on=local_date(e.entered_at, tz),
-                left_on=local_date(e.left_at, tz) if e.left_at else None, due_on=e.due_on,
-                decision=e.outcome, outcome=outcome, actor=e.actor,
-                opinion=opinions.get((e.case_id, e.stage, e.round, e.outcome or ""), "")))
-        stamp = {v.id: v.prereviewed_at or v.created_at
-                 for v in run(select(DocumentVersion.id, DocumentVersion.prereviewed_at, DocumentVersion.created_at))}
+            visits.append(
+                kpi.Visit(
+                    case_id=e.case_id,
+                    kind=kind,
+                    stage=e.stage,
+                    round=e.round,
+                    entered_on=local_date(e.entered_at, tz),
+                    left_on=local_date(e.left_at, tz) if e.left_at else None,
+                    due_on=e.due_on,
+                    decision=e.outcome,
+                    outcome=outcome,
+                    actor=e.actor,
+                    opinion=opinions.get((e.case_id, e.stage, e.round, e.outcome or ""), ""),
+                )
+            )
+        stamp = {
+            v.id: v.prereviewed_at or v.created_at
+            for v in run(
+                select(DocumentVersion.id, DocumentVersion.prereviewed_at, DocumentVersion.created_at)
+            )
+        }
         findings = tuple(
             kpi.FindingRecord(f.case_id, f.category, f.severity, local_date(stamp[f.version_id], tz))
-            for f in run(select(Finding.case_id, Finding.category, Finding.severity, Finding.version_id)))
+            for f in run(select(Finding.case_id, Finding.category, Finding.severity, Finding.version_id))
+        )
     records = tuple(
-        kpi.CaseRecord(id=c.id, number=c.number, kind=c.kind, title=c.title, created_on=local_date(c.created_at, tz),
-                       published_on=c.published_on, doc_number=c.doc_number)
-        for c in cases)
+        kpi.CaseRecord(
+            id=c.id,
+            number=c.number,
+            kind=c.kind,
+            title=c.title,
+            created_on=local_date(c.created_at, tz),
+            published_on=c.published_on,
+            doc_number=c.doc_number,
+        )
+        for c in cases
+    )
     by_kind = {d.kind: d for d in definitions.values()}
     review = {k: s for k, d in by_kind.items() if (s := review_stage_of(d)) is not None}
     return kpi.History(cases=records, visits=tuple(visits), findings=findings, review_stage=review), by_kind
@@ -139,16 +188,23 @@ def period_report(start: date, end: date) -> PeriodReport:
     kinds, stages, limits, people = _names()
 
     report = PeriodReport(
-        start=start.isoformat(), end=end.isoformat(), issuer=get_settings().issuer_code,
-        figures={**_figures_json(figures), "certified_officers": certified_count(end)}, kind_names=kinds,
-        stage_names=stages, people=people, review_limits=limits,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        issuer=get_settings().issuer_code,
+        figures={**_figures_json(figures), "certified_officers": certified_count(end)},
+        kind_names=kinds,
+        stage_names=stages,
+        people=people,
+        review_limits=limits,
     )
     from reviewkit.documents.report_text import narrative
 
     report.text = narrative(report)
     if report.figures["certified_officers"]:  # issue #11: enforcement personnel
-        report.text.append(f"截至{end.year}年{end.month}月{end.day}日，本单位持有效执法证的行政执法人员"
-                           f"{report.figures['certified_officers']}人。")
+        report.text.append(
+            f"截至{end.year}年{end.month}月{end.day}日，本单位持有效执法证的行政执法人员"
+            f"{report.figures['certified_officers']}人。"
+        )
     return report
 
 
@@ -157,8 +213,12 @@ def _figures_json(f: kpi.PeriodFigures) -> dict[str, Any]:
     out["start"], out["end"] = f.start.isoformat(), f.end.isoformat()
     for name in ("review_rate", "filing_rate", "timely_rate", "within_limit_rate"):
         ratio: kpi.Ratio = getattr(f, name)
-        out[name] = {"numerator": ratio.numerator, "denominator": ratio.denominator, "percent": ratio.percent,
-                     "label": ratio.label()}
+        out[name] = {
+            "numerator": ratio.numerator,
+            "denominator": ratio.denominator,
+            "percent": ratio.percent,
+            "label": ratio.label(),
+        }
     out["counsel"] = [{**asdict(c), "average_days": c.average_days} for c in f.counsel]
     return out
 

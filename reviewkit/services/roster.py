@@ -34,7 +34,9 @@ def setup_mode() -> bool:
 
 
 def _setup_mode(session: Session) -> bool:
-    return not any("admin" in u.roles and u.pin_hash for u in session.exec(select(User).where(User.active)).all())
+    return not any(
+        "admin" in u.roles and u.pin_hash for u in session.exec(select(User).where(User.active)).all()
+    )
 
 
 def _who(by: Actor | None, actor: str, what: str) -> tuple[str, str, str]:
@@ -51,7 +53,9 @@ def _check_fields(username: str, roles: list[str], where: str) -> None:
         raise InvalidInput(f"{where}用户 {username} 缺少角色")
     unknown = [r for r in roles if r not in ROLE_NAMES or r == "system"]
     if unknown:
-        raise InvalidInput(f"{where}用户 {username} 的角色未知：{'、'.join(unknown)}；可选：{'、'.join(k for k in ROLE_NAMES if k != 'system')}")
+        raise InvalidInput(
+            f"{where}用户 {username} 的角色未知：{'、'.join(unknown)}；可选：{'、'.join(k for k in ROLE_NAMES if k != 'system')}"
+        )
 
 
 def _save(session: Session, username: str, fields: dict[str, Any]) -> bool:
@@ -91,17 +95,35 @@ def import_roster(path: Path, *, by: Actor | None = None, actor: str = "system",
                 _check_fields(username, roles, f"人员名册 {path} 第 {i + 1} 个条目：")
             except InvalidInput as err:
                 raise ConfigError(str(err)) from None
-            fields = {"display_name": str(entry.get("name", username)), "unit": str(entry.get("unit", "")),
-                      "roles": list(roles), "active": bool(entry.get("active", True))}
+            fields = {
+                "display_name": str(entry.get("name", username)),
+                "unit": str(entry.get("unit", "")),
+                "roles": list(roles),
+                "active": bool(entry.get("active", True)),
+            }
             if _save(session, username, fields):
                 changed += 1
-                audit.append(session, action="roster.user_saved", actor=name, role=role, channel=chan,
-                             payload={"username": username, **fields, "source": path.name})
+                audit.append(
+                    session,
+                    action="roster.user_saved",
+                    actor=name,
+                    role=role,
+                    channel=chan,
+                    payload={"username": username, **fields, "source": path.name},
+                )
     return changed
 
 
-def add_user(username: str, display_name: str, roles: list[str], *, unit: str = "", pin: str | None = None,
-             by: Actor | None = None, actor: str = SETUP_ACTOR) -> None:
+def add_user(
+    username: str,
+    display_name: str,
+    roles: list[str],
+    *,
+    unit: str = "",
+    pin: str | None = None,
+    by: Actor | None = None,
+    actor: str = SETUP_ACTOR,
+) -> None:
     """Add a person (or update their name, unit and roles); ``pin`` sets their PIN at once."""
     require_schema()
     username = username.strip()
@@ -109,26 +131,45 @@ def add_user(username: str, display_name: str, roles: list[str], *, unit: str = 
     pin_hash = hash_secret(validate_pin(pin)) if pin is not None else None
     with audited_refusals(by, f"新增人员 {username}"), session_scope(write=True) as session:
         name, role, chan = _who(by, actor, "新增人员")
-        fields: dict[str, Any] = {"display_name": display_name.strip() or username, "unit": unit.strip(),
-                                  "roles": list(dict.fromkeys(roles)), "active": True}
+        fields: dict[str, Any] = {
+            "display_name": display_name.strip() or username,
+            "unit": unit.strip(),
+            "roles": list(dict.fromkeys(roles)),
+            "active": True,
+        }
         _save(session, username, fields)
-        audit.append(session, action="roster.user_saved", actor=name, role=role, channel=chan,
-                     payload={"username": username, **fields, "source": "user add"})
+        audit.append(
+            session,
+            action="roster.user_saved",
+            actor=name,
+            role=role,
+            channel=chan,
+            payload={"username": username, **fields, "source": "user add"},
+        )
         if pin_hash:
             _store_pin(session, username, pin_hash, name, role, chan)
 
 
 def set_active(username: str, active: bool, *, by: Actor | None = None, actor: str = SETUP_ACTOR) -> None:
     require_schema()
-    with audited_refusals(by, f"{'启用' if active else '停用'}人员 {username}"), session_scope(write=True) as session:
+    with (
+        audited_refusals(by, f"{'启用' if active else '停用'}人员 {username}"),
+        session_scope(write=True) as session,
+    ):
         name, role, chan = _who(by, actor, "停用人员")
         user = _user(session, username)
         if by is not None and by.username == username and not active:
             raise PermissionDenied("不能停用本人账号")
         user.active = active
         session.add(user)
-        audit.append(session, action="roster.user_saved" if active else "roster.user_disabled", actor=name, role=role,
-                     channel=chan, payload={"username": username, "active": active})
+        audit.append(
+            session,
+            action="roster.user_saved" if active else "roster.user_disabled",
+            actor=name,
+            role=role,
+            channel=chan,
+            payload={"username": username, "active": active},
+        )
 
 
 def set_pin(username: str, new_pin: str, *, by: Actor | None = None, actor: str = SETUP_ACTOR) -> None:
@@ -148,8 +189,14 @@ def _store_pin(session: Session, username: str, digest: str, name: str, role: st
     user = _user(session, username)
     user.pin_hash, user.failed_logins, user.locked_until = digest, 0, None
     session.add(user)
-    audit.append(session, action="roster.pin_set", actor=name, role=role, channel=channel,
-                 payload={"username": username})
+    audit.append(
+        session,
+        action="roster.pin_set",
+        actor=name,
+        role=role,
+        channel=channel,
+        payload={"username": username},
+    )
 
 
 def _user(session: Session, username: str) -> User:
@@ -163,7 +210,13 @@ def list_users() -> list[dict[str, object]]:
     require_schema()
     with session_scope() as session:
         return [
-            {"username": u.username, "display_name": u.display_name, "unit": u.unit, "roles": list(u.roles),
-             "active": u.active, "has_pin": bool(u.pin_hash)}
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "unit": u.unit,
+                "roles": list(u.roles),
+                "active": u.active,
+                "has_pin": bool(u.pin_hash),
+            }
             for u in session.exec(select(User).order_by(User.username)).all()
         ]

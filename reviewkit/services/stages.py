@@ -14,8 +14,14 @@ from reviewkit.store import audit
 from reviewkit.store.models import Case, Decision, DocumentVersion, HumanTask, StageEntry, utcnow
 
 
-def enter_stage(session: Session, case: Case, definition: ProcessDefinition, stage_id: str, actor: Actor,
-                events: EventDates | None = None) -> None:
+def enter_stage(
+    session: Session,
+    case: Case,
+    definition: ProcessDefinition,
+    stage_id: str,
+    actor: Actor,
+    events: EventDates | None = None,
+) -> None:
     """Put the case in ``stage_id``: history row with its due date (counted from the event the
     definition names), the gate's task, the audit event."""
     assert case.id is not None
@@ -27,32 +33,58 @@ def enter_stage(session: Session, case: Case, definition: ProcessDefinition, sta
         case.status = "closed"
     session.add(case)
     session.add(
-        StageEntry(case_id=case.id, stage=stage_id, round=case.round, due_on=due, due_complete=complete,
-                   left_at=utcnow() if spec.kind == "end" else None)
+        StageEntry(
+            case_id=case.id,
+            stage=stage_id,
+            round=case.round,
+            due_on=due,
+            due_complete=complete,
+            left_at=utcnow() if spec.kind == "end" else None,
+        )
     )
     if spec.kind == "human":
         version = current_version(session, case)
         existing = session.exec(
-            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.stage == stage_id,
-                                    HumanTask.round == case.round)
+            select(HumanTask).where(
+                HumanTask.case_id == case.id, HumanTask.stage == stage_id, HumanTask.round == case.round
+            )
         ).first()
         if existing is None:
             session.add(
-                HumanTask(case_id=case.id, stage=stage_id, round=case.round, candidate_roles=list(spec.roles),
-                          due_on=due, version_id=version.id, version_sha256=version.sha256)
+                HumanTask(
+                    case_id=case.id,
+                    stage=stage_id,
+                    round=case.round,
+                    candidate_roles=list(spec.roles),
+                    due_on=due,
+                    version_id=version.id,
+                    version_sha256=version.sha256,
+                )
             )
     session.flush()
     audit.append(
-        session, action="stage.entered", actor=actor.username, role="", channel=actor.channel, case_id=case.id,
-        payload={"stage": stage_id, "name": spec.name, "round": case.round,
-                 "due_on": due.isoformat() if due else None, "calendar_complete": complete},
+        session,
+        action="stage.entered",
+        actor=actor.username,
+        role="",
+        channel=actor.channel,
+        case_id=case.id,
+        payload={
+            "stage": stage_id,
+            "name": spec.name,
+            "round": case.round,
+            "due_on": due.isoformat() if due else None,
+            "calendar_complete": complete,
+        },
     )
 
 
 def leave_stage(session: Session, case: Case, outcome: str, actor: str) -> None:
     entry = session.exec(
         select(StageEntry)
-        .where(StageEntry.case_id == case.id, StageEntry.stage == case.stage, col(StageEntry.left_at).is_(None))
+        .where(
+            StageEntry.case_id == case.id, StageEntry.stage == case.stage, col(StageEntry.left_at).is_(None)
+        )
         .order_by(col(StageEntry.id).desc())
     ).first()
     if entry is not None:
@@ -75,8 +107,14 @@ def rebind_open_task(session: Session, case: Case, actor: Actor) -> None:
     old = task.version_sha256
     task.version_id, task.version_sha256 = version.id, version.sha256
     session.add(task)
-    audit.append(session, action="task.rebound", actor=actor.username, channel=actor.channel, case_id=case.id,
-                 payload={"task_id": task.id, "stage": task.stage, "old_sha256": old, "new_sha256": version.sha256})
+    audit.append(
+        session,
+        action="task.rebound",
+        actor=actor.username,
+        channel=actor.channel,
+        case_id=case.id,
+        payload={"task_id": task.id, "stage": task.stage, "old_sha256": old, "new_sha256": version.sha256},
+    )
 
 
 AUTHORING_ROLES = frozenset({"drafter", "unit_head"})
@@ -87,9 +125,15 @@ def void_stale_approvals(session: Session, case: Case, version: DocumentVersion,
     (one whose roles are not only the authoring side's): a decision binds to the exact text."""
     definition = definition_of(case)
     reviewing = {s.id for s in definition.stages if s.kind == "human" and not set(s.roles) <= AUTHORING_ROLES}
-    stale = session.exec(select(Decision).where(
-        Decision.case_id == case.id, Decision.outcome == "pass", col(Decision.voided_at).is_(None),
-        col(Decision.stage).in_(reviewing), Decision.version_sha256 != version.sha256)).all()
+    stale = session.exec(
+        select(Decision).where(
+            Decision.case_id == case.id,
+            Decision.outcome == "pass",
+            col(Decision.voided_at).is_(None),
+            col(Decision.stage).in_(reviewing),
+            Decision.version_sha256 != version.sha256,
+        )
+    ).all()
     if not stale:
         return []
     reason = f"文稿已更新为第 {version.seq} 稿（SHA-256 {version.sha256[:16]}…），对旧稿的批准失效"
@@ -97,7 +141,17 @@ def void_stale_approvals(session: Session, case: Case, version: DocumentVersion,
         d.voided_at, d.voided_reason = utcnow(), reason
         session.add(d)
     ids = [d.id or 0 for d in stale]
-    audit.append(session, action="decision.voided", actor=actor.username, channel=actor.channel, case_id=case.id,
-                 payload={"decision_ids": ids, "stages": sorted({d.stage for d in stale}),
-                          "new_sha256": version.sha256, "reason": reason})
+    audit.append(
+        session,
+        action="decision.voided",
+        actor=actor.username,
+        channel=actor.channel,
+        case_id=case.id,
+        payload={
+            "decision_ids": ids,
+            "stages": sorted({d.stage for d in stale}),
+            "new_sha256": version.sha256,
+            "reason": reason,
+        },
+    )
     return ids

@@ -52,8 +52,15 @@ class DecisionResult:
     flow_note: str = ""  # what became of the case's flow run (woken, or why not)
 
 
-def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinion: str = "",
-           facts: dict[str, str] | None = None, fact_lines: Sequence[str] = ()) -> DecisionResult:
+def decide(
+    case_ref: str | int,
+    decision: str,
+    who: Actor | CodeClaim,
+    *,
+    opinion: str = "",
+    facts: dict[str, str] | None = None,
+    fact_lines: Sequence[str] = (),
+) -> DecisionResult:
     """THE decision pipeline: every channel (CLI, Prefect form, workbench, demo) decides through here.
 
     ``who`` is an ``Actor`` whose identity was proved (``services.identity``: PIN, token, the demo's
@@ -84,8 +91,15 @@ def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinio
             if claim is not None:
                 assert case.id is not None
                 try:
-                    actor = consume_approval_code(session, claim.username, claim.code, case.id, case.stage,
-                                                  case.round, channel=claim.channel)
+                    actor = consume_approval_code(
+                        session,
+                        claim.username,
+                        claim.code,
+                        case.id,
+                        case.stage,
+                        case.round,
+                        channel=claim.channel,
+                    )
                 except PermissionDenied:
                     bad_code = (case.id, case.stage, case.round)
                     raise
@@ -93,15 +107,19 @@ def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinio
                 actor = acting(session, actor, case)
             result = _apply_decision(session, case, decision, opinion.strip(), actor, dict(facts or {}))
     except (TransitionNotAllowed, PermissionDenied, InvalidInput, NotFound) as err:
-        details: dict[str, object] = {"decision": decision, "facts": dict(facts or {}),
-                                      **({"fact_lines": list(fact_lines)} if fact_lines else {})}
+        details: dict[str, object] = {
+            "decision": decision,
+            "facts": dict(facts or {}),
+            **({"fact_lines": list(fact_lines)} if fact_lines else {}),
+        }
         if bad_code is not None and claim is not None:
             note_code_failure(claim.username, *bad_code, channel=claim.channel, reason=str(err))
         elif actor is None or not actor.proven:
             record_refusal(case_ref, who, channel_of(who), "decision.refused", str(err), details)
         else:
-            record_refusal(case_ref, actor, actor.channel, "decision.refused", str(err),
-                           {**details, "auth": actor.auth})
+            record_refusal(
+                case_ref, actor, actor.channel, "decision.refused", str(err), {**details, "auth": actor.auth}
+            )
         raise
     # The stage's formal papers (审核意见书, 登记表, 正式文本, 备案报告, 修改对照稿 …), rendered from the
     # record just committed; a broken template is audited, never undoes the decision.
@@ -110,8 +128,9 @@ def decide(case_ref: str | int, decision: str, who: Actor | CodeClaim, *, opinio
     return replace(result, flow_note=ports.wake_run(result.case_id, result.flow_run_id))
 
 
-def _apply_decision(session: Session, case: Case, decision: str, opinion: str, actor: Actor,
-                    facts: dict[str, str]) -> DecisionResult:
+def _apply_decision(
+    session: Session, case: Case, decision: str, opinion: str, actor: Actor, facts: dict[str, str]
+) -> DecisionResult:
     assert case.id is not None
     if case.status != "open":
         raise InvalidInput(f"案件 {case.number} 已结束，不能再作决定")
@@ -129,36 +148,73 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     # The stage's own record (审核意见书 …) counts as on file: the decision writes it below, once every
     # check has passed.
 
-    records = {name: kind for name, kind in documents.decision_records(case, spec.id).items()
-               if state.evidence is not None and name not in state.evidence}
+    records = {
+        name: kind
+        for name, kind in documents.decision_records(case, spec.id).items()
+        if state.evidence is not None and name not in state.evidence
+    }
     if records:
         state = replace(state, evidence=frozenset(state.evidence or ()) | records.keys())
-    move = transition(definition, state, decision, actor.roles, actor=actor.username, on=local_today(),
-                      facts=check_facts(definition, facts), calendar=work_calendar())
+    move = transition(
+        definition,
+        state,
+        decision,
+        actor.roles,
+        actor=actor.username,
+        on=local_today(),
+        facts=check_facts(definition, facts),
+        calendar=work_calendar(),
+    )
     assert move.decision is not None
-    if move.decision.outcome == "pass":  # issue #11: officers' certificates still valid and covering the matter
-
+    if (
+        move.decision.outcome == "pass"
+    ):  # issue #11: officers' certificates still valid and covering the matter
         require_certified(session, definition, move.state.facts, local_today())
     # Identity and duties (issue #7): the task's assignee, separation of duties, the matrix's cap.
     role, principal = may_take_task(session, actor, task)
     matrix = permission_matrix()
     permissions.require(matrix, actor.label, {role}, matrix.decision_action(spec.id))
-    signed = session.exec(select(Decision).where(Decision.task_id == task.id, col(Decision.voided_at).is_(None))).all()
-    clash = permissions.signer_conflict([(d.actor, d.on_behalf_of) for d in signed], actor.username, principal)
+    signed = session.exec(
+        select(Decision).where(Decision.task_id == task.id, col(Decision.voided_at).is_(None))
+    ).all()
+    clash = permissions.signer_conflict(
+        [(d.actor, d.on_behalf_of) for d in signed], actor.username, principal
+    )
     if clash:
         raise PermissionDenied(clash)
     required = () if move.decision.waive_evidence else (*spec.evidence, *move.decision.evidence)
     pending = Pending(decision, opinion, actor.username, tuple(sorted(facts.items())))
     for name in (n for n in required if n in records):
         documents.file_decision_record(session, case, records[name], pending, actor)
-    record = Decision(case_id=case.id, task_id=task.id or 0, stage=spec.id, round=case.round, decision=decision,
-                      outcome=move.decision.outcome, opinion=opinion, actor=actor.username, role=role,
-                      channel=actor.channel, version_sha256=version.sha256, on_behalf_of=principal,
-                      facts=facts, signature_only=not move.complete)
+    record = Decision(
+        case_id=case.id,
+        task_id=task.id or 0,
+        stage=spec.id,
+        round=case.round,
+        decision=decision,
+        outcome=move.decision.outcome,
+        opinion=opinion,
+        actor=actor.username,
+        role=role,
+        channel=actor.channel,
+        version_sha256=version.sha256,
+        on_behalf_of=principal,
+        facts=facts,
+        signature_only=not move.complete,
+    )
     session.add(record)
-    payload = {"stage": spec.id, "round": case.round, "decision": decision, "outcome": move.decision.outcome,
-               "opinion": opinion, "version_sha256": version.sha256, "task_id": task.id,
-               "on_behalf_of": principal, "auth": actor.auth, "facts": facts}
+    payload = {
+        "stage": spec.id,
+        "round": case.round,
+        "decision": decision,
+        "outcome": move.decision.outcome,
+        "opinion": opinion,
+        "version_sha256": version.sha256,
+        "task_id": task.id,
+        "on_behalf_of": principal,
+        "auth": actor.auth,
+        "facts": facts,
+    }
     if facts:
         case.facts = {**(case.facts or {}), **facts}
         session.add(case)
@@ -167,22 +223,58 @@ def _apply_decision(session: Session, case: Case, decision: str, opinion: str, a
     if not move.complete:  # 会签/串签: a signature, the gate stays open for the others
         task.wakes += 1  # the waiting flow is resumed and must wait again under a new key
         session.add(task)
-        audit.append(session, action="signature.recorded", actor=actor.username, role=role, channel=actor.channel,
-                     case_id=case.id, payload={**payload, "waiting_for": move.waiting_for})
-        return DecisionResult(case.number, spec.id, spec.id, decision, actor.username, case.flow_run_id,
-                              task.id or 0, spec.name, spec.name, move.waiting_for, case.id)
+        audit.append(
+            session,
+            action="signature.recorded",
+            actor=actor.username,
+            role=role,
+            channel=actor.channel,
+            case_id=case.id,
+            payload={**payload, "waiting_for": move.waiting_for},
+        )
+        return DecisionResult(
+            case.number,
+            spec.id,
+            spec.id,
+            decision,
+            actor.username,
+            case.flow_run_id,
+            task.id or 0,
+            spec.name,
+            spec.name,
+            move.waiting_for,
+            case.id,
+        )
     task.status = "decided"
     task.decided_at = utcnow()
     session.add(task)
     leave_stage(session, case, decision, actor.username)
-    audit.append(session, action="decision.recorded", actor=actor.username, role=role, channel=actor.channel,
-                 case_id=case.id, payload=payload)
+    audit.append(
+        session,
+        action="decision.recorded",
+        actor=actor.username,
+        role=role,
+        channel=actor.channel,
+        case_id=case.id,
+        payload=payload,
+    )
     if spec.assigns_number and move.decision.outcome == "pass":
         _assign_number(session, case, actor)
     case.round = move.state.round
     enter_stage(session, case, definition, move.state.stage, actor, events=move.state.events)
-    return DecisionResult(case.number, spec.id, move.state.stage, decision, actor.username, case.flow_run_id,
-                          task.id or 0, spec.name, definition.stage(move.state.stage).name, "", case.id)
+    return DecisionResult(
+        case.number,
+        spec.id,
+        move.state.stage,
+        decision,
+        actor.username,
+        case.flow_run_id,
+        task.id or 0,
+        spec.name,
+        definition.stage(move.state.stage).name,
+        "",
+        case.id,
+    )
 
 
 def _assign_number(session: Session, case: Case, actor: Actor) -> None:

@@ -48,8 +48,18 @@ def event_body(event: AuditEvent) -> dict[str, Any]:
 _s = encode_basestring  # the C JSON string encoder (ensure_ascii=False)
 
 
-def body_bytes(seq: int, case_id: int | None, action: str, actor: str, role: str, channel: str, occurred_utc: str,
-               occurred_local: str, payload: str, prev_hash: str) -> bytes:
+def body_bytes(
+    seq: int,
+    case_id: int | None,
+    action: str,
+    actor: str,
+    role: str,
+    channel: str,
+    occurred_utc: str,
+    occurred_local: str,
+    payload: str,
+    prev_hash: str,
+) -> bytes:
     """The canonical JSON the hash covers, built directly (keys in sorted order) with the stored
     payload text embedded byte for byte, so re-serialising cannot hide an edit to the payload.
     Equal to ``canonical_json(event_body(e))`` for every payload ``append`` writes."""
@@ -71,11 +81,24 @@ def event_hash(event: AuditEvent) -> str:
 
 
 def as_row(event: AuditEvent) -> tuple[Any, ...]:
-    return (event.id, event.case_id, event.action, event.actor, event.role, event.channel, event.occurred_utc,
-            event.occurred_local, event.payload, event.prev_hash, event.hash)
+    return (
+        event.id,
+        event.case_id,
+        event.action,
+        event.actor,
+        event.role,
+        event.channel,
+        event.occurred_utc,
+        event.occurred_local,
+        event.payload,
+        event.prev_hash,
+        event.hash,
+    )
 
 
-ROW_COLUMNS = "id, case_id, action, actor, role, channel, occurred_utc, occurred_local, payload, prev_hash, hash"
+ROW_COLUMNS = (
+    "id, case_id, action, actor, role, channel, occurred_utc, occurred_local, payload, prev_hash, hash"
+)
 
 
 def append(
@@ -117,7 +140,12 @@ def append(
 
 # --- verification ------------------------------------------------------------------------------
 
-BREAK_NAMES = {"edited": "被修改", "deleted": "被删除", "reordered": "顺序被调换", "inserted": "被插入伪造事件"}
+BREAK_NAMES = {
+    "edited": "被修改",
+    "deleted": "被删除",
+    "reordered": "顺序被调换",
+    "inserted": "被插入伪造事件",
+}
 _WINDOW = 256  # how far a moved event's original position is searched for
 
 
@@ -160,18 +188,38 @@ def body_sql(dialect: str) -> str:
     else:
         raise ValueError(f"no database-side body for {dialect}")
     parts = [
-        "'{\"action\":'", q.format("action"), "',\"actor\":'", q.format("actor"),
-        "',\"case_id\":'", f"COALESCE({num.format('case_id')}, 'null')",
-        "',\"channel\":'", q.format("channel"), "',\"occurred_local\":'", q.format("occurred_local"),
-        "',\"occurred_utc\":'", q.format("occurred_utc"), "',\"payload\":'", "payload",
-        "',\"prev_hash\":'", q.format("prev_hash"), "',\"role\":'", q.format("role"),
-        "',\"seq\":'", num.format("id"), "'}'",
+        "'{\"action\":'",
+        q.format("action"),
+        "',\"actor\":'",
+        q.format("actor"),
+        "',\"case_id\":'",
+        f"COALESCE({num.format('case_id')}, 'null')",
+        "',\"channel\":'",
+        q.format("channel"),
+        "',\"occurred_local\":'",
+        q.format("occurred_local"),
+        "',\"occurred_utc\":'",
+        q.format("occurred_utc"),
+        "',\"payload\":'",
+        "payload",
+        "',\"prev_hash\":'",
+        q.format("prev_hash"),
+        "',\"role\":'",
+        q.format("role"),
+        "',\"seq\":'",
+        num.format("id"),
+        "'}'",
     ]
     return wrap.format(" || ".join(parts))
 
 
-def verify_chain(conn: Connection, *, anchor: tuple[int, str] | None = None, batch: int = 20_000,
-                 database_side: bool = False) -> VerifyReport:
+def verify_chain(
+    conn: Connection,
+    *,
+    anchor: tuple[int, str] | None = None,
+    batch: int = 20_000,
+    database_side: bool = False,
+) -> VerifyReport:
     """Walk the whole chain in order, streaming; stop at the first break and say what broke.
 
     ``anchor`` is a ``(seq, hash)`` recorded earlier (e.g. printed on a paper 全过程记录): it must
@@ -196,13 +244,23 @@ def verify_chain(conn: Connection, *, anchor: tuple[int, str] | None = None, bat
                 row = _one(conn, "id = :v", rid)
                 assert row is not None
                 if not (rid == expect and row[9] == prev_hash and row_hash(row) == row[10]):
-                    return VerifyReport(count, expect - 1, prev_hash, _classify(conn, row, expect - 1, prev_hash))
+                    return VerifyReport(
+                        count, expect - 1, prev_hash, _classify(conn, row, expect - 1, prev_hash)
+                    )
             prev_hash, expect, count = digest, expect + 1, count + 1
             if rid == anchor_seq:
                 anchor_seen = True
                 if digest != anchor[1]:  # type: ignore[index]
-                    return VerifyReport(count, rid, digest, Break(rid, "edited", (
-                        f"第 {rid} 号事件的哈希与先前记录的锚点不符：审计链自此处或更早被整体改写")))
+                    return VerifyReport(
+                        count,
+                        rid,
+                        digest,
+                        Break(
+                            rid,
+                            "edited",
+                            (f"第 {rid} 号事件的哈希与先前记录的锚点不符：审计链自此处或更早被整体改写"),
+                        ),
+                    )
     return _finish(count, expect - 1, prev_hash, anchor, anchor_seen)
 
 
@@ -221,10 +279,16 @@ def _raw_batches(conn: Connection, sql: str, batch: int) -> Iterator[list[tuple[
         cursor.close()
 
 
-def _finish(count: int, head_seq: int, head_hash: str, anchor: tuple[int, str] | None, anchor_seen: bool) -> VerifyReport:
+def _finish(
+    count: int, head_seq: int, head_hash: str, anchor: tuple[int, str] | None, anchor_seen: bool
+) -> VerifyReport:
     if not anchor_seen:
-        return VerifyReport(count, head_seq, head_hash, Break(head_seq + 1, "deleted", (
-            f"先前记录的第 {anchor[0]} 号事件已不存在：链尾事件被删除")))  # type: ignore[index]
+        return VerifyReport(
+            count,
+            head_seq,
+            head_hash,
+            Break(head_seq + 1, "deleted", (f"先前记录的第 {anchor[0]} 号事件已不存在：链尾事件被删除")),
+        )  # type: ignore[index]
     return VerifyReport(count, head_seq, head_hash, None)
 
 
@@ -234,7 +298,8 @@ def _verify_rows(conn: Connection, *, anchor: tuple[int, str] | None, batch: int
     prev_id, prev_hash, count = 0, GENESIS, 0
     anchor_seen = anchor is None
     result = conn.execution_options(stream_results=True, yield_per=batch).exec_driver_sql(
-        f"SELECT {ROW_COLUMNS} FROM audit_events ORDER BY id")
+        f"SELECT {ROW_COLUMNS} FROM audit_events ORDER BY id"
+    )
     for row in result:
         rid = row[0]
         if rid == prev_id + 1 and row[9] == prev_hash and row_hash(row) == row[10]:
@@ -243,8 +308,16 @@ def _verify_rows(conn: Connection, *, anchor: tuple[int, str] | None, batch: int
                 anchor_seen = True
                 if row[10] != anchor[1]:  # type: ignore[index]
                     result.close()
-                    return VerifyReport(count, prev_id, prev_hash, Break(rid, "edited", (
-                        f"第 {rid} 号事件的哈希与先前记录的锚点不符：审计链自此处或更早被整体改写")))
+                    return VerifyReport(
+                        count,
+                        prev_id,
+                        prev_hash,
+                        Break(
+                            rid,
+                            "edited",
+                            (f"第 {rid} 号事件的哈希与先前记录的锚点不符：审计链自此处或更早被整体改写"),
+                        ),
+                    )
             continue
         result.close()
         return VerifyReport(count, prev_id, prev_hash, _classify(conn, tuple(row), prev_id, prev_hash))
@@ -252,8 +325,9 @@ def _verify_rows(conn: Connection, *, anchor: tuple[int, str] | None, batch: int
 
 
 def _one(conn: Connection, where: str, value: Any) -> tuple[Any, ...] | None:
-    row = conn.execute(text(f"SELECT {ROW_COLUMNS} FROM audit_events WHERE {where} ORDER BY id LIMIT 1"),
-                       {"v": value}).first()
+    row = conn.execute(
+        text(f"SELECT {ROW_COLUMNS} FROM audit_events WHERE {where} ORDER BY id LIMIT 1"), {"v": value}
+    ).first()
     return tuple(row) if row is not None else None
 
 
@@ -266,23 +340,41 @@ def _classify(conn: Connection, row: tuple[Any, ...], prev_id: int, prev_hash: s
     if content_ok:  # the row sits where it was written, but its predecessor is not the one it chained to
         moved = _one(conn, "hash = :v", row[9])
         if moved is None:
-            return Break(prev_id, "edited", (f"第 {prev_id} 号事件被修改（哈希被重新计算），"
-                                             f"与第 {rid} 号事件记录的前序哈希不符"))
+            return Break(
+                prev_id,
+                "edited",
+                (f"第 {prev_id} 号事件被修改（哈希被重新计算），与第 {rid} 号事件记录的前序哈希不符"),
+            )
         return Break(prev_id, "reordered", f"第 {prev_id} 号位置上的事件被替换，原事件现位于第 {moved[0]} 号")
     nxt = _one(conn, "id > :v", rid)
     origin = next((j for j in _around(rid) if row_hash(row, j) == row[10]), None)
     if origin is None:
         if nxt is not None and nxt[9] == prev_hash:
-            return Break(rid, "inserted", f"第 {rid} 号事件是插入的伪造事件：其后的事件直接接续第 {prev_id} 号")
+            return Break(
+                rid, "inserted", f"第 {rid} 号事件是插入的伪造事件：其后的事件直接接续第 {prev_id} 号"
+            )
         return Break(rid, "edited", f"第 {rid} 号事件的内容与其哈希不符：字段被修改")
     if origin < rid:
-        return Break(origin, "inserted", (f"第 {origin}–{rid - 1} 号是插入的伪造事件："
-                                          f"第 {rid} 号事件原为第 {origin} 号，其后续编号被整体后移"))
+        return Break(
+            origin,
+            "inserted",
+            (
+                f"第 {origin}–{rid - 1} 号是插入的伪造事件："
+                f"第 {rid} 号事件原为第 {origin} 号，其后续编号被整体后移"
+            ),
+        )
     rightful = _one(conn, "prev_hash = :v", prev_hash)
     if rightful is not None and rightful[0] != rid and row_hash(rightful, rid) == rightful[10]:
-        return Break(rid, "reordered", f"第 {rid} 号与第 {rightful[0]} 号事件的顺序被调换（本位置上是原第 {origin} 号事件）")
-    return Break(rid, "deleted", (f"第 {rid} 号之前有 {origin - rid} 个事件被删除，其后事件被重新编号"
-                                  f"（本事件原为第 {origin} 号）"))
+        return Break(
+            rid,
+            "reordered",
+            f"第 {rid} 号与第 {rightful[0]} 号事件的顺序被调换（本位置上是原第 {origin} 号事件）",
+        )
+    return Break(
+        rid,
+        "deleted",
+        (f"第 {rid} 号之前有 {origin - rid} 个事件被删除，其后事件被重新编号（本事件原为第 {origin} 号）"),
+    )
 
 
 def _around(seq: int) -> list[int]:

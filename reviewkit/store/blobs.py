@@ -137,7 +137,9 @@ def objects(data_dir: Path) -> Iterator[ObjectFile]:
     """Every object in ``objects/``, with its size and mtime."""
     root = data_dir / "objects"
     try:
-        shards = sorted(e.path for e in os.scandir(root) if e.is_dir(follow_symlinks=False) and len(e.name) == 2)
+        shards = sorted(
+            e.path for e in os.scandir(root) if e.is_dir(follow_symlinks=False) and len(e.name) == 2
+        )
     except FileNotFoundError:
         return
     for shard in shards:

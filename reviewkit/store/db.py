@@ -43,15 +43,19 @@ def _engine(url: str, lane: str) -> Engine:
     settings = get_settings()
     if lane not in LANES:
         raise ValueError(f"unknown connection lane {lane!r}")
-    pool: dict[str, Any] = (dict(_LEASE_POOL) if lane == "lease" else
-                            {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow})
+    pool: dict[str, Any] = (
+        dict(_LEASE_POOL)
+        if lane == "lease"
+        else {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
+    )
     pool["pool_timeout"] = settings.db_pool_timeout
     if url.startswith("sqlite"):
         memory = url == "sqlite://" or url.startswith("sqlite:///:memory:")
         if url.startswith("sqlite:///") and not memory:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000},
-                               **({} if memory else pool))
+        engine = create_engine(
+            url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000}, **({} if memory else pool)
+        )
         _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -110,8 +114,10 @@ def session_scope(*, write: bool = False, url: str | None = None, lane: str = "w
 
 def pool_exhausted_message() -> str:
     s = get_settings()
-    return (f"数据库连接池已满：等待 {s.db_pool_timeout:g} 秒仍无空闲连接（本进程上限 {s.db_pool_size} + "
-            f"{s.db_max_overflow} 个）；可调大 REVIEWKIT_DB_POOL_SIZE 或 REVIEWKIT_DB_POOL_TIMEOUT")
+    return (
+        f"数据库连接池已满：等待 {s.db_pool_timeout:g} 秒仍无空闲连接（本进程上限 {s.db_pool_size} + "
+        f"{s.db_max_overflow} 个）；可调大 REVIEWKIT_DB_POOL_SIZE 或 REVIEWKIT_DB_POOL_TIMEOUT"
+    )
 
 
 def _first_line(err: Exception) -> str:

@@ -43,8 +43,23 @@ class Case(SQLModel, table=True):
     __tablename__ = "cases"
     # ``case list`` reads only these columns, newest first: led by ``id``, the index is in the listing's
     # order and covers it, so the ~9 KB ``process_snapshot`` rows are not read (migration 0008).
-    __table_args__ = (Index("ix_cases_list", "id", "number", "kind", "process_fingerprint", "title", "drafting_unit",
-                            "drafter", "stage", "round", "status", "doc_number", "created_at"),)
+    __table_args__ = (
+        Index(
+            "ix_cases_list",
+            "id",
+            "number",
+            "kind",
+            "process_fingerprint",
+            "title",
+            "drafting_unit",
+            "drafter",
+            "stage",
+            "round",
+            "status",
+            "doc_number",
+            "created_at",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(index=True, unique=True, max_length=32)

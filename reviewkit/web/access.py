@@ -38,17 +38,29 @@ def has_role_in(session: Session, actor: Actor, case: Case) -> bool:
     who = people(actor)
     if case.drafter in who:
         return True
-    for model, column in ((DocumentVersion, DocumentVersion.submitted_by), (Attachment, Attachment.submitted_by),
-                          (HumanTask, HumanTask.assignee)):
-        hit = session.exec(select(model.id).where(model.case_id == case.id, col(column).in_(who)).limit(1)).first()
+    for model, column in (
+        (DocumentVersion, DocumentVersion.submitted_by),
+        (Attachment, Attachment.submitted_by),
+        (HumanTask, HumanTask.assignee),
+    ):
+        hit = session.exec(
+            select(model.id).where(model.case_id == case.id, col(column).in_(who)).limit(1)
+        ).first()
         if hit is not None:
             return True
-    acted = session.exec(select(Decision.id).where(
-        Decision.case_id == case.id, or_(col(Decision.actor).in_(who), col(Decision.on_behalf_of).in_(who))
-    ).limit(1)).first()
+    acted = session.exec(
+        select(Decision.id)
+        .where(
+            Decision.case_id == case.id,
+            or_(col(Decision.actor).in_(who), col(Decision.on_behalf_of).in_(who)),
+        )
+        .limit(1)
+    ).first()
     if acted is not None:
         return True
-    for task in session.exec(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")).all():
+    for task in session.exec(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
+    ).all():
         if not set(task.candidate_roles) & actor.roles:
             continue
         try:

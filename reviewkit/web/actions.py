@@ -39,6 +39,7 @@ CHANNEL = "web"
 
 # --- identity ------------------------------------------------------------------------------------
 
+
 def login(username: str, pin: str) -> Actor:
     """The same verification and lock-out as the CLI; a wrong PIN is counted and audited there."""
     username = username.strip()
@@ -55,16 +56,25 @@ def logout(actor: Actor, reason: str = "logout") -> None:
 
 def _audit(actor: Actor, action: str, case_id: int | None, payload: dict[str, object]) -> None:
     with session_scope(write=True) as session:
-        audit.append(session, action=action, actor=actor.username, channel=CHANNEL, case_id=case_id, payload=payload)
+        audit.append(
+            session, action=action, actor=actor.username, channel=CHANNEL, case_id=case_id, payload=payload
+        )
 
 
 def refuse(actor: Actor | None, what: str, reason: str, case_ref: str | None = None) -> None:
     """Audit a refusal that happened in the workbench itself (CSRF, access, a bad upload)."""
-    kernel.record_refusal(case_ref, actor if actor else "（未登录）", CHANNEL, "web.refused", reason,
-                            {"attempted": what, "auth": actor.auth if actor else ""})
+    kernel.record_refusal(
+        case_ref,
+        actor if actor else "（未登录）",
+        CHANNEL,
+        "web.refused",
+        reason,
+        {"attempted": what, "auth": actor.auth if actor else ""},
+    )
 
 
 # --- read models ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Task:
@@ -88,7 +98,7 @@ def inbox(actor: Actor, *, limit: int | None = None) -> InboxPage:
     cal = work_calendar()
     rows = []
     items = load_inbox(actor)
-    for item in items[:INBOX_PAGE if limit is None else limit]:
+    for item in items[: INBOX_PAGE if limit is None else limit]:
         left = None
         if item.due_on:
             try:
@@ -100,8 +110,9 @@ def inbox(actor: Actor, *, limit: int | None = None) -> InboxPage:
         principal = item.assignee if item.assignee and item.assignee != actor.username else None
         if principal is None:
             own = set(item.roles.split("、"))
-            principal = next((p for p, r in actor.delegations if r not in actor.own_roles and _role_named(r) in own),
-                             None)
+            principal = next(
+                (p for p, r in actor.delegations if r not in actor.own_roles and _role_named(r) in own), None
+            )
         rows.append(Task(item, left, principal))
     return InboxPage(rows, len(items))
 
@@ -147,7 +158,9 @@ class CasePage:
     may_package: bool
     flags: dict[str, str] = field(default_factory=dict)
     latest_seq: int = 0
-    findings: list[dict[str, object]] = field(default_factory=list)  # the latest version's, with their paragraph
+    findings: list[dict[str, object]] = field(
+        default_factory=list
+    )  # the latest version's, with their paragraph
 
 
 def _case_for(session: object, actor: Actor, number: str) -> Case:
@@ -185,12 +198,23 @@ def case_page(actor: Actor, number: str) -> CasePage:
     findings = _findings_in_text(detail, latest) if latest else []
     may_submit = bool(actor.roles & stages.AUTHORING_ROLES) and detail.case.status == "open"
     # as services.attachments.attach allows: the current stage's people (or an admin) put materials on file
-    may_attach = detail.case.status == "open" and bool(actor.roles & (stage_roles | {"admin"} | stages.AUTHORING_ROLES))
-    return CasePage(detail=detail, materials=documents.list_materials(number),
-                    comments=consultation.list_comments(number), gate=gate, run_url=run_url(detail.flow_run_id),
-                    evidence_names=evidence, may_submit=may_submit, may_attach=may_attach,
-                    may_package=bool(actor.roles & {"filing_clerk", "admin"}) and detail.case.doc_number is not None,
-                    flags=flags, latest_seq=latest["seq"] if latest else 0, findings=findings)
+    may_attach = detail.case.status == "open" and bool(
+        actor.roles & (stage_roles | {"admin"} | stages.AUTHORING_ROLES)
+    )
+    return CasePage(
+        detail=detail,
+        materials=documents.list_materials(number),
+        comments=consultation.list_comments(number),
+        gate=gate,
+        run_url=run_url(detail.flow_run_id),
+        evidence_names=evidence,
+        may_submit=may_submit,
+        may_attach=may_attach,
+        may_package=bool(actor.roles & {"filing_clerk", "admin"}) and detail.case.doc_number is not None,
+        flags=flags,
+        latest_seq=latest["seq"] if latest else 0,
+        findings=findings,
+    )
 
 
 def _findings_in_text(detail: queries.CaseDetail, latest: dict[str, object]) -> list[dict[str, object]]:
@@ -244,11 +268,22 @@ def _gate(session: object, actor: Actor, case: Case, definition: object) -> Gate
             left = work_calendar().working_days_between(kernel.local_today(), task.due_on)
         except InvalidInput:
             left = None
-    choices = [Choice(d.label, d.outcome, d.waive_evidence, [r.fact for r in d.requires if r.fact]) for d in spec.decisions]
-    return Gate(stage=spec.id, stage_name=spec.name, round=task.round,
-                due_on=task.due_on.isoformat() if task.due_on else None, working_days_left=left, choices=choices,
-                evidence=list(spec.evidence), papers=[k.title for k in documents.stage_papers(case, spec.id)],
-                facts=dict(definition.facts), drafting_side=set(spec.roles) <= stages.AUTHORING_ROLES)
+    choices = [
+        Choice(d.label, d.outcome, d.waive_evidence, [r.fact for r in d.requires if r.fact])
+        for d in spec.decisions
+    ]
+    return Gate(
+        stage=spec.id,
+        stage_name=spec.name,
+        round=task.round,
+        due_on=task.due_on.isoformat() if task.due_on else None,
+        working_days_left=left,
+        choices=choices,
+        evidence=list(spec.evidence),
+        papers=[k.title for k in documents.stage_papers(case, spec.id)],
+        facts=dict(definition.facts),
+        drafting_side=set(spec.roles) <= stages.AUTHORING_ROLES,
+    )
 
 
 def run_url(flow_run_id: str | None) -> str | None:
@@ -262,12 +297,14 @@ def run_url(flow_run_id: str | None) -> str | None:
 
 # --- downloads -----------------------------------------------------------------------------------
 
+
 def version_bytes(actor: Actor, number: str, seq: int) -> tuple[str, bytes]:
     require_schema()
     with session_scope() as session:
         case = _case_for(session, actor, number)
-        version = session.exec(select(DocumentVersion).where(DocumentVersion.case_id == case.id,
-                                                             DocumentVersion.seq == seq)).first()
+        version = session.exec(
+            select(DocumentVersion).where(DocumentVersion.case_id == case.id, DocumentVersion.seq == seq)
+        ).first()
         if version is None:
             raise NotFound(f"案件 {number} 没有第 {seq} 稿")
         name, sha = version.filename, version.sha256
@@ -278,7 +315,9 @@ def material_bytes(actor: Actor, number: str, material_id: int) -> tuple[str, by
     require_schema()
     with session_scope() as session:
         case = _case_for(session, actor, number)
-        row = session.exec(select(Attachment).where(Attachment.case_id == case.id, Attachment.id == material_id)).first()
+        row = session.exec(
+            select(Attachment).where(Attachment.case_id == case.id, Attachment.id == material_id)
+        ).first()
         if row is None:
             raise NotFound(f"案件 {number} 没有这份材料")
         name, sha = row.filename, row.sha256
@@ -292,6 +331,7 @@ def package_bytes(actor: Actor, number: str) -> tuple[str, bytes]:
 
 
 # --- deciding ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Preview:
@@ -320,9 +360,12 @@ def preview(actor: Actor, number: str, decision: str, opinion: str, facts_text: 
         return []
     out = []
     for title in page.gate.papers:
-        rendered = documents.render_document(number, title,
-                                             pending=Pending(decision, opinion.strip(), actor.username, facts))
-        out.append(Preview(rendered.kind.title, rendered.filename, _paragraphs(rendered.data), rendered.sha256))
+        rendered = documents.render_document(
+            number, title, pending=Pending(decision, opinion.strip(), actor.username, facts)
+        )
+        out.append(
+            Preview(rendered.kind.title, rendered.filename, _paragraphs(rendered.data), rendered.sha256)
+        )
     return out
 
 
@@ -360,14 +403,19 @@ def decide(actor: Actor, number: str, decision: str, opinion: str, facts_text: s
     choice = next((c for c in page.gate.choices if c.label == decision.strip()), None) if page.gate else None
     if page.gate is not None and choice is not None and not choice.waives_evidence:
         for title in page.gate.papers:
-            item = documents.file_document(number, title, actor,
-                                           pending=Pending(decision.strip(), opinion.strip(), actor.username, facts))
+            item = documents.file_document(
+                number,
+                title,
+                actor,
+                pending=Pending(decision.strip(), opinion.strip(), actor.username, facts),
+            )
             filed.append(item.name)
     result = workflow.decide(number, decision, actor, opinion=opinion, fact_lines=fact_lines)
     return Decided(result, result.flow_note, filed)
 
 
 # --- the drafting side ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -390,7 +438,9 @@ def _staged(upload: Upload, default: str) -> Iterator[Path]:
     """The upload as a private temporary file (services read files), removed afterwards."""
     limit = get_settings().max_upload_bytes
     if len(upload.data) > limit:
-        raise InvalidInput(f"文件《{safe_name(upload.filename, default)}》超过 {limit // (1024 * 1024)} MB 上限")
+        raise InvalidInput(
+            f"文件《{safe_name(upload.filename, default)}》超过 {limit // (1024 * 1024)} MB 上限"
+        )
     folder = Path(tempfile.mkdtemp(prefix="rk-web-"))
     try:
         path = folder / safe_name(upload.filename, default)
@@ -402,9 +452,17 @@ def _staged(upload: Upload, default: str) -> Iterator[Path]:
 
 def start_case(actor: Actor, upload: Upload, *, title: str, unit: str, kind: str, flags: list[str]) -> Case:
     with _staged(upload, "送审稿.docx") as path:
-        case = case_service.start_case(case_service.NewCase(
-            kind=kind, title=title, drafting_unit=unit, drafter=actor.username, draft=path,
-            flags=frozenset(flags)), actor)
+        case = case_service.start_case(
+            case_service.NewCase(
+                kind=kind,
+                title=title,
+                drafting_unit=unit,
+                drafter=actor.username,
+                draft=path,
+                flags=frozenset(flags),
+            ),
+            actor,
+        )
     assert case.id is not None
     start_run(case.id)
     return case
@@ -461,4 +519,3 @@ def case_kinds() -> list[tuple[str, str, dict[str, str]]]:
             continue
         out.append((d.kind, d.name, dict(d.flags)))
     return out
-

@@ -42,8 +42,10 @@ class CsrfRefused(Exception):
 def create_app(store: SessionStore | None = None) -> FastAPI:
     settings = get_settings()
     install_waker()  # a decision made here wakes its run through the services' port
-    sessions = store or SessionStore(idle=timedelta(minutes=settings.web_session_idle_minutes),
-                                     lifetime=timedelta(hours=settings.web_session_hours))
+    sessions = store or SessionStore(
+        idle=timedelta(minutes=settings.web_session_idle_minutes),
+        lifetime=timedelta(hours=settings.web_session_hours),
+    )
     app = FastAPI(title="reviewkit 工作台", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.sessions = sessions
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -56,8 +58,10 @@ def create_app(store: SessionStore | None = None) -> FastAPI:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        )
         if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -66,8 +70,11 @@ def create_app(store: SessionStore | None = None) -> FastAPI:
 
     def page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
         web = current_session(request)
-        base = {"me": web.actor if web else None, "csrf_token": web.csrf_token if web else "",
-                "can_draft": bool(web and web.actor.roles & {"drafter", "unit_head"})}
+        base = {
+            "me": web.actor if web else None,
+            "csrf_token": web.csrf_token if web else "",
+            "can_draft": bool(web and web.actor.roles & {"drafter", "unit_head"}),
+        }
         return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
     def current_session(request: Request) -> WebSession | None:
@@ -98,13 +105,19 @@ def create_app(store: SessionStore | None = None) -> FastAPI:
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:
-        target = "/login" + (f"?next={quote(exc.next_path)}" if exc.next_path not in ("", "/", "/inbox") else "")
+        target = "/login" + (
+            f"?next={quote(exc.next_path)}" if exc.next_path not in ("", "/", "/inbox") else ""
+        )
         return RedirectResponse(target, status_code=303)
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
-        return page(request, "error.html", {"message": "表单已失效或来源不明（CSRF 校验未通过），请刷新页面后重试。"},
-                    status_code=403)
+        return page(
+            request,
+            "error.html",
+            {"message": "表单已失效或来源不明（CSRF 校验未通过），请刷新页面后重试。"},
+            status_code=403,
+        )
 
     @app.exception_handler(ReviewkitError)
     async def reviewkit_error(request: Request, exc: ReviewkitError) -> Response:
@@ -117,8 +130,14 @@ def create_app(store: SessionStore | None = None) -> FastAPI:
     # --- routes --------------------------------------------------------------------------------
 
     for module in (routes_auth, routes_drafting, routes_case):  # /cases/new before /cases/{number}
-        module.register(app, page=page, need_session=need_session, posted=posted, sessions=sessions,
-                        cookie_secure=cookie_secure)
+        module.register(
+            app,
+            page=page,
+            need_session=need_session,
+            posted=posted,
+            sessions=sessions,
+            cookie_secure=cookie_secure,
+        )
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:
@@ -145,5 +164,3 @@ def local_time(value: str | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
-
-

@@ -26,8 +26,15 @@ def _text(form: Any, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def register(app: FastAPI, *, page: Callable[..., Response], need_session: Callable[[Request], Any],
-             posted: Callable[..., Any], sessions: SessionStore, cookie_secure: Callable[[Request], bool]) -> None:
+def register(
+    app: FastAPI,
+    *,
+    page: Callable[..., Response],
+    need_session: Callable[[Request], Any],
+    posted: Callable[..., Any],
+    sessions: SessionStore,
+    cookie_secure: Callable[[Request], bool],
+) -> None:
 
     @app.get("/inbox")
     def inbox(request: Request) -> Response:
@@ -35,13 +42,24 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
         found = actions.inbox(web.actor)
         return page(request, "inbox.html", {"tasks": found.tasks, "total": found.total})
 
-    def case_view(request: Request, number: str, *, message: str = "", error: str = "", status_code: int = 200,
-                  form: dict[str, str] | None = None) -> Response:
+    def case_view(
+        request: Request,
+        number: str,
+        *,
+        message: str = "",
+        error: str = "",
+        status_code: int = 200,
+        form: dict[str, str] | None = None,
+    ) -> Response:
         web = need_session(request)
         data = actions.case_page(web.actor, number)
         flash = web.flash.pop(number, "")
-        return page(request, "case.html", {"p": data, "message": message or flash, "error": error,
-                                           "form": form or {}}, status_code=status_code)
+        return page(
+            request,
+            "case.html",
+            {"p": data, "message": message or flash, "error": error, "form": form or {}},
+            status_code=status_code,
+        )
 
     @app.get("/cases/{number}")
     def case(request: Request, number: str) -> Response:
@@ -70,7 +88,9 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
         web, form = await posted(request)
         fields = {k: _text(form, k) for k in ("decision", "opinion", "facts")}
         try:
-            papers = actions.preview(web.actor, number, fields["decision"], fields["opinion"], fields["facts"])
+            papers = actions.preview(
+                web.actor, number, fields["decision"], fields["opinion"], fields["facts"]
+            )
         except ReviewkitError as err:
             return case_view(request, number, error=str(err), status_code=status_of(err), form=fields)
         return page(request, "confirm.html", {"number": number, "fields": fields, "papers": papers})
@@ -82,7 +102,9 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
         try:
             done = actions.decide(web.actor, number, fields["decision"], fields["opinion"], fields["facts"])
         except ReviewkitError as err:
-            return case_view(request, number, error=f"决定未记录：{err}", status_code=status_of(err), form=fields)
+            return case_view(
+                request, number, error=f"决定未记录：{err}", status_code=status_of(err), form=fields
+            )
         r = done.result
         if r.waiting_for:
             note = f"已记录签署：在“{r.from_name}”作出“{r.decision}”，{r.waiting_for}。"

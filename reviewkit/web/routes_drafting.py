@@ -33,14 +33,26 @@ def _text(form: Any, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def register(app: FastAPI, *, page: Callable[..., Response], need_session: Callable[[Request], Any],
-             posted: Callable[..., Any], sessions: SessionStore, cookie_secure: Callable[[Request], bool]) -> None:
+def register(
+    app: FastAPI,
+    *,
+    page: Callable[..., Response],
+    need_session: Callable[[Request], Any],
+    posted: Callable[..., Any],
+    sessions: SessionStore,
+    cookie_secure: Callable[[Request], bool],
+) -> None:
 
-    def new_form(request: Request, *, error: str = "", form: dict[str, Any] | None = None,
-                 status_code: int = 200) -> Response:
+    def new_form(
+        request: Request, *, error: str = "", form: dict[str, Any] | None = None, status_code: int = 200
+    ) -> Response:
         need_session(request)
-        return page(request, "new_case.html", {"kinds": actions.case_kinds(), "error": error, "form": form or {}},
-                    status_code=status_code)
+        return page(
+            request,
+            "new_case.html",
+            {"kinds": actions.case_kinds(), "error": error, "form": form or {}},
+            status_code=status_code,
+        )
 
     @app.get("/cases/new")
     def new_case_page(request: Request) -> Response:
@@ -53,10 +65,18 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
         flags = [f for f in form.getlist("flags") if isinstance(f, str)]
         try:
             upload = await _upload(form, "draft")
-            case = actions.start_case(web.actor, upload, title=fields["title"], unit=fields["unit"],
-                                      kind=fields["kind"] or "normative_document", flags=flags)
+            case = actions.start_case(
+                web.actor,
+                upload,
+                title=fields["title"],
+                unit=fields["unit"],
+                kind=fields["kind"] or "normative_document",
+                flags=flags,
+            )
         except ReviewkitError as err:
-            return new_form(request, error=str(err), form={**fields, "flags": flags}, status_code=status_of(err))
+            return new_form(
+                request, error=str(err), form={**fields, "flags": flags}, status_code=status_of(err)
+            )
         web.flash[case.number] = f"已发起案件 {case.number}：{case.title}。"
         return RedirectResponse(f"/cases/{case.number}", status_code=303)
 
@@ -65,16 +85,23 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
         try:
             note = await work(web, form)
         except ReviewkitError as err:
-            return page(request, "error.html", {"message": str(err), "back": f"/cases/{number}"},
-                        status_code=status_of(err))
+            return page(
+                request,
+                "error.html",
+                {"message": str(err), "back": f"/cases/{number}"},
+                status_code=status_of(err),
+            )
         web.flash[number] = note
         return RedirectResponse(f"/cases/{number}", status_code=303)
 
     @app.post("/cases/{number}/versions")
     async def submit_version(request: Request, number: str) -> Response:
         async def work(web: Any, form: Any) -> str:
-            version = actions.submit_version(web.actor, number, await _upload(form, "draft"), _text(form, "note"))
+            version = actions.submit_version(
+                web.actor, number, await _upload(form, "draft"), _text(form, "note")
+            )
             return f"已提交第 {version.seq} 稿：{version.filename}（SHA-256 {version.sha256[:16]}…）。"
+
         return await then_case(request, number, work)
 
     @app.post("/cases/{number}/materials")
@@ -82,6 +109,7 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
         async def work(web: Any, form: Any) -> str:
             item = actions.attach(web.actor, number, _text(form, "name"), await _upload(form, "file"))
             return f"已归档材料“{item.name}”：{item.filename}。"
+
         return await then_case(request, number, work)
 
     @app.post("/cases/{number}/comments")
@@ -92,10 +120,18 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
                 on = date.fromisoformat(received) if received else None
             except ValueError:
                 raise InvalidInput("收到日期应为 YYYY-MM-DD") from None
-            comment = NewComment(_text(form, "commenter"), _text(form, "content"), _text(form, "disposition"),
-                                 _text(form, "article"), _text(form, "reason"), _text(form, "kind"), on)
+            comment = NewComment(
+                _text(form, "commenter"),
+                _text(form, "content"),
+                _text(form, "disposition"),
+                _text(form, "article"),
+                _text(form, "reason"),
+                _text(form, "kind"),
+                on,
+            )
             actions.add_comment(web.actor, number, comment)
             return f"已登记 {comment.commenter} 的意见。"
+
         return await then_case(request, number, work)
 
     @app.post("/cases/{number}/comments/import")
@@ -103,4 +139,5 @@ def register(app: FastAPI, *, page: Callable[..., Response], need_session: Calla
         async def work(web: Any, form: Any) -> str:
             count = actions.import_comments(web.actor, number, await _upload(form, "file"))
             return f"已从 CSV 登记 {count} 条意见。"
+
         return await then_case(request, number, work)

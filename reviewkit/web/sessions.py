@@ -54,8 +54,13 @@ class SessionStore:
         """A fresh session (a new cookie value: no fixation) for an authenticated actor."""
         now = now or datetime.now(UTC)
         cookie = secrets.token_urlsafe(32)
-        row = WebSession(actor=actor, csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen=now,
-                         expires_at=now + self.lifetime)
+        row = WebSession(
+            actor=actor,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            last_seen=now,
+            expires_at=now + self.lifetime,
+        )
         with self._lock:
             self._prune(now)
             self._rows[_digest(cookie)] = row
@@ -87,8 +92,11 @@ class SessionStore:
         return row
 
     def _prune(self, now: datetime) -> None:
-        dead = [k for k, r in self._rows.items()
-                if r.ended or now >= r.expires_at or now - r.last_seen >= self.idle]
+        dead = [
+            k
+            for k, r in self._rows.items()
+            if r.ended or now >= r.expires_at or now - r.last_seen >= self.idle
+        ]
         for k in dead:
             del self._rows[k]
 

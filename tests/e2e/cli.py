@@ -20,7 +20,11 @@ def run(home: Path, *args: str, env: dict[str, str] | None = None, timeout: floa
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWKIT_")}
     full_env.update({"REVIEWKIT_HOME": str(home), "COLUMNS": "200", **(env or {})})
     proc = subprocess.run(
-        [sys.executable, "-m", "reviewkit", *args], cwd=home.parent, env=full_env, capture_output=True,
-        text=True, timeout=timeout,
+        [sys.executable, "-m", "reviewkit", *args],
+        cwd=home.parent,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)

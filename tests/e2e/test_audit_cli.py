@@ -20,11 +20,47 @@ PIN = {"REVIEWKIT_PIN": "864213"}
 @pytest.fixture
 def case(tmp_path: Path) -> tuple[Path, str]:
     home = tmp_path / "var"
-    assert run(home, "user", "add", "admin1", "--name", "管理员", "--role", "admin", "--new-pin", PIN["REVIEWKIT_PIN"]).code == 0
-    assert run(home, "user", "import", str(write_roster(tmp_path / "roster.toml")), "--as", "admin1", env=PIN).code == 0
-    assert run(home, "user", "set-pin", "drafter1", "--new-pin", PIN["REVIEWKIT_PIN"], "--as", "admin1", env=PIN).code == 0
-    r = run(home, "case", "new", str(build_docx(tmp_path / "送审稿.docx")), "--title", "某县财政专项资金管理办法",
-            "--unit", "预算股", "--drafter", "drafter1", "--json", env=PIN)
+    assert (
+        run(
+            home,
+            "user",
+            "add",
+            "admin1",
+            "--name",
+            "管理员",
+            "--role",
+            "admin",
+            "--new-pin",
+            PIN["REVIEWKIT_PIN"],
+        ).code
+        == 0
+    )
+    assert (
+        run(
+            home, "user", "import", str(write_roster(tmp_path / "roster.toml")), "--as", "admin1", env=PIN
+        ).code
+        == 0
+    )
+    assert (
+        run(
+            home, "user", "set-pin", "drafter1", "--new-pin", PIN["REVIEWKIT_PIN"], "--as", "admin1", env=PIN
+        ).code
+        == 0
+    )
+    r = run(
+        home,
+        "case",
+        "new",
+        str(build_docx(tmp_path / "送审稿.docx")),
+        "--title",
+        "某县财政专项资金管理办法",
+        "--unit",
+        "预算股",
+        "--drafter",
+        "drafter1",
+        "--json",
+        env=PIN,
+    )
     assert r.code == 0, r.err
     return home, json.loads(r.out)["case"]["number"]
 
@@ -42,7 +78,20 @@ def test_verify_log_and_exports(case: tuple[Path, str], tmp_path: Path) -> None:
     assert r.code == 1
 
     out = tmp_path / "trail.jsonl"
-    r = run(home, "audit", "export", "--case", number, "--format", "jsonl", "-o", str(out), "--as", "admin1", env=PIN)
+    r = run(
+        home,
+        "audit",
+        "export",
+        "--case",
+        number,
+        "--format",
+        "jsonl",
+        "-o",
+        str(out),
+        "--as",
+        "admin1",
+        env=PIN,
+    )
     assert r.code == 0, r.err
     data = out.read_bytes()
     assert hashlib.sha256(data).hexdigest() in r.out
@@ -53,14 +102,29 @@ def test_verify_log_and_exports(case: tuple[Path, str], tmp_path: Path) -> None:
         assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() == claimed
 
     doc_path = tmp_path / "全过程记录.docx"
-    r = run(home, "audit", "export", "--case", number, "--format", "docx", "-o", str(doc_path), "--as", "admin1", env=PIN)
+    r = run(
+        home,
+        "audit",
+        "export",
+        "--case",
+        number,
+        "--format",
+        "docx",
+        "-o",
+        str(doc_path),
+        "--as",
+        "admin1",
+        env=PIN,
+    )
     assert r.code == 0, r.err
     doc = Document(str(doc_path))
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert "全过程记录" in text and "审计链完整" in text and "reviewkit audit verify --anchor" in text
     assert number in cells and "发起案件" in cells and "起草人甲（drafter1）" in cells
-    exported = json.loads(run(home, "audit", "log", "--action", "audit.exported", "--json", "--as", "admin1", env=PIN).out)
+    exported = json.loads(
+        run(home, "audit", "log", "--action", "audit.exported", "--json", "--as", "admin1", env=PIN).out
+    )
     assert [e["payload"]["format"] for e in exported] == ["jsonl", "docx"]
     r = run(home, "audit", "export", "--format", "docx", "--as", "admin1", env=PIN)
     assert r.code == 1 and "--case" in r.err

@@ -48,7 +48,19 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
 def test_bad_drafts_are_refused_cleanly(home: Path, tmp_path: Path) -> None:
     before = _files_under(home / "data")
     for label, path in _bad_files(tmp_path).items():
-        r = run(home, "case", "new", str(path), "--title", "某办法", "--unit", "预算股", "--drafter", "drafter1", *PIN)
+        r = run(
+            home,
+            "case",
+            "new",
+            str(path),
+            "--title",
+            "某办法",
+            "--unit",
+            "预算股",
+            "--drafter",
+            "drafter1",
+            *PIN,
+        )
         assert r.code == 1, (label, r.err)
         lines = r.err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("错误："), (label, r.err)
@@ -61,8 +73,22 @@ def test_bad_drafts_are_refused_cleanly(home: Path, tmp_path: Path) -> None:
 
 def test_new_list_show(home: Path, tmp_path: Path) -> None:
     draft = build_docx(tmp_path / "送审稿 v1.docx")
-    r = run(home, "case", "new", str(draft), "--title", "某县财政专项资金管理办法", "--unit", "预算股",
-            "--drafter", "drafter1", "--flag", "touches_business", "--json", *PIN)
+    r = run(
+        home,
+        "case",
+        "new",
+        str(draft),
+        "--title",
+        "某县财政专项资金管理办法",
+        "--unit",
+        "预算股",
+        "--drafter",
+        "drafter1",
+        "--flag",
+        "touches_business",
+        "--json",
+        *PIN,
+    )
     assert r.code == 0, r.err
     created = json.loads(r.out)
     assert created["case"]["stage"] == "drafting" and created["flags"] == ["touches_business"]
@@ -81,9 +107,24 @@ def test_usage_errors_exit_2(home: Path) -> None:
 
 def test_unknown_flag_and_unknown_user(home: Path, tmp_path: Path) -> None:
     draft = build_docx(tmp_path / "d.docx")
-    r = run(home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "nobody", *PIN)
+    r = run(
+        home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "nobody", *PIN
+    )
     assert r.code == 1 and "nobody" in r.err, r.err
-    r = run(home, "case", "new", str(draft), "--title", "某办法", "--unit", "预算股", "--drafter", "drafter1",
-            "--flag", "bogus", *PIN)
+    r = run(
+        home,
+        "case",
+        "new",
+        str(draft),
+        "--title",
+        "某办法",
+        "--unit",
+        "预算股",
+        "--drafter",
+        "drafter1",
+        "--flag",
+        "bogus",
+        *PIN,
+    )
     assert r.code == 1 and "没有案件标记：bogus" in r.err, r.err
     assert json.loads(run(home, "case", "list", "--json").out) == []

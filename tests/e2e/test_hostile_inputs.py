@@ -64,8 +64,10 @@ class Measured:
     rss_mb: float
 
     def describe(self) -> str:
-        return (f"reviewkit {' '.join(self.args)}\n  exit {self.code}, {self.seconds:.2f} s, "
-                f"peak RSS {self.rss_mb:.0f} MB\n  stderr: {self.err!r}\n  stdout: {self.out[:400]!r}")
+        return (
+            f"reviewkit {' '.join(self.args)}\n  exit {self.code}, {self.seconds:.2f} s, "
+            f"peak RSS {self.rss_mb:.0f} MB\n  stderr: {self.err!r}\n  stdout: {self.out[:400]!r}"
+        )
 
 
 @dataclass
@@ -102,18 +104,46 @@ def run_measured(world: World, *args: str, timeout: int = 120) -> Measured:
     out_path, err_path, report = world.io / "stdout", world.io / "stderr", world.io / "rusage"
     report.unlink(missing_ok=True)
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        subprocess.run([sys.executable, "-I", "-S", "-c", LAUNCHER, str(report), str(timeout), sys.executable,
-                        "-m", "reviewkit", *args], cwd=world.root, env=world.env, stdin=subprocess.DEVNULL,
-                       stdout=out, stderr=err, timeout=timeout + 30, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-I",
+                "-S",
+                "-c",
+                LAUNCHER,
+                str(report),
+                str(timeout),
+                sys.executable,
+                "-m",
+                "reviewkit",
+                *args,
+            ],
+            cwd=world.root,
+            env=world.env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            timeout=timeout + 30,
+            check=True,
+        )
     code, max_rss, seconds = report.read_text().split()
-    rss_mb = int(max_rss) / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes on macOS, KiB on Linux
-    return Measured(args, int(code), out_path.read_text("utf-8", "replace"), err_path.read_text("utf-8", "replace"),
-                    float(seconds), rss_mb)
+    rss_mb = int(max_rss) / (
+        1024 * 1024 if sys.platform == "darwin" else 1024
+    )  # bytes on macOS, KiB on Linux
+    return Measured(
+        args,
+        int(code),
+        out_path.read_text("utf-8", "replace"),
+        err_path.read_text("utf-8", "replace"),
+        float(seconds),
+        rss_mb,
+    )
 
 
 def assert_bounded(r: Measured) -> None:
     assert r.seconds < TIME_LIMIT_S and r.rss_mb < RSS_LIMIT_MB, (
-        f"over the bounds ({TIME_LIMIT_S:.0f} s, {RSS_LIMIT_MB:.0f} MB):\n{r.describe()}")
+        f"over the bounds ({TIME_LIMIT_S:.0f} s, {RSS_LIMIT_MB:.0f} MB):\n{r.describe()}"
+    )
 
 
 def db_dump(world: World) -> list[str]:
@@ -145,16 +175,22 @@ def assert_refused(world: World, path: Path, *args: str, fragment: str = "") -> 
     assert fragment in lines[0], f"expected {fragment!r} in the line:\n{r.describe()}"
     assert "Traceback" not in r.err + r.out and "内部错误" not in r.err, r.describe()
     after = tree(world)
-    assert after == files, (f"something was written: added {sorted(after.keys() - files.keys())}, "
-                            f"removed {sorted(files.keys() - after.keys())}, changed "
-                            f"{sorted(k for k in after.keys() & files.keys() if after[k] != files[k])}\n"
-                            f"{r.describe()}")
+    assert after == files, (
+        f"something was written: added {sorted(after.keys() - files.keys())}, "
+        f"removed {sorted(files.keys() - after.keys())}, changed "
+        f"{sorted(k for k in after.keys() & files.keys() if after[k] != files[k])}\n"
+        f"{r.describe()}"
+    )
     dump = db_dump(world)
-    assert dump == rows, (f"the database changed: +{sorted(set(dump) - set(rows))[:5]} "
-                          f"-{sorted(set(rows) - set(dump))[:5]}\n{r.describe()}")
+    assert dump == rows, (
+        f"the database changed: +{sorted(set(dump) - set(rows))[:5]} "
+        f"-{sorted(set(rows) - set(dump))[:5]}\n{r.describe()}"
+    )
     assert_bounded(r)
-    print(f"{args[0]} {args[1] if args[0] == 'case' else ''} 《{path.name}》: exit {r.code}, {r.seconds:.2f} s, "
-          f"{r.rss_mb:.0f} MB — {lines[0]}")
+    print(
+        f"{args[0]} {args[1] if args[0] == 'case' else ''} 《{path.name}》: exit {r.code}, {r.seconds:.2f} s, "
+        f"{r.rss_mb:.0f} MB — {lines[0]}"
+    )
     return r
 
 
@@ -190,7 +226,9 @@ def write_zip(path: Path, members: list[Member]) -> Path:
         fields = (20, 0, m.method, dos_time, dos_date, m.crc, len(m.raw), m.size, len(name), 0)
         local += struct.pack("<4s5H3I2H", b"PK\x03\x04", *fields) + name + m.raw
         central += struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, offset) + name
-    eocd = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), len(local), 0)
+    eocd = struct.pack(
+        "<4s4H2IH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), len(local), 0
+    )
     path.write_bytes(bytes(local + central + eocd))
     return path
 
@@ -210,8 +248,9 @@ def bomb_document_xml(uncompressed: int, declared: int | None = None) -> Member:
     """word/document.xml of ``uncompressed`` bytes — well-formed XML, nearly all whitespace — deflated
     to ≈ 1 KB per MB. Each 1 MiB block is flushed with Z_FULL_FLUSH, so the compressed block is the same
     every time and is computed once."""
-    head = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}">'
-            "<w:body>").encode()
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}"><w:body>'
+    ).encode()
     tail = "<w:p><w:r><w:t>炸弹</w:t></w:r></w:p></w:body></w:document>".encode()
     blocks = -(-(uncompressed - len(head) - len(tail)) // MB)  # at least ``uncompressed`` bytes
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
@@ -275,10 +314,26 @@ def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
             body += pad(data, sector)
     assert len(fat) <= sector // 4 and len(minifat) <= sector // 4
 
-    def entry(name: str, kind: int, color: int, left: int, right: int, child: int, first: int, size: int) -> bytes:
+    def entry(
+        name: str, kind: int, color: int, left: int, right: int, child: int, first: int, size: int
+    ) -> bytes:
         encoded = (name + "\x00").encode("utf-16-le") if name else b""
-        return struct.pack("<64sHBB3I16sI8s8sIQ", encoded, len(encoded), kind, color, left, right, child,
-                           b"\x00" * 16, 0, b"\x00" * 8, b"\x00" * 8, first, size)
+        return struct.pack(
+            "<64sHBB3I16sI8s8sIQ",
+            encoded,
+            len(encoded),
+            kind,
+            color,
+            left,
+            right,
+            child,
+            b"\x00" * 16,
+            0,
+            b"\x00" * 8,
+            b"\x00" * 8,
+            first,
+            size,
+        )
 
     ids = {name: i + 1 for i, name in enumerate(names)}
     middle = names[len(names) // 2]
@@ -286,16 +341,33 @@ def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
     for name in names:
         left = ids[names[0]] if name == middle and names[0] != middle else nostream
         right = ids[names[-1]] if name == middle and names[-1] != middle else nostream
-        entries.append(entry(name, 2, 1 if name == middle else 0, left, right, nostream, start[name],
-                             len(streams[name])))
+        entries.append(
+            entry(name, 2, 1 if name == middle else 0, left, right, nostream, start[name], len(streams[name]))
+        )
     while len(entries) < sector // 128:
         entries.append(entry("", 0, 0, nostream, nostream, nostream, 0, 0))
     header = struct.pack(
         # signature, CLSID, minor/major version, byte order, sector/mini sector shift, reserved, directory
         # sectors (0 in v3), FAT sectors, first directory sector, transaction, mini stream cutoff, first
         # MiniFAT sector, MiniFAT sectors, first DIFAT sector, DIFAT sectors; then the first 109 DIFAT entries
-        "<8s16s5H6s9I", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x00" * 16, 0x3E, 3, 0xFFFE, 9, 6,
-        b"\x00" * 6, 0, 1, 1, 0, cutoff, 2, 1, endofchain, 0,
+        "<8s16s5H6s9I",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"\x00" * 16,
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"\x00" * 6,
+        0,
+        1,
+        1,
+        0,
+        cutoff,
+        2,
+        1,
+        endofchain,
+        0,
     ) + struct.pack("<109I", 0, *([freesect] * 108))
     fat_sector = struct.pack(f"<{sector // 4}I", *fat, *([freesect] * (sector // 4 - len(fat))))
     minifat_sector = struct.pack(f"<{sector // 4}I", *minifat, *([freesect] * (sector // 4 - len(minifat))))
@@ -320,16 +392,19 @@ def encrypted_ooxml(path: Path, package: bytes) -> Path:
     """What Word saves for a password-protected .docx: a CFB whose EncryptedPackage stream is the
     8-byte plaintext size followed by AES blocks (random bytes stand in for the ciphertext)."""
     ciphertext = os.urandom(len(package) + (-len(package) % 4096))
-    return write_cfb(path, {"EncryptionInfo": ENCRYPTION_INFO,
-                            "EncryptedPackage": struct.pack("<Q", len(package)) + ciphertext})
+    return write_cfb(
+        path,
+        {"EncryptionInfo": ENCRYPTION_INFO, "EncryptedPackage": struct.pack("<Q", len(package)) + ciphertext},
+    )
 
 
 def legacy_doc(path: Path) -> Path:
     """A Word 97-2003 file: CFB with a WordDocument stream starting with a FIB (wIdent 0xA5EC, nFib 0xC1)."""
     fib = struct.pack("<HHHHH", 0xA5EC, 0x00C1, 0, 0x0409, 0) + b"\x00" * 22
     text = "某县财政专项资金管理办法".encode("utf-16-le")
-    return write_cfb(path, {"WordDocument": fib + text + b"\x00" * (8192 - len(fib) - len(text)),
-                            "1Table": b"\x00" * 1024})
+    return write_cfb(
+        path, {"WordDocument": fib + text + b"\x00" * (8192 - len(fib) - len(text)), "1Table": b"\x00" * 1024}
+    )
 
 
 # ---------------------------------------------------------------- the hostile files
@@ -367,14 +442,19 @@ def _lying_bomb(path: Path, scratch: Path) -> Path:
 
 def _billion_laughs(path: Path, scratch: Path) -> Path:
     entities = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i else "") + ";") * 10}">' for i in range(10))
-    xml = (f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w:document [{entities}]>'
-           f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>')
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i else "") + ";") * 10}">' for i in range(10)
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w:document [{entities}]>'
+        f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>'
+    )
     return write_zip(path, _replace(docx_members(scratch), member("word/document.xml", xml.encode())))
 
 
 def _truncated(path: Path, scratch: Path) -> Path:
-    real = build_docx(scratch / "long.docx", articles=[f"第{i}条　为规范管理，制定本办法。" for i in range(300)])
+    real = build_docx(
+        scratch / "long.docx", articles=[f"第{i}条　为规范管理，制定本办法。" for i in range(300)]
+    )
     data = real.read_bytes()
     path.write_bytes(data[: len(data) * 2 // 3])
     return path
@@ -393,8 +473,10 @@ def _legacy(path: Path, scratch: Path) -> Path:
 
 
 def _pdf(path: Path, scratch: Path) -> Path:
-    pdf = (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-           b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    pdf = (
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
     path.write_bytes(pdf)
     return path
 
@@ -412,7 +494,10 @@ def _sparse_50mb(path: Path, scratch: Path) -> Path:
 
 def _real_50mb_zip(path: Path, scratch: Path) -> Path:
     """A valid .docx carrying 50 MB of incompressible media (stored): real bytes on disk."""
-    members = [*docx_members(scratch), member("word/media/image1.png", os.urandom(50 * MB), zipfile.ZIP_STORED)]
+    members = [
+        *docx_members(scratch),
+        member("word/media/image1.png", os.urandom(50 * MB), zipfile.ZIP_STORED),
+    ]
     write_zip(path, members)
     assert path.stat().st_size > 50 * MB
     return path
@@ -453,7 +538,9 @@ class Link:
 
 SYSTEM_FILE = next((p for p in (Path("/etc/hostname"), Path("/etc/passwd")) if p.is_file()), None)
 DOCX_LINK = Link("link-to-docx-elsewhere", "链接 到别处 的送审稿.docx", None)
-LINKS = [DOCX_LINK] + ([Link("link-to-system-file", "系统 文件 链接.txt", SYSTEM_FILE)] if SYSTEM_FILE else [])
+LINKS = [DOCX_LINK] + (
+    [Link("link-to-system-file", "系统 文件 链接.txt", SYSTEM_FILE)] if SYSTEM_FILE else []
+)
 
 
 # ---------------------------------------------------------------- one home for the module
@@ -468,23 +555,40 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     inputs.mkdir(parents=True)
     (root / "tmp").mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWKIT_", "PREFECT_"))}
-    env.update({
-        "REVIEWKIT_HOME": str(root / "var"),
-        "REVIEWKIT_PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api",  # nobody listens: no flow run
-        "PREFECT_HOME": str(root / "prefect"),
-        "TMPDIR": str(root / "tmp"),
-        "COLUMNS": "200",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
+    env.update(
+        {
+            "REVIEWKIT_HOME": str(root / "var"),
+            "REVIEWKIT_PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api",  # nobody listens: no flow run
+            "PREFECT_HOME": str(root / "prefect"),
+            "TMPDIR": str(root / "tmp"),
+            "COLUMNS": "200",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
     w = World(root=root, home=root / "var", inputs=inputs, io=io, env=env)
-    for args in (("user", "import", str(write_roster(scratch / "roster.toml"))),
-                 ("user", "set-pin", USER, "--new-pin", PIN)):
+    for args in (
+        ("user", "import", str(write_roster(scratch / "roster.toml"))),
+        ("user", "set-pin", USER, "--new-pin", PIN),
+    ):
         r = run_measured(w, *args)
         assert r.code == 0, r.describe()
     # the positive control: a valid .docx under the same kind of path opens a case
     good = build_docx(inputs / "合格 的 送审稿.docx")
-    r = run_measured(w, "case", "new", str(good), "--title", "某县财政专项资金管理办法", "--unit", "预算股",
-                     "--drafter", USER, "--pin", PIN, "--json")
+    r = run_measured(
+        w,
+        "case",
+        "new",
+        str(good),
+        "--title",
+        "某县财政专项资金管理办法",
+        "--unit",
+        "预算股",
+        "--drafter",
+        USER,
+        "--pin",
+        PIN,
+        "--json",
+    )
     assert r.code == 0, r.describe()
     w.case, w.baseline = json.loads(r.out)["case"]["number"], r
     print(f"baseline: case new of a valid draft: {r.seconds:.2f} s, peak RSS {r.rss_mb:.0f} MB")
@@ -513,30 +617,64 @@ def test_a_valid_draft_under_a_chinese_path_with_spaces_is_accepted(world: World
 @pytest.mark.parametrize("h", [*HOSTILE, GBK], ids=[*IDS, GBK.label])
 def test_case_new_refuses(world: World, h: Hostile) -> None:
     path = hostile_path(world, h)
-    assert_refused(world, path, "case", "new", str(path), "--title", "某办法", "--unit", "预算股",
-                   "--drafter", USER, "--pin", PIN, fragment=h.fragment)
+    assert_refused(
+        world,
+        path,
+        "case",
+        "new",
+        str(path),
+        "--title",
+        "某办法",
+        "--unit",
+        "预算股",
+        "--drafter",
+        USER,
+        "--pin",
+        PIN,
+        fragment=h.fragment,
+    )
 
 
 @pytest.mark.parametrize("h", [*HOSTILE, GBK], ids=[*IDS, GBK.label])
 def test_case_submit_refuses(world: World, h: Hostile) -> None:
     path = hostile_path(world, h)
-    assert_refused(world, path, "case", "submit", world.case, str(path), "--as", USER, "--pin", PIN,
-                   fragment=h.fragment)
+    assert_refused(
+        world, path, "case", "submit", world.case, str(path), "--as", USER, "--pin", PIN, fragment=h.fragment
+    )
 
 
 @pytest.mark.parametrize("h", HOSTILE, ids=IDS)
 def test_case_attach_refuses(world: World, h: Hostile) -> None:
     path = hostile_path(world, h)
-    assert_refused(world, path, "case", "attach", world.case, MATERIAL, str(path), "--as", USER, "--pin", PIN,
-                   fragment=h.material_fragment or h.fragment)
+    assert_refused(
+        world,
+        path,
+        "case",
+        "attach",
+        world.case,
+        MATERIAL,
+        str(path),
+        "--as",
+        USER,
+        "--pin",
+        PIN,
+        fragment=h.material_fragment or h.fragment,
+    )
 
 
 @pytest.mark.parametrize("h", HOSTILE, ids=IDS)
 def test_prereview_refuses(world: World, h: Hostile) -> None:
     path = hostile_path(world, h)
     annotations = world.root / "批注 输出"
-    assert_refused(world, path, "prereview", str(path), "--annotate-dir", str(annotations),
-                   fragment=h.material_fragment or h.fragment)
+    assert_refused(
+        world,
+        path,
+        "prereview",
+        str(path),
+        "--annotate-dir",
+        str(annotations),
+        fragment=h.material_fragment or h.fragment,
+    )
     assert not annotations.exists()
 
 
@@ -546,19 +684,46 @@ def test_prereview_refuses(world: World, h: Hostile) -> None:
 def test_case_new_and_submit_refuse_a_symlinked_draft(world: World) -> None:
     link = world.inputs / DOCX_LINK.filename
     assert link.is_symlink() and link.resolve().is_file()
-    r = assert_refused(world, link, "case", "new", str(link), "--title", "某办法", "--unit", "预算股",
-                       "--drafter", USER, "--pin", PIN, fragment="符号链接")
+    r = assert_refused(
+        world,
+        link,
+        "case",
+        "new",
+        str(link),
+        "--title",
+        "某办法",
+        "--unit",
+        "预算股",
+        "--drafter",
+        USER,
+        "--pin",
+        PIN,
+        fragment="符号链接",
+    )
     assert str(link.resolve()) in r.err  # the line says where the link points
-    assert_refused(world, link, "case", "submit", world.case, str(link), "--as", USER, "--pin", PIN,
-                   fragment="符号链接")
+    assert_refused(
+        world, link, "case", "submit", world.case, str(link), "--as", USER, "--pin", PIN, fragment="符号链接"
+    )
 
 
 @pytest.mark.parametrize("link", LINKS, ids=[link.label for link in LINKS])
 def test_case_attach_refuses_a_symlinked_material(world: World, link: Link) -> None:
     path = world.inputs / link.filename
     assert path.is_symlink()
-    assert_refused(world, path, "case", "attach", world.case, MATERIAL, str(path), "--as", USER, "--pin", PIN,
-                   fragment="符号链接")
+    assert_refused(
+        world,
+        path,
+        "case",
+        "attach",
+        world.case,
+        MATERIAL,
+        str(path),
+        "--as",
+        USER,
+        "--pin",
+        PIN,
+        fragment="符号链接",
+    )
 
 
 # ---------------------------------------------------------------- GBK text: what each command accepts
@@ -571,7 +736,9 @@ def test_prereview_reads_gbk_text_correctly(world: World) -> None:
     assert_bounded(r)
     [entry] = json.loads(r.out)
     penalties = [f for f in entry["findings"] if f["rule_id"] == "SUB-PENALTY"]
-    assert [f["text"] for f in penalties] == ["处以五千元罚款"], entry["findings"]  # read as GBK, not mojibake
+    assert [f["text"] for f in penalties] == ["处以五千元罚款"], entry[
+        "findings"
+    ]  # read as GBK, not mojibake
     assert penalties[0]["paragraph"] == 2  # 第二条 is the third line
 
 
@@ -596,7 +763,11 @@ def test_prereview_of_a_whole_batch_reports_each_bad_file_and_reviews_the_rest(w
     """One run over every hostile file, the GBK text, a valid draft and a symlink (prereview stores
     nothing, so it reads through links): one line per unreadable file, the others reviewed, exit 1."""
     hostile = [hostile_path(world, h) for h in HOSTILE]
-    readable = [hostile_path(world, GBK), world.inputs / "合格 的 送审稿.docx", world.inputs / DOCX_LINK.filename]
+    readable = [
+        hostile_path(world, GBK),
+        world.inputs / "合格 的 送审稿.docx",
+        world.inputs / DOCX_LINK.filename,
+    ]
     rows, files = db_dump(world), tree(world)
     r = run_measured(world, "prereview", *map(str, [*hostile, *readable]), "--json")
     assert r.code == 1, r.describe()

@@ -30,9 +30,17 @@ main()
 
 def _run(home: Path, *args: str) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWKIT_", "PREFECT_"))}
-    env.update({"REVIEWKIT_HOME": str(home), "COLUMNS": "200", "REVIEWKIT_PREFECT_API_URL": "http://127.0.0.1:9/api"})
-    proc = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=home.parent, env=env, capture_output=True,
-                          text=True, timeout=120)
+    env.update(
+        {"REVIEWKIT_HOME": str(home), "COLUMNS": "200", "REVIEWKIT_PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, *args],
+        cwd=home.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -51,8 +59,19 @@ def demo_case(isolated_home: Path, tmp_path: Path) -> str:
 
 
 def test_decide_inbox_and_case_show_do_not_import_prefect(isolated_home: Path, demo_case: str) -> None:
-    code, out, err = _run(isolated_home, "decide", demo_case, "-d", "提交", "--as", "zhangwei", "--pin", TEST_PIN,
-                          "--fact", "legal_basis=《中华人民共和国政府采购法》第十三条")
+    code, out, err = _run(
+        isolated_home,
+        "decide",
+        demo_case,
+        "-d",
+        "提交",
+        "--as",
+        "zhangwei",
+        "--pin",
+        TEST_PIN,
+        "--fact",
+        "legal_basis=《中华人民共和国政府采购法》第十三条",
+    )
     assert code == 0, err
     assert "已记录" in out and "reviewkit sync" in out  # recorded; the run is left for sync
     assert "PREFECT-IMPORTED=False" in err

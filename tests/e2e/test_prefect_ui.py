@@ -33,8 +33,15 @@ pytestmark = pytest.mark.prefect
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +60,8 @@ def module_home(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def test_counsel_resumes_the_waiting_run_in_the_prefect_ui(
-        module_home: tuple[Home, Worker], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module_home: tuple[Home, Worker], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     from reviewkit.orchestration.runs import start_run
@@ -64,7 +72,9 @@ def test_counsel_resumes_the_waiting_run_in_the_prefect_ui(
     case_id = case_at_prereview(tmp_path)
     run_id = start_run(case_id)
     wait_run(rk.api, run_id, "PAUSED", "legality-review-r1-w0", worker=worker)
-    code = issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)  # what `reviewkit inbox --codes` prints
+    code = issue_approval_code(
+        proven("counsel1"), case_id, "legality_review", 1
+    )  # what `reviewkit inbox --codes` prints
     ui = rk.api.removesuffix("/api")
     ARTIFACTS.mkdir(exist_ok=True)
 
@@ -84,7 +94,9 @@ def test_counsel_resumes_the_waiting_run_in_the_prefect_ui(
                 expect(dialog.get_by_text("上一次提交未生效", exact=False).first).to_be_visible()
                 expect(dialog.get_by_text("审核意见书（由本决定生成）", exact=False).first).to_be_visible()
                 page.screenshot(path=str(ARTIFACTS / "prefect-ui-refused.png"))
-                _fill_and_submit(page, code, screenshot=ARTIFACTS / "prefect-ui-resume-form.png")  # the same dialog
+                _fill_and_submit(
+                    page, code, screenshot=ARTIFACTS / "prefect-ui-resume-form.png"
+                )  # the same dialog
             except Exception:
                 page.screenshot(path=str(ARTIFACTS / "prefect-ui-failure.png"), full_page=True)
                 (ARTIFACTS / "prefect-ui-failure.html").write_text(page.content(), encoding="utf-8")
@@ -125,9 +137,12 @@ def _fill_and_submit(page: object, code: str, *, screenshot: Path | None) -> Non
     assert isinstance(page, Page)
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("决定", exact=True)).to_be_visible()
-    dialog.get_by_role("button", name="Select").click()  # the Literal field: a drop-down of the stage's decisions
-    page.get_by_role("option", name="合法", exact=True).or_(page.get_by_role("menuitem", name="合法", exact=True)) \
-        .first.click()
+    dialog.get_by_role(
+        "button", name="Select"
+    ).click()  # the Literal field: a drop-down of the stage's decisions
+    page.get_by_role("option", name="合法", exact=True).or_(
+        page.get_by_role("menuitem", name="合法", exact=True)
+    ).first.click()
     # String fields are unlabelled textareas, in the order of the form's schema.
     boxes = dialog.locator("textarea")
     boxes.nth(0).fill("counsel1")  # 用户名

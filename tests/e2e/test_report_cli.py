@@ -18,7 +18,9 @@ def test_report_register_overdue_commands(isolated_home: Path, tmp_path: Path) -
     r = run(isolated_home, "report", "--from", "2023-01-01", "--to", "2023-06-30", "-o", str(out), "--json")
     assert r.code == 0, r.err
     data = json.loads(r.out)
-    issued = [c.number for c in truth.cases if c.published and date(2023, 1, 1) <= c.published <= date(2023, 6, 30)]
+    issued = [
+        c.number for c in truth.cases if c.published and date(2023, 1, 1) <= c.published <= date(2023, 6, 30)
+    ]
     assert sorted(data["figures"]["issued"]) == sorted(issued)
     assert any("有件必审" in p for p in data["text"])
     doc = Document(str(out))
@@ -36,7 +38,9 @@ def test_report_register_overdue_commands(isolated_home: Path, tmp_path: Path) -
 
     reg = run(isolated_home, "register", "list", "--on", "2023-07-20", "--json")
     assert reg.code == 0, reg.err
-    assert {row["doc_number"] for row in json.loads(reg.out)} == {c.doc_number for c in truth.cases if c.doc_number}
+    assert {row["doc_number"] for row in json.loads(reg.out)} == {
+        c.doc_number for c in truth.cases if c.doc_number
+    }
     missing = run(isolated_home, "register", "show", "某财规〔2099〕1号")
     assert missing.code == 1 and "登记簿中没有" in missing.err
 

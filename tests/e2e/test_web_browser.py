@@ -35,10 +35,24 @@ from tests.web.flow import (
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-ROLE_NAMES = {"zhangwei": "drafter", "lihua": "unit-head", "wangfang": "counsel", "sunli": "legality-reviewer", "zhaomin": "fair-competition",
-              "chenjun": "leader", "liuyang": "filing-clerk"}
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+ROLE_NAMES = {
+    "zhangwei": "drafter",
+    "lihua": "unit-head",
+    "wangfang": "counsel",
+    "sunli": "legality-reviewer",
+    "zhaomin": "fair-competition",
+    "chenjun": "leader",
+    "liuyang": "filing-clerk",
+}
 
 
 @pytest.fixture
@@ -117,7 +131,8 @@ def test_the_demo_case_in_chromium(server: str, tmp_path: Path) -> None:
                 if step.attach:
                     page.get_by_label("材料名称").select_option(step.attach)
                     page.get_by_label("文件（.docx/.txt/.md）").set_input_files(
-                        str(material_docx(tmp_path / "materials", step.attach)))
+                        str(material_docx(tmp_path / "materials", step.attach))
+                    )
                     page.get_by_role("button", name="归档材料").click()
                     expect(page.get_by_role("status")).to_contain_text("已归档材料")
                 if step.comments_csv:
@@ -127,7 +142,9 @@ def test_the_demo_case_in_chromium(server: str, tmp_path: Path) -> None:
                     page.get_by_role("button", name="导入", exact=True).click()
                     expect(page.get_by_role("status")).to_contain_text("已从 CSV 登记 2 条意见")
                 if step.upload_version:
-                    page.get_by_label("提交新版本（.docx）").set_input_files(str(samples() / step.upload_version))
+                    page.get_by_label("提交新版本（.docx）").set_input_files(
+                        str(samples() / step.upload_version)
+                    )
                     page.get_by_role("button", name="提交修改稿").click()
                     expect(page.get_by_role("status")).to_contain_text("已提交第 2 稿")
                 page.locator(f'input[name="decision"][value="{step.decision}"]').check()
@@ -150,8 +167,11 @@ def test_the_demo_case_in_chromium(server: str, tmp_path: Path) -> None:
             with page.expect_download() as download:
                 page.get_by_role("link", name="下载备案材料包（zip）").click()
             assert download.value.suggested_filename.endswith(".zip")
-            tablet = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN",
-                                         storage_state=page.context.storage_state()).new_page()
+            tablet = browser.new_context(
+                viewport={"width": 768, "height": 1024},
+                locale="zh-CN",
+                storage_state=page.context.storage_state(),
+            ).new_page()
             tablet.goto(f"{server}/cases/{number}")
             shot(tablet, "13-tablet-case-page")
             page.get_by_role("button", name="退出").click()

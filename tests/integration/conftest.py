@@ -10,7 +10,9 @@ from tests.pg import throwaway_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def db_url(
+    request: pytest.FixtureRequest, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """The store on each backend: the default SQLite file, and a throwaway PostgreSQL database."""
     if request.param == "sqlite":
         url = f"sqlite:///{isolated_home / 'reviewkit.db'}"

@@ -20,8 +20,14 @@ from reviewkit.store.migrate import upgrade
 def _events(n: int, case_id: int | None = None) -> None:
     for i in range(n):
         with session_scope(write=True) as session:
-            audit.append(session, action="test.event", actor=f"user{i % 3}", channel="cli", case_id=case_id,
-                         payload={"n": i, "text": "审核意见：第三条表述不清"})
+            audit.append(
+                session,
+                action="test.event",
+                actor=f"user{i % 3}",
+                channel="cli",
+                case_id=case_id,
+                payload={"n": i, "text": "审核意见：第三条表述不清"},
+            )
 
 
 def _attack(*statements: str) -> None:
@@ -43,7 +49,9 @@ def _verify() -> audit.VerifyReport:
 
 def _row(seq: int) -> tuple:
     with get_engine().connect() as conn:
-        return tuple(conn.exec_driver_sql(f"SELECT {audit.ROW_COLUMNS} FROM audit_events WHERE id = {seq}").one())
+        return tuple(
+            conn.exec_driver_sql(f"SELECT {audit.ROW_COLUMNS} FROM audit_events WHERE id = {seq}").one()
+        )
 
 
 @pytest.fixture
@@ -96,26 +104,45 @@ def test_deleting_a_row_is_detected(chain: str) -> None:
 
 
 def test_deleting_a_row_and_renumbering_is_detected(chain: str) -> None:
-    _attack("DELETE FROM audit_events WHERE id = 3", *[f"UPDATE audit_events SET id = {i - 1} WHERE id = {i}" for i in range(4, 11)])
+    _attack(
+        "DELETE FROM audit_events WHERE id = 3",
+        *[f"UPDATE audit_events SET id = {i - 1} WHERE id = {i}" for i in range(4, 11)],
+    )
     broken = _verify().broken
     assert broken is not None and (broken.seq, broken.kind) == (3, "deleted")
 
 
 def test_swapping_two_rows_is_detected(chain: str) -> None:
-    _attack("UPDATE audit_events SET id = -1 WHERE id = 5", "UPDATE audit_events SET id = 5 WHERE id = 6",
-            "UPDATE audit_events SET id = 6 WHERE id = -1")
+    _attack(
+        "UPDATE audit_events SET id = -1 WHERE id = 5",
+        "UPDATE audit_events SET id = 5 WHERE id = 6",
+        "UPDATE audit_events SET id = 6 WHERE id = -1",
+    )
     broken = _verify().broken
     assert broken is not None and (broken.seq, broken.kind) == (5, "reordered"), broken
 
 
 def test_inserting_a_well_forged_row_in_the_middle_is_detected(chain: str) -> None:
     prev = _row(4)
-    forged = (5, None, "decision.recorded", "mallory", "counsel", "cli", prev[6], prev[7], '{"decision":"合法"}', prev[10])
+    forged = (
+        5,
+        None,
+        "decision.recorded",
+        "mallory",
+        "counsel",
+        "cli",
+        prev[6],
+        prev[7],
+        '{"decision":"合法"}',
+        prev[10],
+    )
     digest = audit.row_hash(forged)
     shifts = [f"UPDATE audit_events SET id = {i + 1} WHERE id = {i}" for i in range(10, 4, -1)]
-    insert = ("INSERT INTO audit_events (id, case_id, action, actor, role, channel, occurred_utc, occurred_local, payload, "
-              f"prev_hash, hash) VALUES (5, NULL, 'decision.recorded', 'mallory', 'counsel', 'cli', '{prev[6]}', "
-              f"'{prev[7]}', '{{\"decision\":\"合法\"}}', '{prev[10]}', '{digest}')")
+    insert = (
+        "INSERT INTO audit_events (id, case_id, action, actor, role, channel, occurred_utc, occurred_local, payload, "
+        f"prev_hash, hash) VALUES (5, NULL, 'decision.recorded', 'mallory', 'counsel', 'cli', '{prev[6]}', "
+        f"'{prev[7]}', '{{\"decision\":\"合法\"}}', '{prev[10]}', '{digest}')"
+    )
     _attack(*shifts, insert)
     broken = _verify().broken
     assert broken is not None and (broken.seq, broken.kind) == (5, "inserted"), broken
@@ -124,9 +151,11 @@ def test_inserting_a_well_forged_row_in_the_middle_is_detected(chain: str) -> No
 def test_inserting_a_crude_forged_row_is_detected(chain: str) -> None:
     prev = _row(2)
     shifts = [f"UPDATE audit_events SET id = {i + 1} WHERE id = {i}" for i in range(10, 2, -1)]
-    insert = ("INSERT INTO audit_events (id, case_id, action, actor, role, channel, occurred_utc, occurred_local, payload, "
-              f"prev_hash, hash) VALUES (3, NULL, 'decision.recorded', 'mallory', '', 'cli', 'x', 'x', '{{}}', "
-              f"'{prev[10]}', '{'f' * 64}')")
+    insert = (
+        "INSERT INTO audit_events (id, case_id, action, actor, role, channel, occurred_utc, occurred_local, payload, "
+        f"prev_hash, hash) VALUES (3, NULL, 'decision.recorded', 'mallory', '', 'cli', 'x', 'x', '{{}}', "
+        f"'{prev[10]}', '{'f' * 64}')"
+    )
     _attack(*shifts, insert)
     broken = _verify().broken
     assert broken is not None and (broken.seq, broken.kind) == (3, "inserted"), broken
@@ -175,9 +204,15 @@ def test_parallel_writer_processes_on_postgres(tmp_path: Path, monkeypatch: pyte
         monkeypatch.setenv("REVIEWKIT_DATABASE_URL", url)
         _reset_caches()
         upgrade()
-        script = ("from tests.integration.test_audit_chain import _events\n_events(40)\n")
-        procs = [subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2],
-                                  env={**__import__("os").environ, "REVIEWKIT_DATABASE_URL": url}) for _ in range(5)]
+        script = "from tests.integration.test_audit_chain import _events\n_events(40)\n"
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", script],
+                cwd=Path(__file__).resolve().parents[2],
+                env={**__import__("os").environ, "REVIEWKIT_DATABASE_URL": url},
+            )
+            for _ in range(5)
+        ]
         assert [p.wait(timeout=120) for p in procs] == [0] * 5
         report = _verify()
         assert report.broken is None and report.count == 200

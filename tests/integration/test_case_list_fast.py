@@ -18,8 +18,14 @@ from reviewkit.cli import fast, main
 from reviewkit.services import case_rows, queries
 
 KINDS = ["normative_document", "major_decision", "enforcement_review"]
-TITLES = ['}, {"id": 2, "kind": "x"}', 'a "quoted" title', "back\\slash", "line\nbreak\ttab\x01", "😀 某县管理办法",
-          "某县财政专项资金管理办法"]
+TITLES = [
+    '}, {"id": 2, "kind": "x"}',
+    'a "quoted" title',
+    "back\\slash",
+    "line\nbreak\ttab\x01",
+    "😀 某县管理办法",
+    "某县财政专项资金管理办法",
+]
 
 
 def _seed(n: int = 30) -> None:
@@ -41,15 +47,26 @@ def _seed(n: int = 30) -> None:
         d = definitions[i % len(definitions)]
         stage = d.stages[i % len(d.stages)]
         closed = stage.kind == "end"
-        rows.append({
-            "number": f"RK-2026-{i:04d}", "kind": d.kind, "process_version": d.version,
-            "process_fingerprint": d.fingerprint, "process_snapshot": d.source, "title": TITLES[i % len(TITLES)],
-            "drafting_unit": "预算股", "drafter": "drafter1", "stage": stage.id, "round": 1 + (i % 3 == 0),
-            "status": "closed" if closed else "open", "flags": [], "facts": {},
-            "doc_number": f"某财规〔2026〕{i}号" if closed else None,
-            "created_at": start + timedelta(minutes=97 * i, microseconds=i * 7919 % 1_000_000 * (i % 2)),
-            "updated_at": start + timedelta(minutes=97 * i + 5),
-        })
+        rows.append(
+            {
+                "number": f"RK-2026-{i:04d}",
+                "kind": d.kind,
+                "process_version": d.version,
+                "process_fingerprint": d.fingerprint,
+                "process_snapshot": d.source,
+                "title": TITLES[i % len(TITLES)],
+                "drafting_unit": "预算股",
+                "drafter": "drafter1",
+                "stage": stage.id,
+                "round": 1 + (i % 3 == 0),
+                "status": "closed" if closed else "open",
+                "flags": [],
+                "facts": {},
+                "doc_number": f"某财规〔2026〕{i}号" if closed else None,
+                "created_at": start + timedelta(minutes=97 * i, microseconds=i * 7919 % 1_000_000 * (i % 2)),
+                "updated_at": start + timedelta(minutes=97 * i + 5),
+            }
+        )
     with get_engine().begin() as conn:
         conn.execute(insert(Case), rows)
 
@@ -68,8 +85,9 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, out.out, out.err
 
 
-def _both(argv: list[str], capsys: pytest.CaptureFixture[str],
-          monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+def _both(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
     """(``main`` as it is, ``main`` with the fast path turned off: typer) for one command line."""
     fast_result = _run(argv, capsys)
     with monkeypatch.context() as m:
@@ -97,8 +115,9 @@ BAD = [
 ]
 
 
-def test_the_fast_path_prints_what_typer_prints(db_url: str, capsys: pytest.CaptureFixture[str],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_fast_path_prints_what_typer_prints(
+    db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _seed()
     assert case_rows.lean_rows(None, None, None) is not None, "the lean path fell back to the ORM"
     for argv in LISTINGS:
@@ -115,11 +134,14 @@ def test_the_fast_path_prints_what_typer_prints(db_url: str, capsys: pytest.Capt
         assert fast_result[0] == 2 and fast_result[1] == "" and fast_result[2], argv
 
 
-def test_json_is_unchanged_from_the_orm_rows_printed_one_by_one(db_url: str, capsys: pytest.CaptureFixture[str]
-                                                                ) -> None:
+def test_json_is_unchanged_from_the_orm_rows_printed_one_by_one(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     _seed()
     for kwargs in ({}, {"status": "open"}, {"kind": "major_decision"}, {"limit": 4}):
-        orm = [asdict(s) for s in queries.orm_list(kwargs.get("status"), kwargs.get("kind"), kwargs.get("limit"))]  # type: ignore[arg-type]
+        orm = [
+            asdict(s) for s in queries.orm_list(kwargs.get("status"), kwargs.get("kind"), kwargs.get("limit"))
+        ]  # type: ignore[arg-type]
         assert fast.list_case_rows(**kwargs) == orm, kwargs  # type: ignore[arg-type]
         encoder = json.JSONEncoder(ensure_ascii=False, default=str)
         expected = "[\n" + ",\n".join("  " + encoder.encode(r) for r in orm) + "\n]\n"
@@ -127,8 +149,9 @@ def test_json_is_unchanged_from_the_orm_rows_printed_one_by_one(db_url: str, cap
         assert _run(argv, capsys) == (0, expected, ""), kwargs
 
 
-def test_an_empty_store_and_a_fresh_home(isolated_home: Path, capsys: pytest.CaptureFixture[str],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_empty_store_and_a_fresh_home(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     fast_result, typer_result = _both(["case", "list", "--json"], capsys, monkeypatch)  # no database yet
     assert fast_result == typer_result == (0, "[]\n", "")
     for argv in (["case", "list", "--json"], ["case", "list", "--status", "open"], ["case", "list"]):
@@ -136,8 +159,9 @@ def test_an_empty_store_and_a_fresh_home(isolated_home: Path, capsys: pytest.Cap
         assert fast_result == typer_result and fast_result[0] == 0, argv
 
 
-def test_store_errors_are_the_same_one_line(isolated_home: Path, capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_errors_are_the_same_one_line(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("REVIEWKIT_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/nothing")
     from tests.conftest import _reset_caches
 
@@ -161,8 +185,9 @@ def test_the_fast_path_imports_neither_typer_nor_pydantic(isolated_home: Path) -
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWKIT_")}
     env["REVIEWKIT_HOME"] = str(isolated_home)
-    proc = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)) >= 1
     assert proc.stderr == "[]"

@@ -88,7 +88,10 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     assert paras[1] == f"某财法审〔{year}〕1号"
     assert "☐合法　☑应当予以修改　☐不合法" in paras
     assert any("第四条限定本地注册纳税的代理机构" in p for p in paras)
-    assert re.search(r"你单位于\d{4}年\d{1,2}月\d{1,2}日报送的", paras[3]) and "起草说明、风险评估报告" in paras[3]
+    assert (
+        re.search(r"你单位于\d{4}年\d{1,2}月\d{1,2}日报送的", paras[3])
+        and "起草说明、风险评估报告" in paras[3]
+    )
     assert "制定依据（《中华人民共和国政府采购法》" in paras[3]
     assert not any("SHA-256" in p or number in p for p in paras)
     assert not any("不得提交集体审议" in p for p in paras)
@@ -100,7 +103,9 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     assert any(r[1] == "第六条" and "合同法" in r[2] and "民法典" in r[4] for r in rows[5:])
     doc = Document(io.BytesIO(data))
     props = doc.core_properties
-    assert props.title == f"《{demo.DEMO_TITLE}》合法性审核意见书" and props.author == "孙丽" and props.created
+    assert (
+        props.title == f"《{demo.DEMO_TITLE}》合法性审核意见书" and props.author == "孙丽" and props.created
+    )
     assert props.subject == number  # the case number lives in the file's properties, not in the body
     signature = [p for p in doc.paragraphs if p.text.strip()][-3:]
     assert all(p.paragraph_format.keep_with_next for p in signature[:-2])  # no orphan signature page
@@ -123,7 +128,9 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     assert "评估完成。风险可控，评估报告随送审材料报送合法性审核。" in paras and "评估人：李华" in paras
     paras, rows = text_of(on_file(case_id, "集体审议记录")[1])
     assert field(rows, "会议名称") == "局务会议" and field(rows, "审议结论") == "通过"
-    assert field(rows, "出席人员").startswith("陈军（局长，主持）") and "第十条" in field(rows, "不同意见")  # P8, 37号 三(七)
+    assert field(rows, "出席人员").startswith("陈军（局长，主持）") and "第十条" in field(
+        rows, "不同意见"
+    )  # P8, 37号 三(七)
     assert field(rows, "合法性审核意见").startswith("合法（")
 
     # Publication: number, register, official text, filing report.
@@ -137,8 +144,13 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     item, data = on_file(case_id, "正式文本")
     paras, rows = text_of(data)
     notice = f"某县财政局关于印发《{demo.DEMO_TITLE}》的通知"
-    assert paras[:5] == ["某县财政局文件", doc_number, notice, "局机关各股室，局属各单位，各乡镇财政所：",
-                         f"现将《{demo.DEMO_TITLE}》印发给你们，请认真贯彻执行。"]
+    assert paras[:5] == [
+        "某县财政局文件",
+        doc_number,
+        notice,
+        "局机关各股室，局属各单位，各乡镇财政所：",
+        f"现将《{demo.DEMO_TITLE}》印发给你们，请认真贯彻执行。",
+    ]
     assert paras[5] == "某县财政局" and OFFICIAL_DATE.match(paras[6]) and paras[7] == "（此件公开发布）"
     assert paras[8] == demo.DEMO_TITLE and any(p.startswith("第四条　采购人应当根据项目特点") for p in paras)
     assert "（修改稿）" not in paras
@@ -152,17 +164,23 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     colophon = doc.tables[-1]._tbl
     floating = colophon.tblPr.find(qn("w:tblpPr"))
     assert floating is not None and floating.get(qn("w:tblpYSpec")) == "bottom"
-    assert doc.element.body.index(colophon) > doc.element.body.index(article._p)  # after the text, on its last page
+    assert doc.element.body.index(colophon) > doc.element.body.index(
+        article._p
+    )  # after the text, on its last page
     fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
 
     # D4: the 备案报告 is an upward document with its own 文号 and 签发人; it does not list itself; 联系人 in the 附注.
     paras, _ = text_of(on_file(case_id, "备案报告")[1])
-    year = doc_number[doc_number.index("〔") + 1:doc_number.index("〕")]
+    year = doc_number[doc_number.index("〔") + 1 : doc_number.index("〕")]
     assert paras[0] == "某县财政局文件" and paras[1] == f"某财报〔{year}〕1号\t签发人：陈军"
     assert paras[2] == f"某县财政局关于报送《{demo.DEMO_TITLE}》备案的报告" and paras[3] == "某县人民政府："
     assert f"（{doc_number}）" in paras[4] and "自2027年1月1日起施行" in paras[4]
-    assert paras[5] == "附件：1．正式文本" and paras[6] == "　　　2．起草说明" and "3．合法性审核意见书" in paras[7]
+    assert (
+        paras[5] == "附件：1．正式文本"
+        and paras[6] == "　　　2．起草说明"
+        and "3．合法性审核意见书" in paras[7]
+    )
     assert not any(p.endswith("备案报告") for p in paras[5:])
     assert paras[-1] == "（联系人：刘洋，联系电话：0000-12345678）" and OFFICIAL_DATE.match(paras[-2])
 
@@ -171,7 +189,10 @@ def test_the_demo_files_every_paper_with_the_case_values(demo_case: int) -> None
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         manifest = json.loads(zf.read("清单.json"))
         names = [f["name"] for f in manifest["files"]]
-        assert names[:4] == ["备案报告", "正式文本", "起草说明", "合法性审核意见书"] and names[-1] == "全过程记录"
+        assert (
+            names[:4] == ["备案报告", "正式文本", "起草说明", "合法性审核意见书"]
+            and names[-1] == "全过程记录"
+        )
         record, _ = text_of(zf.read(manifest["files"][-1]["file"]))
         assert any("审计链完整" in p for p in record)
     assert manifest["doc_number"] == doc_number and manifest["case"] == number
@@ -185,7 +206,9 @@ def test_redline_after_return_keeps_counsels_comments(demo_case: int) -> None:
     assert item.generated and item.round == 2
     doc = Document(io.BytesIO(data))
     inserted = "".join(t.text or "" for el in doc.element.body.iter(qn("w:ins")) for t in el.iter(qn("w:t")))
-    deleted = "".join(t.text or "" for el in doc.element.body.iter(qn("w:del")) for t in el.iter(qn("w:delText")))
+    deleted = "".join(
+        t.text or "" for el in doc.element.body.iter(qn("w:del")) for t in el.iter(qn("w:delText"))
+    )
     assert "自主择优选择采购代理机构" in inserted and "民法典" in inserted
     assert "在本县注册登记并缴纳税收" in deleted and "合同法" in deleted
     comments = [(c.author, c.text) for c in doc.comments]
@@ -218,10 +241,25 @@ def test_a_rendered_paper_converts_to_pdf(db_url: str, tmp_path: Path) -> None:
     case_id = run_demo()
     docx = tmp_path / "正式文本.docx"
     docx.write_bytes(render_document(case_id, "正式文本").data)
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / "正式文本.pdf"
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     with session_scope() as session:
         case = session.get(Case, case_id)
         assert case is not None and case.doc_number and case.published_on
@@ -232,10 +270,22 @@ def test_a_rendered_paper_converts_to_pdf(db_url: str, tmp_path: Path) -> None:
     assert f"{published.year}年{published.month}月{published.day}日" in squeezed
     # The 版记 is printed, on the last page (GB/T 9704-2012 7.4): LibreOffice dropped a floating table that
     # ended the body, so the template ends with an empty paragraph after it.
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
-                                                              text=True).stdout).group(1))  # type: ignore[union-attr]
-    last = re.sub(r"\s+", "", subprocess.run([pdftotext, "-f", str(pages), "-l", str(pages), str(pdf), "-"], check=True,
-                                             capture_output=True, text=True).stdout)
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout,
+        ).group(1)
+    )  # type: ignore[union-attr]
+    last = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            [pdftotext, "-f", str(pages), "-l", str(pages), str(pdf), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout,
+    )
     assert "抄送：" in last and f"{published.year}年{published.month}月{published.day}日印发" in last, last
 
 
@@ -260,7 +310,8 @@ def _edit_like_word(path: Path) -> None:
 
 
 def test_templates_edited_in_word_still_render_and_a_broken_one_never_blocks_a_decision(
-        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shutil
 
     from reviewkit.services.attachments import attach
@@ -276,15 +327,24 @@ def test_templates_edited_in_word_still_render_and_a_broken_one_never_blocks_a_d
     _edit_like_word(opinion)
     case_id = demo.prepare()
     while workflow.stage_kind(case_id) == "auto" or _stage(case_id) != "legality_review":
-        workflow.run_auto_stage(case_id) if workflow.stage_kind(case_id) == "auto" else demo.decide_scripted(case_id)
-    rendered = render_document(case_id, "合法性审核意见书", pending=Pending("应当予以修改", "第四条限定本地机构", "sunli"))
+        workflow.run_auto_stage(case_id) if workflow.stage_kind(case_id) == "auto" else demo.decide_scripted(
+            case_id
+        )
+    rendered = render_document(
+        case_id, "合法性审核意见书", pending=Pending("应当予以修改", "第四条限定本地机构", "sunli")
+    )
     paras, _ = text_of(rendered.data)
     assert any(p.startswith("（经办人：孙丽") for p in paras)
 
     doc = Document(str(opinion))
     doc.add_paragraph("联系人：{{意见.审核人姓名}}")  # a typo a clerk might make
     doc.save(str(opinion))
-    attach(case_id, "审核意见书", build_docx(tmp_path / "意见.docx", title="审核意见书", articles=["应当修改。"]), proven("sunli"))
+    attach(
+        case_id,
+        "审核意见书",
+        build_docx(tmp_path / "意见.docx", title="审核意见书", articles=["应当修改。"]),
+        proven("sunli"),
+    )
     result = workflow.decide(case_id, "应当予以修改", proven("sunli"), opinion="第四条限定本地机构")
     assert result.to_stage == "revision"  # the decision stands
     with session_scope() as session:

@@ -35,9 +35,11 @@ def test_malformed_fact_lines_refuse_the_decision_and_are_audited(db_url: str, t
     with session_scope() as session:
         case = session.get(Case, case_id)
         assert case is not None and case.stage == "consultation"
-        refused = session.exec(select(AuditEvent).where(AuditEvent.case_id == case_id,
-                                                        AuditEvent.action == "decision.refused")
-                               .order_by(col(AuditEvent.id))).all()
+        refused = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case_id, AuditEvent.action == "decision.refused")
+            .order_by(col(AuditEvent.id))
+        ).all()
     assert len(refused) == 2
     form, cli = refused
     # The form's lines were refused before its code was checked: nobody was proved, so the refusal is a
@@ -50,7 +52,14 @@ def test_malformed_fact_lines_refuse_the_decision_and_are_audited(db_url: str, t
     assert (cli.channel, cli.actor) == ("cli", "head1")  # proved with a PIN: refused in their name
     assert json.loads(cli.payload)["fact_lines"] == typed[1:]
     # typed right, the same decision goes through, with the same code (the refusal did not spend it)
-    result = decide(case_id, "征求意见完成", CodeClaim("head1", code), fact_lines=[
-        "consultation_start=2026-09-01", "consultation_end=2026-10-09",
-        "market_players_consulted=书面征求5家企业意见"])
+    result = decide(
+        case_id,
+        "征求意见完成",
+        CodeClaim("head1", code),
+        fact_lines=[
+            "consultation_start=2026-09-01",
+            "consultation_end=2026-10-09",
+            "market_players_consulted=书面征求5家企业意见",
+        ],
+    )
     assert (result.from_stage, result.actor) == ("consultation", "head1")

@@ -46,8 +46,10 @@ def _one_chinese_line(err: Exception) -> str:
 
 def _counts() -> dict[str, int]:
     with session_scope() as session:
-        return {m.__name__: int(session.exec(select(func.count()).select_from(m)).one())
-                for m in (Case, DocumentVersion, Attachment, Decision, AuditEvent)}
+        return {
+            m.__name__: int(session.exec(select(func.count()).select_from(m)).one())
+            for m in (Case, DocumentVersion, Attachment, Decision, AuditEvent)
+        }
 
 
 def _pg_ready(timeout: float = 60.0) -> None:
@@ -116,7 +118,9 @@ def tiny_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     mount.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
     monkeypatch.setenv("REVIEWKIT_DATA_DIR", str(mount))
@@ -144,18 +148,30 @@ def _blobs(mount: Path) -> list[str]:
     return sorted(str(p.relative_to(mount)) for p in mount.rglob("*") if p.is_file() and p.name != "filler")
 
 
-def test_full_document_store_refuses_cleanly_and_leaves_nothing(db_url: str, tiny_data_dir: Path,
-                                                                 tmp_path: Path) -> None:
+def test_full_document_store_refuses_cleanly_and_leaves_nothing(
+    db_url: str, tiny_data_dir: Path, tmp_path: Path
+) -> None:
     case_id = _start(tmp_path)
     _file(case_id, "起草说明", "drafter1", tmp_path)
     _fill(tiny_data_dir)
     before, blobs = _counts(), _blobs(tiny_data_dir)
-    big = build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）",
-                     articles=[f"第{i}条　专项资金的申报、审核、拨付和监督，依照本办法执行。" * 3 for i in range(1, 60)])
+    big = build_docx(
+        tmp_path / "v2.docx",
+        title="某县财政专项资金管理办法（修改稿）",
+        articles=[f"第{i}条　专项资金的申报、审核、拨付和监督，依照本办法执行。" * 3 for i in range(1, 60)],
+    )
 
     attempts = {
-        "case new": lambda: start_case(NewCase(kind="normative_document", title="某县另一办法", drafting_unit="预算股",
-                                               drafter="drafter1", draft=big), proven("drafter1")),
+        "case new": lambda: start_case(
+            NewCase(
+                kind="normative_document",
+                title="某县另一办法",
+                drafting_unit="预算股",
+                drafter="drafter1",
+                draft=big,
+            ),
+            proven("drafter1"),
+        ),
         "submit": lambda: submit_version(case_id, big, proven("drafter1")),
         "attach": lambda: attach(case_id, "征求意见采纳情况", big, proven("head1")),
     }
@@ -200,14 +216,22 @@ def test_file_size_limit_while_storing_an_attachment(db_url: str, tmp_path: Path
     case_id = _start(tmp_path)
     proven("head1")  # head1's PIN is set here: the child only proves it, before its file-size limit
     before = _counts()
-    big = build_docx(tmp_path / "材料.docx", title="征求意见采纳情况",
-                     articles=[f"第{i}条意见：予以采纳。" * 20 for i in range(1, 80)])
+    big = build_docx(
+        tmp_path / "材料.docx",
+        title="征求意见采纳情况",
+        articles=[f"第{i}条意见：予以采纳。" * 20 for i in range(1, 80)],
+    )
     data_dir = Path(os.environ["REVIEWKIT_HOME"]) / "data"
     blobs = sorted(p.name for p in data_dir.rglob("*") if p.is_file())
     limit = big.stat().st_size // 2  # the database (a SQLite file already past its first pages) is unaffected
     env = {**os.environ}
-    proc = subprocess.run([sys.executable, "-c", _FSIZE_CHILD, str(case_id), str(big), str(limit)],
-                          env=env, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "-c", _FSIZE_CHILD, str(case_id), str(big), str(limit)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     import json
 

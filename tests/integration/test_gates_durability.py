@@ -74,7 +74,8 @@ def _started(home: Home, case_id: int, worker: Worker) -> str:
 
 
 def test_gate_survives_worker_sigkill_worker_restart_and_server_restart(
-        env: tuple[Home, Worker, Server], tmp_path: Path) -> None:
+    env: tuple[Home, Worker, Server], tmp_path: Path
+) -> None:
     home, worker, server = env
     case_id = case_at_prereview(tmp_path)
     run_id = _started(home, case_id, worker)
@@ -97,15 +98,34 @@ def test_gate_survives_worker_sigkill_worker_restart_and_server_restart(
     assert counts(case_id) == before
 
     file_legal_opinion(case_id, tmp_path)
-    r = cli(home, "decide", str(case_id), "-d", "合法", "-m", "经审核合法", "--as", "counsel1", "--pin", PIN["counsel1"])
+    r = cli(
+        home,
+        "decide",
+        str(case_id),
+        "-d",
+        "合法",
+        "-m",
+        "经审核合法",
+        "--as",
+        "counsel1",
+        "--pin",
+        PIN["counsel1"],
+    )
     assert r.code == 0, r.err
-    assert "已唤醒等待中的流程" in r.out, (r.out, r.err, run_state(home.api, run_id), case_row(case_id).flow_run_id,
-                                         run_id)
+    assert "已唤醒等待中的流程" in r.out, (
+        r.out,
+        r.err,
+        run_state(home.api, run_id),
+        case_row(case_id).flow_run_id,
+        run_id,
+    )
     wait_run(home.api, run_id, "PAUSED", "deliberation-r1-w0", worker=worker)
     assert case_row(case_id).stage == "deliberation"
 
     after = counts(case_id)
-    assert after["prereview.completed"] == 1 and after["entered:prereview"] == 1  # not re-run after the restarts
+    assert (
+        after["prereview.completed"] == 1 and after["entered:prereview"] == 1
+    )  # not re-run after the restarts
     assert after["entered:legality_review"] == 1 and after["legality_decisions"] == 1
     assert after["decisions"] == before["decisions"] + 1
     assert after["stage_entries"] == before["stage_entries"] + 1  # deliberation (risk assessment not flagged)
@@ -115,7 +135,8 @@ def test_gate_survives_worker_sigkill_worker_restart_and_server_restart(
 
 
 def test_decision_while_server_is_down_is_kept_and_carried_out_after(
-        env: tuple[Home, Worker, Server], tmp_path: Path) -> None:
+    env: tuple[Home, Worker, Server], tmp_path: Path
+) -> None:
     home, worker, server = env
     case_id = case_at_prereview(tmp_path, title="某县政府投资项目管理办法")
     run_id = _started(home, case_id, worker)
@@ -147,5 +168,10 @@ def test_decision_while_server_is_down_is_kept_and_carried_out_after(
     assert after["stage_entries"] == before["stage_entries"] + 1
     assert running_count(home.api, run_id) == 2
     r = cli(home, "sync", "--json")  # nothing left to repair
-    assert json.loads(r.out) == {"started": [], "resumed": [], "cancelled": [], "rescheduled": [],
-                                  "problems": []}
+    assert json.loads(r.out) == {
+        "started": [],
+        "resumed": [],
+        "cancelled": [],
+        "rescheduled": [],
+        "problems": [],
+    }

@@ -28,12 +28,16 @@ REPO = Path(__file__).resolve().parents[2]
 PIN = {"counsel1": "135792", "counsel2": "246813", "leader1": "357924", "drafter1": "468135"}
 PINS.update(PIN)  # tests.actors.proven() authenticates with these instead of resetting them
 EXTRA_ROSTER = '[[users]]\nusername = "counsel2"\nname = "审核员辛"\nroles = ["legality_reviewer"]\n'
-CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
-                "market_players_consulted": "书面征求5家企业和县工商联意见",
-               "legal_basis": "《中华人民共和国政府采购法》第十三条"}  # 送审材料: 制定依据 (37号 三(六))
+CONSULTATION = {
+    "consultation_start": "2026-09-01",
+    "consultation_end": "2026-10-09",
+    "market_players_consulted": "书面征求5家企业和县工商联意见",
+    "legal_basis": "《中华人民共和国政府采购法》第十三条",
+}  # 送审材料: 制定依据 (37号 三(六))
 
 
 # --- a module's reviewkit home ------------------------------------------------------------------
+
 
 @dataclass
 class Home:
@@ -54,11 +58,16 @@ class Home:
 
     def env(self) -> dict[str, str]:
         """What the CLI and the worker of this module get (on top of a REVIEWKIT_-free environment)."""
-        return {"REVIEWKIT_HOME": str(self.path), "REVIEWKIT_DATABASE_URL": self.db_url,
-                "REVIEWKIT_DEPLOYMENT_NAME": self.deployment_name,
-                "REVIEWKIT_PREFECT_API_URL": self.api, "PREFECT_API_URL": self.api,
-                "PREFECT_HOME": str(self.path / "prefect"), "REVIEWKIT_RUNNER_POLL_SECONDS": "1",
-                "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+        return {
+            "REVIEWKIT_HOME": str(self.path),
+            "REVIEWKIT_DATABASE_URL": self.db_url,
+            "REVIEWKIT_DEPLOYMENT_NAME": self.deployment_name,
+            "REVIEWKIT_PREFECT_API_URL": self.api,
+            "PREFECT_API_URL": self.api,
+            "PREFECT_HOME": str(self.path / "prefect"),
+            "REVIEWKIT_RUNNER_POLL_SECONDS": "1",
+            "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        }
 
     def use(self, monkeypatch: Any) -> None:
         """Point this (test) process's reviewkit at the module's home and database."""
@@ -74,7 +83,10 @@ def prepare_home(path: Path, api: str) -> Home:
     """Roster (with a second counsel) and PINs, set in setup mode."""
     home = Home(path, api)
     path.mkdir(parents=True, exist_ok=True)
-    saved = {k: os.environ.get(k) for k in ("REVIEWKIT_HOME", "REVIEWKIT_DATABASE_URL", "REVIEWKIT_DEPLOYMENT_NAME")}
+    saved = {
+        k: os.environ.get(k)
+        for k in ("REVIEWKIT_HOME", "REVIEWKIT_DATABASE_URL", "REVIEWKIT_DEPLOYMENT_NAME")
+    }
     os.environ["REVIEWKIT_HOME"], os.environ["REVIEWKIT_DATABASE_URL"] = str(path), home.db_url
     os.environ["REVIEWKIT_DEPLOYMENT_NAME"] = home.deployment_name
     from tests.conftest import _reset_caches
@@ -106,13 +118,26 @@ def case_at_prereview(tmp: Path, title: str = "某县财政专项资金管理办
     from reviewkit.services.workflow import decide
 
     tmp.mkdir(parents=True, exist_ok=True)
-    case = start_case(NewCase(kind="normative_document", title=title, drafting_unit="预算股", drafter="drafter1",
-                              draft=build_docx(tmp / "v1.docx", title=title), flags=frozenset({"touches_business"})),
-                      proven("drafter1"))
+    case = start_case(
+        NewCase(
+            kind="normative_document",
+            title=title,
+            drafting_unit="预算股",
+            drafter="drafter1",
+            draft=build_docx(tmp / "v1.docx", title=title),
+            flags=frozenset({"touches_business"}),
+        ),
+        proven("drafter1"),
+    )
     assert case.id is not None
 
     def put(name: str, user: str) -> None:
-        attach(case.id, name, build_docx(tmp / f"{name}.docx", title=name, articles=[f"{name}正文。"]), proven(user))
+        attach(
+            case.id,
+            name,
+            build_docx(tmp / f"{name}.docx", title=name, articles=[f"{name}正文。"]),
+            proven(user),
+        )
 
     put("起草说明", "drafter1")
     decide(case.id, "提交", proven("drafter1"))
@@ -127,11 +152,16 @@ def file_legal_opinion(case_id: int, tmp: Path) -> None:
     """审核意见书 on file: the evidence counsel needs before leaving the legality review."""
     from reviewkit.services.attachments import attach
 
-    attach(case_id, "审核意见书", build_docx(tmp / "审核意见书.docx", title="审核意见书", articles=["经审核，合法。"]),
-           proven("counsel1"))
+    attach(
+        case_id,
+        "审核意见书",
+        build_docx(tmp / "审核意见书.docx", title="审核意见书", articles=["经审核，合法。"]),
+        proven("counsel1"),
+    )
 
 
 # --- the worker subprocess ------------------------------------------------------------------------
+
 
 @dataclass
 class Worker:
@@ -145,12 +175,25 @@ class Worker:
     def start(self) -> Worker:
         self.started = time.time()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWKIT_", "PREFECT_"))}
-        env.update({"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-                    "REVIEWKIT_RECONCILE_SECONDS": "5", **self.home.env(), **self.extra_env})
+        env.update(
+            {
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "DO_NOT_TRACK": "1",
+                "REVIEWKIT_RECONCILE_SECONDS": "5",
+                **self.home.env(),
+                **self.extra_env,
+            }
+        )
         out = self.log.open("ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "reviewkit", "worker", "--limit", str(self.limit)],
-                                     cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "reviewkit", "worker", "--limit", str(self.limit)],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         return self
 
     def wait_ready(self, timeout: float = 90) -> Worker:
@@ -158,7 +201,9 @@ class Worker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.alive(), self.tail()
-            code, body = api_call(self.home.api, "GET", f"/deployments/name/review_case/{self.home.deployment_name}")
+            code, body = api_call(
+                self.home.api, "GET", f"/deployments/name/review_case/{self.home.deployment_name}"
+            )
             if code == 200 and not body.get("paused") and self._applied_since_start(body):
                 return self
             time.sleep(0.5)
@@ -200,6 +245,7 @@ class Worker:
 
 # --- the Prefect REST API, as the UI uses it ------------------------------------------------------
 
+
 def api_call(api: str, method: str, path: str, body: Any = None, timeout: float = 20) -> tuple[int, Any]:
     """One REST call; a 503 (SQLite behind the server is locked) is retried the way the UI's user and
     Prefect's own client would, up to ~30 s."""
@@ -213,8 +259,9 @@ def api_call(api: str, method: str, path: str, body: Any = None, timeout: float 
 
 def _api_call_once(api: str, method: str, path: str, body: Any, timeout: float) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"{api}{path}", data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{api}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             raw = resp.read()
@@ -239,8 +286,14 @@ def run_state(api: str, run_id: str) -> tuple[str, str | None]:
     return str(state.get("type")), (state.get("state_details") or {}).get("pause_key")
 
 
-def wait_run(api: str, run_id: str, state: str, key: str | None = None, timeout: float = 90,
-             worker: Worker | None = None) -> None:
+def wait_run(
+    api: str,
+    run_id: str,
+    state: str,
+    key: str | None = None,
+    timeout: float = 90,
+    worker: Worker | None = None,
+) -> None:
     """Wait until the run is in ``state`` (and, for PAUSED, suspended under ``key``)."""
     deadline = time.monotonic() + timeout
     seen: tuple[str, str | None] = ("?", None)
@@ -252,8 +305,7 @@ def wait_run(api: str, run_id: str, state: str, key: str | None = None, timeout:
         if seen[0] == state and (key is None or seen[1] == key):
             return
         time.sleep(0.3)
-    raise AssertionError(f"run {run_id} is {seen}, expected {state} {key}\n"
-                         f"{worker.tail() if worker else ''}")
+    raise AssertionError(f"run {run_id} is {seen}, expected {state} {key}\n{worker.tail() if worker else ''}")
 
 
 def resume_like_ui(api: str, run_id: str, run_input: dict[str, Any]) -> tuple[int, Any]:
@@ -269,13 +321,15 @@ def running_count(api: str, run_id: str) -> int:
 
 
 def runs_of_case(api: str, number: str) -> list[dict[str, Any]]:
-    code, runs = api_call(api, "POST", "/flow_runs/filter",
-                          {"flow_runs": {"tags": {"all_": [f"case:{number}"]}}, "limit": 50})
+    code, runs = api_call(
+        api, "POST", "/flow_runs/filter", {"flow_runs": {"tags": {"all_": [f"case:{number}"]}}, "limit": 50}
+    )
     assert code == 200, (code, runs)
     return list(runs)
 
 
 # --- the store ------------------------------------------------------------------------------------
+
 
 def case_row(case_id: int) -> Any:
     from reviewkit.store.db import session_scope
@@ -296,7 +350,9 @@ def wait_stage(case_id: int, stage: str, timeout: float = 90, worker: Worker | N
         if case.stage == stage:
             return case
         time.sleep(0.3)
-    raise AssertionError(f"case {case_id} at {case.stage}, expected {stage}\n{worker.tail() if worker else ''}")
+    raise AssertionError(
+        f"case {case_id} at {case.stage}, expected {stage}\n{worker.tail() if worker else ''}"
+    )
 
 
 def counts(case_id: int) -> dict[str, int]:
@@ -311,19 +367,31 @@ def counts(case_id: int) -> dict[str, int]:
             return int(session.exec(q).one())
 
     out = {
-        "prereview.completed": n(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.case_id == case_id, AuditEvent.action == "prereview.completed")),
-        "flow_run.attached": n(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.case_id == case_id, AuditEvent.action == "flow_run.attached")),
+        "prereview.completed": n(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.case_id == case_id, AuditEvent.action == "prereview.completed")
+        ),
+        "flow_run.attached": n(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.case_id == case_id, AuditEvent.action == "flow_run.attached")
+        ),
         "decisions": n(select(func.count()).select_from(Decision).where(Decision.case_id == case_id)),
-        "legality_decisions": n(select(func.count()).select_from(Decision).where(
-            Decision.case_id == case_id, Decision.stage == "legality_review")),
+        "legality_decisions": n(
+            select(func.count())
+            .select_from(Decision)
+            .where(Decision.case_id == case_id, Decision.stage == "legality_review")
+        ),
         "stage_entries": n(select(func.count()).select_from(StageEntry).where(StageEntry.case_id == case_id)),
         "findings": n(select(func.count()).select_from(Finding).where(Finding.case_id == case_id)),
     }
     for stage in ("prereview", "legality_review", "deliberation"):
-        out[f"entered:{stage}"] = n(select(func.count()).select_from(StageEntry).where(
-            StageEntry.case_id == case_id, StageEntry.stage == stage))
+        out[f"entered:{stage}"] = n(
+            select(func.count())
+            .select_from(StageEntry)
+            .where(StageEntry.case_id == case_id, StageEntry.stage == stage)
+        )
     return out
 
 
@@ -334,14 +402,18 @@ def audit_events(case_id: int, action: str) -> list[Any]:
     from reviewkit.store.models import AuditEvent
 
     with session_scope() as session:
-        rows = session.exec(select(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.action == action)
-                            .order_by(col(AuditEvent.id))).all()
+        rows = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case_id, AuditEvent.action == action)
+            .order_by(col(AuditEvent.id))
+        ).all()
         for r in rows:
             session.expunge(r)
         return list(rows)
 
 
 # --- a dedicated, restartable Prefect server --------------------------------------------------------
+
 
 @dataclass
 class Server:
@@ -360,19 +432,43 @@ class Server:
 
         self.home.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWKIT_", "PREFECT_"))}
-        env.update({"PREFECT_HOME": str(self.home), "PREFECT_API_URL": self.api, "PREFECT_UI_API_URL": self.api,
-                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-                    "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false"})
+        env.update(
+            {
+                "PREFECT_HOME": str(self.home),
+                "PREFECT_API_URL": self.api,
+                "PREFECT_UI_API_URL": self.api,
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "DO_NOT_TRACK": "1",
+                "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+            }
+        )
         log = (self.home / "server.log").open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "prefect",
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if healthy(self.api):
                 return self
             if self.proc.poll() is not None:
-                raise RuntimeError(f"prefect server exited with {self.proc.returncode}; see {self.home}/server.log")
+                raise RuntimeError(
+                    f"prefect server exited with {self.proc.returncode}; see {self.home}/server.log"
+                )
             time.sleep(0.3)
         self.stop()
         raise RuntimeError("prefect server did not become healthy")
@@ -402,7 +498,9 @@ def forget_runs(home: Home) -> None:
     _reset_caches()
     try:
         with session_scope() as session:
-            rows = session.exec(select(AuditEvent.payload).where(AuditEvent.action == "flow_run.attached")).all()
+            rows = session.exec(
+                select(AuditEvent.payload).where(AuditEvent.action == "flow_run.attached")
+            ).all()
         ids = {json.loads(p)["flow_run_id"] for p in rows}
     finally:
         os.environ.pop("REVIEWKIT_HOME", None)

@@ -32,7 +32,9 @@ pytestmark = pytest.mark.prefect
 
 
 @pytest.fixture(scope="module")
-def two_workers(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Home, list[Worker]]]:
+def two_workers(
+    prefect_api: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Home, list[Worker]]]:
     base = tmp_path_factory.mktemp("gates-two")
     home = prepare_home(base / "rk-home", prefect_api)
     fast = {"REVIEWKIT_RECONCILE_SECONDS": "2"}
@@ -49,8 +51,9 @@ def two_workers(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> I
         forget_runs(home)
 
 
-def test_two_workers_run_each_case_once(two_workers: tuple[Home, list[Worker]], tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_workers_run_each_case_once(
+    two_workers: tuple[Home, list[Worker]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home, workers = two_workers
     home.use(monkeypatch)
     ids = [case_at_prereview(tmp_path / f"c{i}", title=f"某县第{i + 1}号管理办法") for i in range(3)]
@@ -68,8 +71,11 @@ def test_two_workers_run_each_case_once(two_workers: tuple[Home, list[Worker]], 
         # the tag names the case number, which other databases on this server (the bench) may reuse:
         # count the runs created since this case was
         since = case.created_at.replace(tzinfo=case.created_at.tzinfo or UTC).timestamp()
-        runs = [r for r in runs_of_case(home.api, case.number)
-                if datetime.fromisoformat(r["created"].replace("Z", "+00:00")).timestamp() >= since - 1]
+        runs = [
+            r
+            for r in runs_of_case(home.api, case.number)
+            if datetime.fromisoformat(r["created"].replace("Z", "+00:00")).timestamp() >= since - 1
+        ]
         assert [r["id"] for r in runs] == [case.flow_run_id], runs
         assert running_count(home.api, str(case.flow_run_id)) == 1
         c = counts(case_id)

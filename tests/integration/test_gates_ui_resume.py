@@ -56,7 +56,8 @@ def _form(code: str, user: str = "counsel1", decision: str = "合法") -> dict[s
 
 
 def test_ui_resume_without_valid_proof_is_refused_audited_and_waits_again(
-        home: tuple[Home, Worker], tmp_path: Path) -> None:
+    home: tuple[Home, Worker], tmp_path: Path
+) -> None:
     from reviewkit.orchestration.runs import start_run
     from reviewkit.services.identity import issue_approval_code
 
@@ -67,14 +68,20 @@ def test_ui_resume_without_valid_proof_is_refused_audited_and_waits_again(
     assert case_row(case_id).stage == "legality_review"
     file_legal_opinion(case_id, tmp_path)
 
-    other = issue_approval_code(proven("counsel2"), case_id, "legality_review", 1)  # a real code, of someone else
+    other = issue_approval_code(
+        proven("counsel2"), case_id, "legality_review", 1
+    )  # a real code, of someone else
     attempts = [
         ("wrong code", _form("ABCDE-FGHJK")),
         ("another person's code", _form(other)),
     ]
     for n, (label, form) in enumerate(attempts, start=1):
         code, body = resume_like_ui(rk.api, run_id, form)
-        assert code in (200, 201) and body["status"] == "ACCEPT", (label, code, body)  # Prefect accepts any valid form
+        assert code in (200, 201) and body["status"] == "ACCEPT", (
+            label,
+            code,
+            body,
+        )  # Prefect accepts any valid form
         wait_run(rk.api, run_id, "PAUSED", f"legality-review-r1-w{n}", worker=worker)  # reviewkit refused it
         assert case_row(case_id).stage == "legality_review", label
     # Whoever typed those proved nobody: audited as claims, never in counsel1's name.
@@ -104,13 +111,18 @@ def test_ui_resume_without_valid_proof_is_refused_audited_and_waits_again(
     recorded = audit_events(case_id, "decision.recorded")
     legal = [json.loads(e.payload) for e in recorded if json.loads(e.payload)["stage"] == "legality_review"]
     assert len(legal) == 1 and legal[0]["auth"] == "code"
-    assert [e.channel for e in recorded if json.loads(e.payload)["stage"] == "legality_review"] == ["prefect-ui"]
+    assert [e.channel for e in recorded if json.loads(e.payload)["stage"] == "legality_review"] == [
+        "prefect-ui"
+    ]
 
     # The used code, replayed (anyone with API access can read it back from the run's inputs): refused.
     resume_like_ui(rk.api, run_id, _form(valid, decision="通过") | {"user_name": "counsel1"})
     wait_run(rk.api, run_id, "PAUSED", "deliberation-r1-w1", worker=worker)
     assert case_row(case_id).stage == "deliberation"
-    assert len(audit_events(case_id, "identity.refused")) == 3 and audit_events(case_id, "decision.refused") == []
+    assert (
+        len(audit_events(case_id, "identity.refused")) == 3
+        and audit_events(case_id, "decision.refused") == []
+    )
 
     c = counts(case_id)
     assert c["prereview.completed"] == 1 and c["entered:prereview"] == 1

@@ -33,21 +33,41 @@ def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _events(action: str) -> list[AuditEvent]:
     with session_scope() as session:
-        return list(session.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))).all())
+        return list(
+            session.exec(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))
+            ).all()
+        )
 
 
 def _case_at_legality_review(tmp_path: Path, *, opinion_on_file: bool = True) -> int:
     import_roster(write_roster(tmp_path / "roster.toml"))
     add_user("admin1", "管理员", ["admin"], pin="864213")
     add_user("counsel2", "审核员辛", ["legality_reviewer"])
-    case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
-                              drafter="drafter1", draft=build_docx(tmp_path / "v1.docx")), proven("drafter1"))
+    case = start_case(
+        NewCase(
+            kind="normative_document",
+            title="某县财政专项资金管理办法",
+            drafting_unit="预算股",
+            drafter="drafter1",
+            draft=build_docx(tmp_path / "v1.docx"),
+        ),
+        proven("drafter1"),
+    )
     assert case.id is not None
     _file(case.id, "起草说明", "drafter1", tmp_path)
     decide(case.id, "提交", proven("drafter1"))
     _file(case.id, "征求意见采纳情况", "head1", tmp_path)
-    decide(case.id, "征求意见完成", proven("head1"), facts={"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
-                                                    "legal_basis": "《中华人民共和国预算法》第十三条"})
+    decide(
+        case.id,
+        "征求意见完成",
+        proven("head1"),
+        facts={
+            "consultation_start": "2026-09-01",
+            "consultation_end": "2026-10-09",
+            "legal_basis": "《中华人民共和国预算法》第十三条",
+        },
+    )
     assert run_auto_stage(case.id) == "legality_review"
     if opinion_on_file:
         _file(case.id, "审核意见书", "counsel1", tmp_path)
@@ -69,14 +89,27 @@ def test_a_counsel_finishes_the_review_from_the_form_alone(db_url: str, tmp_path
     case_id = _case_at_legality_review(tmp_path, opinion_on_file=False)
     code = identity.issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)
     with pytest.raises(TransitionNotAllowed):
-        decide(case_id, "同意", CodeClaim("counsel1", code), opinion="经审核，合法。")  # not a decision of the stage
+        decide(
+            case_id, "同意", CodeClaim("counsel1", code), opinion="经审核，合法。"
+        )  # not a decision of the stage
     assert [m.name for m in list_materials(case_id) if m.name == "审核意见书"] == []
-    result = decide(case_id, "合法", CodeClaim("counsel1", code), opinion="经审核，该文件制定主体、权限、内容和程序合法。")
+    result = decide(
+        case_id, "合法", CodeClaim("counsel1", code), opinion="经审核，该文件制定主体、权限、内容和程序合法。"
+    )
     assert result.to_stage == "deliberation"
     [paper] = [m for m in list_materials(case_id) if m.name == "审核意见书"]
-    assert paper.generated and paper.submitted_by == "counsel1" and paper.stage == "legality_review" and paper.round == 1
-    text = "\n".join(p.text for p in Document(io.BytesIO(blobs.read_bytes(get_settings().resolved_data_dir,
-                                                                         paper.sha256))).paragraphs)
+    assert (
+        paper.generated
+        and paper.submitted_by == "counsel1"
+        and paper.stage == "legality_review"
+        and paper.round == 1
+    )
+    text = "\n".join(
+        p.text
+        for p in Document(
+            io.BytesIO(blobs.read_bytes(get_settings().resolved_data_dir, paper.sha256))
+        ).paragraphs
+    )
     assert "☑合法" in text and "该文件制定主体、权限、内容和程序合法" in text
     [made] = [e for e in _events("document.generated") if json.loads(e.payload)["name"] == "审核意见书"]
     assert made.actor == "counsel1" and made.channel == "prefect-ui"
@@ -90,7 +123,12 @@ def test_a_counsel_finishes_the_review_from_the_form_alone(db_url: str, tmp_path
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
     from reviewkit.services.attachments import attach
 
-    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), proven(user))
+    attach(
+        case_id,
+        name,
+        build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]),
+        proven(user),
+    )
 
 
 def test_pin_login_wrong_pin_and_lockout(db_url: str, tmp_path: Path) -> None:
@@ -132,15 +170,23 @@ def test_tokens(db_url: str, tmp_path: Path) -> None:
         assert token.split("_")[2] not in stored.token_hash and stored.token_hash.startswith("scrypt$")
 
 
-def test_approval_codes_are_bound_single_use_and_consumed_with_the_decision(db_url: str, tmp_path: Path) -> None:
+def test_approval_codes_are_bound_single_use_and_consumed_with_the_decision(
+    db_url: str, tmp_path: Path
+) -> None:
     case_id = _case_at_legality_review(tmp_path)
     with pytest.raises(PermissionDenied, match="不能办理该待办"):
         identity.issue_approval_code(proven("drafter1"), case_id, "legality_review", 1)
     with pytest.raises(PermissionDenied, match="没有待办"):
         identity.issue_approval_code(proven("counsel1"), case_id, "deliberation", 1)
-    with pytest.raises(PermissionDenied, match="未证实"):  # a code is issued only to someone who proved who they are
-        identity.issue_approval_code(Actor("counsel1", frozenset({"legality_reviewer", "counsel"}), "cli"),
-                                     case_id, "legality_review", 1)
+    with pytest.raises(
+        PermissionDenied, match="未证实"
+    ):  # a code is issued only to someone who proved who they are
+        identity.issue_approval_code(
+            Actor("counsel1", frozenset({"legality_reviewer", "counsel"}), "cli"),
+            case_id,
+            "legality_review",
+            1,
+        )
     code = identity.issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)
     assert len(code) == 11 and code[5] == "-"
     # a wrong code, another person's name, a wrong decision: refused, the code survives
@@ -160,7 +206,9 @@ def test_approval_codes_are_bound_single_use_and_consumed_with_the_decision(db_u
     # The wrong codes proved nobody: audited as claims, never in the name typed.
     claims = [json.loads(e.payload) | {"actor": e.actor} for e in _events("identity.refused")]
     assert [(c["actor"], c["method"], c["claimed_user"]) for c in claims] == [
-        (UNPROVEN, "code", "counsel1"), (UNPROVEN, "code", "counsel2")]
+        (UNPROVEN, "code", "counsel1"),
+        (UNPROVEN, "code", "counsel2"),
+    ]
     # The wrong decision came with counsel1's genuine code (proved, then rolled back with the refusal).
     refused = _events("decision.refused")
     assert [(e.actor, e.channel) for e in refused] == [("counsel1", "prefect-ui")]
@@ -170,7 +218,8 @@ def test_approval_codes_are_bound_single_use_and_consumed_with_the_decision(db_u
 
 
 def test_a_bare_user_name_or_a_hand_built_actor_is_refused_and_audited_as_a_claim(
-        db_url: str, tmp_path: Path) -> None:
+    db_url: str, tmp_path: Path
+) -> None:
     case_id = _case_at_legality_review(tmp_path)
     forged = Actor("counsel1", frozenset({"counsel", "legality_reviewer"}), "cli")
     for who in ("counsel1", forged):
@@ -189,10 +238,12 @@ def test_a_bare_user_name_or_a_hand_built_actor_is_refused_and_audited_as_a_clai
     assert not any(e.actor == "counsel1" for e in _events("decision.refused"))
     # Nor does a hand-built administrator manage anything: tokens, delegations, reassignment, export.
     admin = Actor("admin1", frozenset({"admin"}), "cli")
-    for attempt in (lambda: identity.issue_token("clerk1", admin),
-                    lambda: grant("counsel1", "counsel2", today(), admin),
-                    lambda: reassign_tasks(None, "counsel2", admin, case_ref=case_id),
-                    lambda: export(case_id, "jsonl", tmp_path / "out.jsonl", admin)):
+    for attempt in (
+        lambda: identity.issue_token("clerk1", admin),
+        lambda: grant("counsel1", "counsel2", today(), admin),
+        lambda: reassign_tasks(None, "counsel2", admin, case_ref=case_id),
+        lambda: export(case_id, "jsonl", tmp_path / "out.jsonl", admin),
+    ):
         with pytest.raises(PermissionDenied, match="未证实"):
             attempt()
     # the real counsel1, proved, decides
@@ -219,7 +270,12 @@ def test_verify_approval_code_single_use_expiry_and_gate_throttle(db_url: str, t
     with pytest.raises(PermissionDenied):
         identity.verify_approval_code("counsel1", code, case_id, "legality_review", 2)  # another round
     actor = identity.verify_approval_code("counsel1", code, case_id, "legality_review", 1)
-    assert actor.username == "counsel1" and actor.auth == "code" and actor.channel == "prefect-ui" and actor.proven
+    assert (
+        actor.username == "counsel1"
+        and actor.auth == "code"
+        and actor.channel == "prefect-ui"
+        and actor.proven
+    )
     with pytest.raises(PermissionDenied, match="已使用"):
         identity.verify_approval_code("counsel1", code, case_id, "legality_review", 1)
     expired = identity.issue_approval_code(counsel1, case_id, "legality_review", 1, ttl_hours=0)
@@ -234,7 +290,9 @@ def test_verify_approval_code_single_use_expiry_and_gate_throttle(db_url: str, t
     for _ in range(identity.MAX_FAILURES):
         with pytest.raises(PermissionDenied):
             identity.verify_approval_code("counsel1", "BBBBB-BBBBB", case_id, "legality_review", 1)
-    assert identity.verify_approval_code("counsel1", good, case_id, "legality_review", 1).username == "counsel1"
+    assert (
+        identity.verify_approval_code("counsel1", good, case_id, "legality_review", 1).username == "counsel1"
+    )
     claims = _events("identity.refused")
     assert claims and {e.actor for e in claims} == {UNPROVEN}
     assert {json.loads(e.payload)["claimed_user"] for e in claims} == {"counsel1"}
@@ -272,12 +330,19 @@ def test_delegation_respects_separation_of_duties_and_end_date(db_url: str, tmp_
     counsel1 = sealed(Actor("counsel1", frozenset({"legality_reviewer", "counsel"}), "cli"))
     grant("counsel1", "drafter1", today() + timedelta(days=10), counsel1, reason="休假")
     with pytest.raises(PermissionDenied, match="职责分离"):
-        decide(case_id, "合法", proven("drafter1"))  # drafted the case: may not approve it, even for someone else
+        decide(
+            case_id, "合法", proven("drafter1")
+        )  # drafted the case: may not approve it, even for someone else
     grant("counsel1", "leader1", today() - timedelta(days=1), ADMIN, starts_on=today() - timedelta(days=5))
     with pytest.raises(TransitionNotAllowed, match="只能由"):
         decide(case_id, "合法", proven("leader1"))  # the delegation has ended
     with pytest.raises(PermissionDenied, match="无权委托他人代行本人职责|无权代为设置"):
-        grant("counsel1", "head1", today(), sealed(Actor("fcr1", frozenset({"fair_competition_reviewer"}), "cli")))
+        grant(
+            "counsel1",
+            "head1",
+            today(),
+            sealed(Actor("fcr1", frozenset({"fair_competition_reviewer"}), "cli")),
+        )
     assert len(_events("permission.refused")) == 1
     grant("counsel1", "head1", today(), ADMIN, reason="出差")
     decide(case_id, "合法", proven("head1"))
@@ -290,7 +355,9 @@ def test_delegation_respects_separation_of_duties_and_end_date(db_url: str, tmp_
 def test_admin_reassigns_an_open_task(db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
     with pytest.raises(PermissionDenied, match="无权改派待办"):
-        reassign_tasks(None, "counsel2", sealed(Actor("leader1", frozenset({"leader"}), "cli")), case_ref=case_id)
+        reassign_tasks(
+            None, "counsel2", sealed(Actor("leader1", frozenset({"leader"}), "cli")), case_ref=case_id
+        )
     with pytest.raises(PermissionDenied, match="不能办理该待办"):
         reassign_tasks(None, "drafter1", ADMIN, case_ref=case_id)
     assert reassign_tasks(None, "counsel2", ADMIN, case_ref=case_id, reason="王芳休假")
@@ -300,13 +367,20 @@ def test_admin_reassigns_an_open_task(db_url: str, tmp_path: Path) -> None:
     moved = _events("task.reassigned")
     assert len(moved) == 1 and '"to":"counsel2"' in moved[0].payload
     with session_scope() as session:
-        assert session.exec(select(HumanTask).where(HumanTask.stage == "legality_review")).one().assignee == "counsel2"
+        assert (
+            session.exec(select(HumanTask).where(HumanTask.stage == "legality_review")).one().assignee
+            == "counsel2"
+        )
 
 
 def test_a_new_version_voids_approvals_of_the_old_one(db_url: str, tmp_path: Path) -> None:
     case_id = _case_at_legality_review(tmp_path)
     decide(case_id, "合法", proven("counsel1"))
-    submit_version(case_id, build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"), proven("drafter1"))
+    submit_version(
+        case_id,
+        build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"),
+        proven("drafter1"),
+    )
     with session_scope() as session:
         legal = session.exec(select(Decision).where(Decision.stage == "legality_review")).one()
         drafting = session.exec(select(Decision).where(Decision.stage == "drafting")).one()
@@ -329,8 +403,16 @@ def test_the_submitter_of_a_later_version_cannot_approve_it(db_url: str, tmp_pat
 
 
 SERVICE_ACTIONS = ["user.manage", "token.issue", "delegation.manage", "task.reassign", "audit.export"]
-ROLES = ["drafter", "unit_head", "legality_reviewer", "counsel", "fair_competition_reviewer", "leader", "filing_clerk",
-         "admin"]
+ROLES = [
+    "drafter",
+    "unit_head",
+    "legality_reviewer",
+    "counsel",
+    "fair_competition_reviewer",
+    "leader",
+    "filing_clerk",
+    "admin",
+]
 
 
 def _attempt(action: str, by: Actor, case_id: int, tmp_path: Path) -> None:
@@ -373,8 +455,16 @@ def test_the_demos_people_act_on_the_demos_own_case_only(db_url: str, tmp_path: 
 
     demo_id = demo.prepare()
     import_roster(write_roster(tmp_path / "roster.toml"))
-    case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
-                              drafter="drafter1", draft=build_docx(tmp_path / "v1.docx")), proven("drafter1"))
+    case = start_case(
+        NewCase(
+            kind="normative_document",
+            title="某县财政专项资金管理办法",
+            drafting_unit="预算股",
+            drafter="drafter1",
+            draft=build_docx(tmp_path / "v1.docx"),
+        ),
+        proven("drafter1"),
+    )
     assert case.id is not None
     _file(case.id, "起草说明", "drafter1", tmp_path)
     before = (_count_rows(Decision), case.stage)
@@ -391,8 +481,9 @@ def test_the_demos_people_act_on_the_demos_own_case_only(db_url: str, tmp_path: 
     with pytest.raises(PermissionDenied, match="演示"):
         attach(case.id, "起草说明", build_docx(tmp_path / "说明2.docx", title="起草说明"), zhang)
     with session_scope() as session:
-        stage = session.exec(select(HumanTask.stage).where(HumanTask.case_id == case.id,
-                                                           HumanTask.status == "open")).one()
+        stage = session.exec(
+            select(HumanTask.stage).where(HumanTask.case_id == case.id, HumanTask.status == "open")
+        ).one()
     assert (_count_rows(Decision), stage) == before
     with pytest.raises(PermissionDenied, match="已有正式案件"):
         demo.prepare()  # an office's database is not the demo's to use
@@ -401,14 +492,34 @@ def test_the_demos_people_act_on_the_demos_own_case_only(db_url: str, tmp_path: 
 
 # Every service that changes a case refuses a name, or an actor built by hand, whoever it names: the
 # attempt changes nothing and is audited as a claim (``（未证实身份）`` with ``claimed_user``).
-CASE_SERVICES = ["start_case", "submit_version", "attach", "consultation.add", "file_document", "numbering.void",
-                 "make_package", "issue_approval_code"]
-AUDITED_AS = {"start_case": "case.refused", "submit_version": "version.refused", "attach": "attachment.refused",
-              "consultation.add": "consultation.refused", "file_document": "document.refused",
-              "numbering.void": "number.refused"}
-PERSON = {"start_case": "drafter1", "submit_version": "drafter1", "attach": "counsel1", "consultation.add": "head1",
-          "file_document": "counsel1", "numbering.void": "clerk1", "make_package": "clerk1",
-          "issue_approval_code": "counsel1"}
+CASE_SERVICES = [
+    "start_case",
+    "submit_version",
+    "attach",
+    "consultation.add",
+    "file_document",
+    "numbering.void",
+    "make_package",
+    "issue_approval_code",
+]
+AUDITED_AS = {
+    "start_case": "case.refused",
+    "submit_version": "version.refused",
+    "attach": "attachment.refused",
+    "consultation.add": "consultation.refused",
+    "file_document": "document.refused",
+    "numbering.void": "number.refused",
+}
+PERSON = {
+    "start_case": "drafter1",
+    "submit_version": "drafter1",
+    "attach": "counsel1",
+    "consultation.add": "head1",
+    "file_document": "counsel1",
+    "numbering.void": "clerk1",
+    "make_package": "clerk1",
+    "issue_approval_code": "counsel1",
+}
 
 
 def _call(service: str, who: object, case_id: int, tmp_path: Path) -> None:
@@ -418,8 +529,16 @@ def _call(service: str, who: object, case_id: int, tmp_path: Path) -> None:
 
     draft = build_docx(tmp_path / "v9.docx")
     if service == "start_case":
-        start_case(NewCase(kind="normative_document", title="冒名登记的办法", drafting_unit="预算股", drafter="drafter1",
-                           draft=draft), who)  # type: ignore[arg-type]
+        start_case(
+            NewCase(
+                kind="normative_document",
+                title="冒名登记的办法",
+                drafting_unit="预算股",
+                drafter="drafter1",
+                draft=draft,
+            ),
+            who,
+        )  # type: ignore[arg-type]
     elif service == "submit_version":
         submit_version(case_id, draft, who)  # type: ignore[arg-type]
     elif service == "attach":
@@ -446,8 +565,18 @@ def _table_counts() -> dict[str, int]:
         IssuedNumber,
     )
 
-    return {m.__name__: _count_rows(m) for m in (Case, DocumentVersion, Attachment, ConsultationComment, IssuedNumber,
-                                                  ApprovalCode, Decision)}
+    return {
+        m.__name__: _count_rows(m)
+        for m in (
+            Case,
+            DocumentVersion,
+            Attachment,
+            ConsultationComment,
+            IssuedNumber,
+            ApprovalCode,
+            Decision,
+        )
+    }
 
 
 @pytest.mark.parametrize("service", CASE_SERVICES)

@@ -23,8 +23,13 @@ from tests.integration.test_services import _start
 
 def _events(case_id: int, action: str) -> list[AuditEvent]:
     with session_scope() as session:
-        return list(session.exec(select(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.action == action)
-                                 .order_by(col(AuditEvent.id))).all())
+        return list(
+            session.exec(
+                select(AuditEvent)
+                .where(AuditEvent.case_id == case_id, AuditEvent.action == action)
+                .order_by(col(AuditEvent.id))
+            ).all()
+        )
 
 
 def test_one_live_process_per_case(db_url: str, tmp_path: Path) -> None:
@@ -40,7 +45,9 @@ def test_one_live_process_per_case(db_url: str, tmp_path: Path) -> None:
     assert _events(case_id, "flow_run.lease_taken_over") == []
 
 
-def test_expired_lease_is_taken_over_and_audited_and_the_loser_cannot_renew(db_url: str, tmp_path: Path) -> None:
+def test_expired_lease_is_taken_over_and_audited_and_the_loser_cannot_renew(
+    db_url: str, tmp_path: Path
+) -> None:
     case_id = _start(tmp_path)
     a, b = leases.new_token(), leases.new_token()
     assert leases.acquire(case_id, "run-a", a, ttl=0.2) is None
@@ -97,22 +104,32 @@ def _run(run_id: str, state: str, age: float) -> object:
     from reviewkit.store.models import utcnow
 
     kind = SimpleNamespace(value=state)
-    return SimpleNamespace(id=run_id, state=SimpleNamespace(id=uuid.uuid4(), type=kind, message="有人改了状态",
-                                                            timestamp=utcnow() - timedelta(seconds=age)))
+    return SimpleNamespace(
+        id=run_id,
+        state=SimpleNamespace(
+            id=uuid.uuid4(), type=kind, message="有人改了状态", timestamp=utcnow() - timedelta(seconds=age)
+        ),
+    )
 
 
 def _history(run: Any, *before: str) -> list[object]:
     """The run's state history: ``before`` (oldest first, a second apart), then its current state."""
     from types import SimpleNamespace
 
-    states = [SimpleNamespace(id=uuid.uuid4(), type=SimpleNamespace(value=t),
-                              timestamp=run.state.timestamp - timedelta(seconds=len(before) - i))
-              for i, t in enumerate(before)]
+    states = [
+        SimpleNamespace(
+            id=uuid.uuid4(),
+            type=SimpleNamespace(value=t),
+            timestamp=run.state.timestamp - timedelta(seconds=len(before) - i),
+        )
+        for i, t in enumerate(before)
+    ]
     return [*states, run.state]
 
 
-def test_reconcile_reschedules_only_runs_whose_process_is_gone(db_url: str, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reconcile_reschedules_only_runs_whose_process_is_gone(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import prefect.states  # noqa: F401  (imported here, not inside the timed calls below)
 
     from reviewkit.orchestration.runs import _reschedule_if_dead
@@ -148,8 +165,9 @@ def test_reconcile_reschedules_only_runs_whose_process_is_gone(db_url: str, tmp_
     assert json.loads(events[1].payload)["lease_holder"] == seen.holder
 
 
-def test_a_run_forced_out_of_its_wait_is_rescheduled_at_once_and_once(db_url: str, tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_forced_out_of_its_wait_is_rescheduled_at_once_and_once(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """RUNNING (or PENDING) straight after PAUSED is somebody's set_state through Prefect's API:
     reviewkit's waits resume through SCHEDULED, so no worker started a process for it."""
     import prefect.states  # noqa: F401

@@ -57,20 +57,30 @@ def _roster(tmp_path: Path) -> None:
     import_roster(write_roster(tmp_path / "roster.toml"))
     (tmp_path / "officers.toml").write_text(
         '[[users]]\nusername = "officer1"\nname = "执法员甲"\nroles = ["drafter"]\n\n'
-        '[[users]]\nusername = "officer2"\nname = "执法员乙"\nroles = ["drafter"]\n', encoding="utf-8")
+        '[[users]]\nusername = "officer2"\nname = "执法员乙"\nroles = ["drafter"]\n',
+        encoding="utf-8",
+    )
     import_roster(tmp_path / "officers.toml")
 
 
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
-    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), proven(user))
+    attach(
+        case_id,
+        name,
+        build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]),
+        proven(user),
+    )
 
 
 def _due(case_id: int) -> date | None:
     with session_scope() as session:
         case = session.get(Case, case_id)
         assert case is not None
-        task = session.exec(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.stage == case.stage,
-                                                    HumanTask.round == case.round)).one()
+        task = session.exec(
+            select(HumanTask).where(
+                HumanTask.case_id == case_id, HumanTask.stage == case.stage, HumanTask.round == case.round
+            )
+        ).one()
         return task.due_on
 
 
@@ -89,11 +99,21 @@ def test_reconsideration_reply_within_ten_working_days(db_url: str, tmp_path: Pa
     # 10-14 (9), 10-15 (10) → due 2026-10-15 (a calendar-day reading would give 10-04 → 10-08).
     reply_due = date(2026, 10, 15)
     clock.set(date(2026, 9, 24))
-    case = start_case(NewCase(
-        kind="administrative_reconsideration", title="关于张某不服某财罚决字〔2026〕3号处罚决定的行政复议答复书",
-        drafting_unit="监督检查股", drafter="drafter1", draft=build_docx(tmp_path / "reply1.docx", title="答复书"),
-        facts={"applicant": "张某", "concerned_act": "某财罚决字〔2026〕3号行政处罚决定书",
-               "reconsideration_body": "某县人民政府"}), proven("drafter1"))
+    case = start_case(
+        NewCase(
+            kind="administrative_reconsideration",
+            title="关于张某不服某财罚决字〔2026〕3号处罚决定的行政复议答复书",
+            drafting_unit="监督检查股",
+            drafter="drafter1",
+            draft=build_docx(tmp_path / "reply1.docx", title="答复书"),
+            facts={
+                "applicant": "张某",
+                "concerned_act": "某财罚决字〔2026〕3号行政处罚决定书",
+                "reconsideration_body": "某县人民政府",
+            },
+        ),
+        proven("drafter1"),
+    )
     assert case.id is not None
     cid = case.id
     assert _due(cid) == reply_due
@@ -151,7 +171,9 @@ def test_reconsideration_reply_within_ten_working_days(db_url: str, tmp_path: Pa
         assert state.events["fed_back"].on == date(2026, 11, 16)
         assert row.facts["concerned_act"] == "某财罚决字〔2026〕3号行政处罚决定书"
         dues = {e.stage: e.due_on for e in session.exec(select(StageEntry).where(StageEntry.case_id == cid))}
-    assert {dues[s] for s in ("reply_drafting", "reply_review", "reply_approval", "reply_submission")} == {reply_due}
+    assert {dues[s] for s in ("reply_drafting", "reply_review", "reply_approval", "reply_submission")} == {
+        reply_due
+    }
 
 
 def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, clock: _Clock) -> None:
@@ -163,10 +185,17 @@ def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, 
     # 11-9..11-13 (20) → due 2026-11-13.
     first_due, extended_due = date(2026, 10, 16), date(2026, 11, 13)
     clock.set(date(2026, 9, 14))
-    case = start_case(NewCase(
-        kind="information_disclosure", title="李某申请公开2025年度专项资金分配明细", drafting_unit="预算股",
-        drafter="drafter1", draft=build_docx(tmp_path / "request.docx", title="政府信息公开申请表"),
-        facts={"applicant": "李某", "requested_info": "2025年度农村综合改革专项资金分配明细"}), proven("drafter1"))
+    case = start_case(
+        NewCase(
+            kind="information_disclosure",
+            title="李某申请公开2025年度专项资金分配明细",
+            drafting_unit="预算股",
+            drafter="drafter1",
+            draft=build_docx(tmp_path / "request.docx", title="政府信息公开申请表"),
+            facts={"applicant": "李某", "requested_info": "2025年度农村综合改革专项资金分配明细"},
+        ),
+        proven("drafter1"),
+    )
     assert case.id is not None
     cid = case.id
     assert (_stage(cid), _due(cid)) == ("answering", first_due)
@@ -174,12 +203,19 @@ def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, 
     clock.set(date(2026, 10, 12))
     with pytest.raises(TransitionNotAllowed, match="PRE-OD-EXT-REASON"):
         decide(cid, "申请延期", proven("drafter1"))
-    decide(cid, "申请延期", proven("drafter1"), facts={"extension_reason": "涉及第三方权益，需书面征求第三方意见"})
+    decide(
+        cid,
+        "申请延期",
+        proven("drafter1"),
+        facts={"extension_reason": "涉及第三方权益，需书面征求第三方意见"},
+    )
     assert (_stage(cid), _due(cid)) == ("extension_approval", first_due)
     with pytest.raises(TransitionNotAllowed, match="延期答复告知书"):
         decide(cid, "同意延期", proven("odhead1"))
     _file(cid, "延期答复告知书", "odhead1", tmp_path)
-    with pytest.raises(TransitionNotAllowed, match="只能由政府信息公开工作机构负责人"):  # 条例第33条第2款 (P15)
+    with pytest.raises(
+        TransitionNotAllowed, match="只能由政府信息公开工作机构负责人"
+    ):  # 条例第33条第2款 (P15)
         decide(cid, "同意延期", proven("leader1"))
     decide(cid, "同意延期", proven("odhead1"))
     assert (_stage(cid), _due(cid)) == ("answering_ext", extended_due)
@@ -202,44 +238,79 @@ def test_information_disclosure_with_one_extension(db_url: str, tmp_path: Path, 
     assert row.generated
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     text += "\n".join(c.text for t in Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)
-    for expected in ("李某：", "2026年9月14日", "2026年11月13日", exemption, "部分公开", "延长20个工作日",
-                     "某县财政局", "2026年11月4日",
-                     # P16: the refused part is 复议前置 (行政复议法 第二十三条第一款第（四）项、第二款)
-                     "对本答复中不予公开的部分不服", "第二十三条第一款第（四）项、第二款", "应当先"):
+    for expected in (
+        "李某：",
+        "2026年9月14日",
+        "2026年11月13日",
+        exemption,
+        "部分公开",
+        "延长20个工作日",
+        "某县财政局",
+        "2026年11月4日",
+        # P16: the refused part is 复议前置 (行政复议法 第二十三条第一款第（四）项、第二款)
+        "对本答复中不予公开的部分不服",
+        "第二十三条第一款第（四）项、第二款",
+        "应当先",
+    ):
         assert expected in text, expected
     clock.set(date(2026, 11, 5))
     decide(cid, "已答复", proven("clerk1"))  # the generated letter is the stage's required material
     with session_scope() as session:
         closed = session.get(Case, cid)
         assert closed is not None and (closed.stage, closed.status) == ("answered", "closed")
-        stages = [e.stage for e in session.exec(select(StageEntry).where(StageEntry.case_id == cid)
-                                                .order_by(col(StageEntry.id)))]
-    assert stages == ["answering", "extension_approval", "answering_ext", "disclosure_check_ext", "delivery_ext",
-                      "answered"]
+        stages = [
+            e.stage
+            for e in session.exec(
+                select(StageEntry).where(StageEntry.case_id == cid).order_by(col(StageEntry.id))
+            )
+        ]
+    assert stages == [
+        "answering",
+        "extension_approval",
+        "answering_ext",
+        "disclosure_check_ext",
+        "delivery_ext",
+        "answered",
+    ]
 
 
-def test_enforcement_review_refused_for_an_expired_certificate(db_url: str, tmp_path: Path, clock: _Clock) -> None:
+def test_enforcement_review_refused_for_an_expired_certificate(
+    db_url: str, tmp_path: Path, clock: _Clock
+) -> None:
     _roster(tmp_path)
     set_certificate("officer1", "44000120001", ["财政监督"], date(2026, 9, 30), by=None)
     set_certificate("officer2", "44000120002", ["财政监督", "会计监督"], date(2026, 10, 12), by=None)
     clock.set(date(2026, 10, 9))
 
     def new(officers: tuple[str, ...], field: str = "财政监督") -> NewCase:
-        return NewCase(kind="enforcement_review", title="对某公司违反财经纪律行为拟处罚款20万元", drafting_unit="监督检查股",
-                       drafter="drafter1", draft=build_docx(tmp_path / "decision.docx", title="行政处罚决定书（草稿）"),
-                       officers=officers, facts={"enforcement_field": field})
+        return NewCase(
+            kind="enforcement_review",
+            title="对某公司违反财经纪律行为拟处罚款20万元",
+            drafting_unit="监督检查股",
+            drafter="drafter1",
+            draft=build_docx(tmp_path / "decision.docx", title="行政处罚决定书（草稿）"),
+            officers=officers,
+            facts={"enforcement_field": field},
+        )
 
-    with pytest.raises(TransitionNotAllowed, match=r"执法员甲（officer1）的执法证（44000120001）已于2026年9月30日过期"):
+    with pytest.raises(
+        TransitionNotAllowed, match=r"执法员甲（officer1）的执法证（44000120001）已于2026年9月30日过期"
+    ):
         start_case(new(("officer1", "officer2")), proven("drafter1"))
     with pytest.raises(TransitionNotAllowed, match="不含“政府采购监督”"):
         start_case(new(("officer2", "officer1"), "政府采购监督"), proven("drafter1"))
     with pytest.raises(TransitionNotAllowed, match="不足2人"):
         start_case(new(("officer2",)), proven("drafter1"))
-    assert [r.username for r in list_certificates(date(2026, 10, 9), expiring_within=30)] == ["officer1", "officer2"]
+    assert [r.username for r in list_certificates(date(2026, 10, 9), expiring_within=30)] == [
+        "officer1",
+        "officer2",
+    ]
     with session_scope() as session:
         refused = session.exec(select(AuditEvent).where(AuditEvent.action == "case.refused")).all()
         assert len(refused) == 3 and "已于2026年9月30日过期" in refused[0].payload
-        assert {e.actor for e in refused} == {"drafter1"}  # the drafter proved who they are: refused in their name
+        assert {e.actor for e in refused} == {
+            "drafter1"
+        }  # the drafter proved who they are: refused in their name
         assert session.exec(select(Case)).first() is None
 
     set_certificate("officer1", "44000120001", ["财政监督"], date(2028, 12, 31), by=None)  # renewed
@@ -247,7 +318,9 @@ def test_enforcement_review_refused_for_an_expired_certificate(db_url: str, tmp_
     assert case.id is not None
     cid = case.id
     assert [(o["username"], o["certificate_expires_on"]) for o in case_officers(cid)] == [
-        ("officer1", "2028-12-31"), ("officer2", "2026-10-12")]
+        ("officer1", "2028-12-31"),
+        ("officer2", "2026-10-12"),
+    ]
     for name in ("调查终结报告", "拟作出的执法决定", "证据材料", "执法依据"):
         _file(cid, name, "drafter1", tmp_path)
     decide(cid, "送审", proven("drafter1"))
@@ -257,9 +330,13 @@ def test_enforcement_review_refused_for_an_expired_certificate(db_url: str, tmp_
 
     clock.set(date(2026, 10, 13))  # officer2's certificate expired yesterday, while the case waited
     _file(cid, "法制审核意见书", "counsel1", tmp_path)
-    with pytest.raises(TransitionNotAllowed, match=r"执法员乙（officer2）的执法证（44000120002）已于2026年10月12日过期"):
+    with pytest.raises(
+        TransitionNotAllowed, match=r"执法员乙（officer2）的执法证（44000120002）已于2026年10月12日过期"
+    ):
         decide(cid, "同意", proven("counsel1"))
-    decide(cid, "存在问题，退回修改", proven("counsel1"), opinion="承办人员执法证过期，请更换或换证后重新送审")
+    decide(
+        cid, "存在问题，退回修改", proven("counsel1"), opinion="承办人员执法证过期，请更换或换证后重新送审"
+    )
     set_certificate("officer2", "44000120002", ["财政监督", "会计监督"], date(2029, 6, 30), by=None)
     decide(cid, "重新送审", proven("drafter1"))
     decide(cid, "同意", proven("counsel1"))
@@ -270,8 +347,9 @@ def test_enforcement_review_refused_for_an_expired_certificate(db_url: str, tmp_
     assert (_stage(cid), _due(cid)) == ("disclosure", date(2026, 10, 23))
     decide(cid, "已公示", proven("clerk1"))
     with session_scope() as session:
-        refusals = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.refused",
-                                                         AuditEvent.case_id == cid)).all()
+        refusals = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "decision.refused", AuditEvent.case_id == cid)
+        ).all()
         assert len(refusals) == 1 and "2026年10月12日过期" in refusals[0].payload
         closed = session.get(Case, cid)
         assert closed is not None and closed.status == "closed"

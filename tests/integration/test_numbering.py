@@ -23,13 +23,20 @@ from reviewkit.store.models import AuditEvent, Case, IssuedNumber, NumberSequenc
 from tests.actors import proven
 from tests.builders import build_docx, write_roster
 
-CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
-                "legal_basis": "《中华人民共和国政府采购法》第十三条"}  # 送审材料: 制定依据 (37号 三(六))
+CONSULTATION = {
+    "consultation_start": "2026-09-01",
+    "consultation_end": "2026-10-09",
+    "legal_basis": "《中华人民共和国政府采购法》第十三条",
+}  # 送审材料: 制定依据 (37号 三(六))
 
 
 def _new_case(draft: Path, title: str = "某县财政专项资金管理办法") -> int:
-    case = start_case(NewCase(kind="normative_document", title=title, drafting_unit="预算股", drafter="drafter1",
-                              draft=draft), proven("drafter1"))
+    case = start_case(
+        NewCase(
+            kind="normative_document", title=title, drafting_unit="预算股", drafter="drafter1", draft=draft
+        ),
+        proven("drafter1"),
+    )
     assert case.id is not None
     return case.id
 
@@ -43,7 +50,12 @@ def _to_publication(case_id: int, material: Path) -> None:
     attach(case_id, "审核意见书", material, proven("counsel1"))
     decide(case_id, "合法", proven("counsel1"))
     attach(case_id, "集体审议记录", material, proven("leader1"))
-    decide(case_id, "通过", proven("leader1"), facts={"meeting": "局务会议", "attendees": "局长、副局长、法规股", "dissent": "无"})
+    decide(
+        case_id,
+        "通过",
+        proven("leader1"),
+        facts={"meeting": "局务会议", "attendees": "局长、副局长、法规股", "dissent": "无"},
+    )
     attach(case_id, "政策解读材料", material, proven("clerk1"))  # 政策解读 with publication (P9)
 
 
@@ -57,7 +69,9 @@ def _assign(case_id: int, on: date, code: str | None = None) -> str:
 @pytest.fixture
 def setup(db_url: str, tmp_path: Path) -> tuple[Path, Path]:
     import_roster(write_roster(tmp_path / "roster.toml"))
-    return build_docx(tmp_path / "v1.docx"), build_docx(tmp_path / "材料.docx", title="材料", articles=["材料正文。"])
+    return build_docx(tmp_path / "v1.docx"), build_docx(
+        tmp_path / "材料.docx", title="材料", articles=["材料正文。"]
+    )
 
 
 def test_numbers_per_issuer_and_year_without_gaps_or_padding(setup: tuple[Path, Path]) -> None:
@@ -108,7 +122,12 @@ def test_voided_numbers_are_recorded_and_never_reused(setup: tuple[Path, Path]) 
         actions = [e.action for e in session.exec(select(AuditEvent)).all()]
     assert actions.count("number.voided") == 2 and actions.count("number.refused") == 2
     rows = numbering.register(year=2026)
-    assert [(r.serial, r.status) for r in rows] == [(1, "voided"), (2, "voided"), (3, "assigned"), (4, "assigned")]
+    assert [(r.serial, r.status) for r in rows] == [
+        (1, "voided"),
+        (2, "voided"),
+        (3, "assigned"),
+        (4, "assigned"),
+    ]
     assert rows[1].voided_reason == "印发稿文号印错，收回重印" and rows[1].voided_by == "clerk1"
     with pytest.raises(InvalidInput, match="已于"):
         numbering.void("某财规〔2026〕2号", "再作废", proven("clerk1"))
@@ -129,7 +148,9 @@ def test_parallel_assignments_are_distinct_and_consecutive(setup: tuple[Path, Pa
 
 
 @pytest.mark.postgres
-def test_fifty_parallel_publications_get_fifty_consecutive_numbers(setup: tuple[Path, Path], db_url: str) -> None:
+def test_fifty_parallel_publications_get_fifty_consecutive_numbers(
+    setup: tuple[Path, Path], db_url: str
+) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("the concurrency claim is about PostgreSQL (SQLite writers queue on BEGIN IMMEDIATE)")
     draft, material = setup

@@ -26,7 +26,9 @@ TODAY = date(2023, 8, 10)
 
 @pytest.fixture
 def seeded(db_url: str) -> Any:
-    return generate(200, first=date(2023, 1, 1), last=date(2023, 6, 30), cutoff=date(2023, 7, 20), late_share=0.3)
+    return generate(
+        200, first=date(2023, 1, 1), last=date(2023, 6, 30), cutoff=date(2023, 7, 20), late_share=0.3
+    )
 
 
 def test_overdue_items_and_escalation(seeded: Any) -> None:
@@ -34,8 +36,12 @@ def test_overdue_items_and_escalation(seeded: Any) -> None:
     cal = work_calendar()
     late = [i for i in items if i.status == "overdue"]
     assert late and any(i.level == 1 for i in late) and any(i.filing for i in items)
-    open_stages = {(c.number, v.stage, v.round): v for c in seeded.cases for v in c.visits if v.left is None
-                   and v.decision is None and v.stage not in ("filed", "rejected", "archived")}
+    open_stages = {
+        (c.number, v.stage, v.round): v
+        for c in seeded.cases
+        for v in c.visits
+        if v.left is None and v.decision is None and v.stage not in ("filed", "rejected", "archived")
+    }
     expected_late = {k for k, v in open_stages.items() if v.due and v.due < TODAY}
     assert {(i.case_number, i.stage, i.round) for i in late} == expected_late
     for i in late:
@@ -81,9 +87,13 @@ def servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[Any], list[d
     http = HTTPServer(("127.0.0.1", 0), _Hook)
     _Hook.received = []
     threading.Thread(target=http.serve_forever, daemon=True).start()
-    for key, value in {"NOTIFY_CHANNELS": "email,webhook", "SMTP_PORT": str(smtp_port),
-                       "NOTIFY_EMAIL_DOMAIN": "czj.example.gov.cn", "WEBHOOK_TOKEN": "s3cret",
-                       "WEBHOOK_URL": f"http://127.0.0.1:{http.server_address[1]}/hook"}.items():
+    for key, value in {
+        "NOTIFY_CHANNELS": "email,webhook",
+        "SMTP_PORT": str(smtp_port),
+        "NOTIFY_EMAIL_DOMAIN": "czj.example.gov.cn",
+        "WEBHOOK_TOKEN": "s3cret",
+        "WEBHOOK_URL": f"http://127.0.0.1:{http.server_address[1]}/hook",
+    }.items():
         monkeypatch.setenv(f"REVIEWKIT_{key}", value)
     reset_settings()
     yield mails, _Hook.received
@@ -96,7 +106,9 @@ def test_notices_by_mail_and_webhook_are_throttled(seeded: Any, servers: Any) ->
     items = overdue.open_items(TODAY)
     recipients = set(notify.plan(items))
     sent = notify.notify(items)
-    assert {(s["recipient"], s["channel"]) for s in sent} == {(r, c) for r in recipients for c in ("email", "webhook")}
+    assert {(s["recipient"], s["channel"]) for s in sent} == {
+        (r, c) for r in recipients for c in ("email", "webhook")
+    }
     assert all(s["status"] == "sent" for s in sent)
     assert {m.rcpt_tos[0] for m in mails} == {f"{r}@czj.example.gov.cn" for r in recipients}
     text = b"".join(m.content for m in mails).decode("utf-8", "replace")
@@ -130,6 +142,8 @@ def test_daily_flow_publishes_the_dashboard(seeded: Any, prefect_api: str) -> No
     assert result["overdue"] == sum(1 for i in overdue.open_items(TODAY) if i.status == "overdue") > 0
     assert result["register"]["added"] > 0
     with get_client(sync_client=True) as client:
-        found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY])))
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY]))
+        )
     latest = max(found, key=lambda a: a.created)
     assert f"每日看板（{TODAY.isoformat()}）" in str(latest.data) and "超期事项" in str(latest.data)

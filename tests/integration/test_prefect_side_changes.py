@@ -52,7 +52,10 @@ GATE = "legality-review-r1"
 def module_home(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Home, Worker]]:
     base = tmp_path_factory.mktemp("prefect-side")
     home = prepare_home(base / "rk-home", prefect_api)
-    env = {"REVIEWKIT_RECONCILE_SECONDS": str(RECONCILE_SECONDS), "REVIEWKIT_RUN_LEASE_SECONDS": str(LEASE_SECONDS)}
+    env = {
+        "REVIEWKIT_RECONCILE_SECONDS": str(RECONCILE_SECONDS),
+        "REVIEWKIT_RUN_LEASE_SECONDS": str(LEASE_SECONDS),
+    }
     worker = Worker(home, base / "worker.log", extra_env=env).start().wait_ready()
     try:
         yield home, worker
@@ -69,8 +72,12 @@ def home(module_home: tuple[Home, Worker], monkeypatch: pytest.MonkeyPatch) -> t
 
 
 def _set_state(api: str, run_id: str, state: str) -> None:
-    code, body = api_call(api, "POST", f"/flow_runs/{run_id}/set_state",
-                          {"state": {"type": state, "message": "有人在 Prefect 中改了状态"}, "force": True})
+    code, body = api_call(
+        api,
+        "POST",
+        f"/flow_runs/{run_id}/set_state",
+        {"state": {"type": state, "message": "有人在 Prefect 中改了状态"}, "force": True},
+    )
     assert code in (200, 201) and body["status"] == "ACCEPT", (code, body)
 
 
@@ -79,8 +86,13 @@ def _tamper(api: str, run_id: str, how: str) -> None:
         code, body = api_call(api, "DELETE", f"/flow_runs/{run_id}")
         assert code in (200, 204), (code, body)
     else:
-        _set_state(api, run_id, how.removeprefix("force-").upper() if how.startswith("force-")
-                   else {"cancel": "CANCELLED", "complete": "COMPLETED"}[how])
+        _set_state(
+            api,
+            run_id,
+            how.removeprefix("force-").upper()
+            if how.startswith("force-")
+            else {"cancel": "CANCELLED", "complete": "COMPLETED"}[how],
+        )
 
 
 def _state_types(api: str, run_id: str) -> list[str]:
@@ -110,9 +122,12 @@ def _recovered(api: str, case_id: int, old_run: str) -> tuple[str, str] | None:
     return case.flow_run_id, str(key)
 
 
-@pytest.mark.parametrize("how", ["cancel", "complete", "delete", "force-running", "force-pending", "force-scheduled"])
+@pytest.mark.parametrize(
+    "how", ["cancel", "complete", "delete", "force-running", "force-pending", "force-scheduled"]
+)
 def test_a_waiting_runs_change_on_the_prefect_side_is_audited_and_repaired_within_the_bound(
-        home: tuple[Home, Worker], tmp_path: Path, how: str, capsys: pytest.CaptureFixture[str]) -> None:
+    home: tuple[Home, Worker], tmp_path: Path, how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from reviewkit.orchestration.runs import start_run
     from reviewkit.services.identity import issue_approval_code
 
@@ -130,20 +145,30 @@ def test_a_waiting_runs_change_on_the_prefect_side_is_audited_and_repaired_withi
         time.sleep(0.2)
     took = time.monotonic() - started
     with capsys.disabled():
-        print(f"\n[{how}] waiting at {found} again {took:.1f} s after the change "
-              f"(lease {LEASE_SECONDS} s, reconcile {RECONCILE_SECONDS} s, bound {BOUND_SECONDS} s)")
+        print(
+            f"\n[{how}] waiting at {found} again {took:.1f} s after the change "
+            f"(lease {LEASE_SECONDS} s, reconcile {RECONCILE_SECONDS} s, bound {BOUND_SECONDS} s)"
+        )
     assert found is not None, f"{how}: no run waiting at {GATE} after {took:.0f} s\n{worker.tail()}"
     assert took <= BOUND_SECONDS, f"{how}: repaired after {took:.1f} s, bound {BOUND_SECONDS} s"
     new_run, key = found
 
     # The store's case did not move: same stage and round, nothing decided, nothing done twice.
     after = case_row(case_id)
-    assert (after.stage, after.round, after.status) == (row.stage, row.round, row.status) == ("legality_review", 1, "open")
-    assert {k: v for k, v in counts(case_id).items() if k != "flow_run.attached"} == \
-        {k: v for k, v in before.items() if k != "flow_run.attached"}
+    assert (
+        (after.stage, after.round, after.status)
+        == (row.stage, row.round, row.status)
+        == ("legality_review", 1, "open")
+    )
+    assert {k: v for k, v in counts(case_id).items() if k != "flow_run.attached"} == {
+        k: v for k, v in before.items() if k != "flow_run.attached"
+    }
 
     # What reviewkit found in Prefect is in the audit trail, once.
-    replaced, rescheduled = _payloads(case_id, "flow_run.replaced"), _payloads(case_id, "flow_run.rescheduled")
+    replaced, rescheduled = (
+        _payloads(case_id, "flow_run.replaced"),
+        _payloads(case_id, "flow_run.rescheduled"),
+    )
     if how in ("force-running", "force-pending"):
         # A run forced out of its wait: Prefect calls it RUNNING (PENDING), its previous state was PAUSED
         # (the suspension), and no process took the case's lease since (it was released at the gate).
@@ -153,7 +178,9 @@ def test_a_waiting_runs_change_on_the_prefect_side_is_audited_and_repaired_withi
         assert replaced == []
         [event] = rescheduled
         assert event["flow_run_id"] == run_id and event["prefect_state"] == forced
-        assert event["previous_state"] == "PAUSED" and event["state_message"] == "有人在 Prefect 中改了状态", event
+        assert (
+            event["previous_state"] == "PAUSED" and event["state_message"] == "有人在 Prefect 中改了状态"
+        ), event
     if how.startswith("force-"):
         # Forced SCHEDULED: the worker simply runs it again; nothing is dead, nothing to reschedule. In
         # every forced case the gate's audit says how its wait was broken, without any submission.
@@ -187,14 +214,18 @@ def test_a_waiting_runs_change_on_the_prefect_side_is_audited_and_repaired_withi
     time.sleep(3 * RECONCILE_SECONDS + 1)
     assert run_state(rk.api, new_run) == ("PAUSED", key)
     assert case_row(case_id).flow_run_id == new_run
-    assert len(_payloads(case_id, "flow_run.replaced")) + len(_payloads(case_id, "flow_run.rescheduled")) == \
-        (0 if how == "force-scheduled" else 1)
+    assert len(_payloads(case_id, "flow_run.replaced")) + len(_payloads(case_id, "flow_run.rescheduled")) == (
+        0 if how == "force-scheduled" else 1
+    )
 
     # The gate still takes a genuine decision typed into the Resume form.
     file_legal_opinion(case_id, tmp_path)
     code = issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)
-    status, body = resume_like_ui(rk.api, new_run, {"decision": "合法", "user_name": "counsel1", "code": code,
-                                                    "opinion": "经审核，该文件合法。"})
+    status, body = resume_like_ui(
+        rk.api,
+        new_run,
+        {"decision": "合法", "user_name": "counsel1", "code": code, "opinion": "经审核，该文件合法。"},
+    )
     assert body["status"] == "ACCEPT", (status, body)
     wait_run(rk.api, new_run, "PAUSED", "deliberation-r1-w0", worker=worker)
     assert case_row(case_id).stage == "deliberation"

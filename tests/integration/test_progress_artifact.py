@@ -48,9 +48,14 @@ def test_publishing_again_updates_the_one_artifact_of_the_run(prefect_api: str) 
     run_id = case_run()
     with get_client(sync_client=True) as client:
         for key, text in ((fresh, "集体审议"), (piled, "已备案")):
-            in_run = client.read_artifacts(artifact_filter=ArtifactFilter(
-                key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[uuid.UUID(run_id)])))
+            in_run = client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    key=ArtifactFilterKey(any_=[key]),
+                    flow_run_id=ArtifactFilterFlowRunId(any_=[uuid.UUID(run_id)]),
+                )
+            )
             assert [a.data for a in in_run] == [text]
             latest = client.read_latest_artifacts(
-                artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key])))
+                artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key]))
+            )
             assert [a.data for a in latest] == [text]  # the Artifacts page shows the current state

@@ -41,7 +41,9 @@ def test_conflicting_decisions_on_one_gate_apply_exactly_once(db_url: str, tmp_p
     case_id = _start(tmp_path)
     _to_legality_review(case_id, tmp_path)
     _file(case_id, "审核意见书", "counsel1", tmp_path)
-    refused_before = _count(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "decision.refused"))
+    refused_before = _count(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "decision.refused")
+    )
     counsel1 = proven("counsel1")  # one proof, many racers (the same person clicking everywhere at once)
     gate = threading.Barrier(RACERS)
 
@@ -67,22 +69,33 @@ def test_conflicting_decisions_on_one_gate_apply_exactly_once(db_url: str, tmp_p
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in detail) for detail in refused)
 
     with session_scope() as session:
-        decisions = session.exec(select(Decision).where(Decision.case_id == case_id,
-                                                        Decision.stage == "legality_review")).all()
-        task = session.exec(select(HumanTask).where(HumanTask.case_id == case_id,
-                                                    HumanTask.stage == "legality_review")).one()
+        decisions = session.exec(
+            select(Decision).where(Decision.case_id == case_id, Decision.stage == "legality_review")
+        ).all()
+        task = session.exec(
+            select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.stage == "legality_review")
+        ).one()
         case = session.get(Case, case_id)
-        open_entries = session.exec(select(StageEntry).where(StageEntry.case_id == case_id,
-                                                             col(StageEntry.left_at).is_(None))).all()
-        recorded = sum(json.loads(e.payload).get("stage") == "legality_review" for e in session.exec(select(AuditEvent).where(
-            AuditEvent.case_id == case_id, AuditEvent.action == "decision.recorded")).all())
+        open_entries = session.exec(
+            select(StageEntry).where(StageEntry.case_id == case_id, col(StageEntry.left_at).is_(None))
+        ).all()
+        recorded = sum(
+            json.loads(e.payload).get("stage") == "legality_review"
+            for e in session.exec(
+                select(AuditEvent).where(
+                    AuditEvent.case_id == case_id, AuditEvent.action == "decision.recorded"
+                )
+            ).all()
+        )
     assert len(decisions) == 1 and task.status == "decided" and recorded == 1
     winner = decisions[0]
     assert applied == [f"{winner.decision}→{case.stage}"]  # type: ignore[union-attr]
     # Exactly one stage is open: the one the winning decision led to (none if it ended the case).
     assert [e.stage for e in open_entries] == ([] if case.status == "closed" else [case.stage])  # type: ignore[union-attr]
 
-    refused_after = _count(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "decision.refused"))
+    refused_after = _count(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "decision.refused")
+    )
     assert refused_after - refused_before == RACERS - 1
     report = audit_trail.verify()
     assert report.broken is None, audit_trail.describe(report)

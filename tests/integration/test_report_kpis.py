@@ -12,8 +12,12 @@ import pytest
 from reviewkit.services.report import period_report
 from tests.history import Truth, TruthVisit, generate
 
-PERIODS = [(date(2023, 1, 1), date(2023, 6, 30)), (date(2022, 1, 1), date(2022, 12, 31)),
-           (date(2023, 7, 1), date(2023, 12, 31)), (date(2022, 3, 15), date(2023, 9, 14))]
+PERIODS = [
+    (date(2023, 1, 1), date(2023, 6, 30)),
+    (date(2022, 1, 1), date(2022, 12, 31)),
+    (date(2023, 7, 1), date(2023, 12, 31)),
+    (date(2022, 3, 15), date(2023, 9, 14)),
+]
 REVIEW_STAGE = "legality_review"  # both generated kinds call their legality stage so
 
 
@@ -27,11 +31,18 @@ def _left(v: TruthVisit, end: date) -> date | None:
 
 def expected(truth: Truth, start: date, end: date) -> dict[str, Any]:
     cases = truth.cases
-    issued = sorted((c for c in cases if c.kind == "normative_document" and _inn(c.published, start, end)),
-                    key=lambda c: (c.published, c.number))
-    reviewed = [c.number for c in issued
-                if any(v.stage == REVIEW_STAGE and v.outcome == "pass" and v.left and v.left <= c.published  # type: ignore[operator]
-                       for v in c.visits)]
+    issued = sorted(
+        (c for c in cases if c.kind == "normative_document" and _inn(c.published, start, end)),
+        key=lambda c: (c.published, c.number),
+    )
+    reviewed = [
+        c.number
+        for c in issued
+        if any(
+            v.stage == REVIEW_STAGE and v.outcome == "pass" and v.left and v.left <= c.published  # type: ignore[operator]
+            for v in c.visits
+        )
+    ]
     due, filed, timely, pending = [], [], [], []
     for c in issued:
         first = next(v for v in c.visits if v.stage == "filing")
@@ -81,13 +92,21 @@ def expected(truth: Truth, start: date, end: date) -> dict[str, Any]:
                     late[(c.kind, v.stage)][1] += 1
     findings = [f for c in cases for f in c.findings if _inn(f[2], start, end)]
     return {
-        "issued": [c.number for c in issued], "issued_reviewed": reviewed, "filing_due": due, "filed": filed,
-        "filed_on_time": timely, "filing_pending_in_limit": pending,
+        "issued": [c.number for c in issued],
+        "issued_reviewed": reviewed,
+        "filing_due": due,
+        "filed": filed,
+        "filed_on_time": timely,
+        "filing_pending_in_limit": pending,
         "cases_started": dict(Counter(c.kind for c in cases if _inn(c.created, start, end))),
-        "reviews_received": {k: n for k, n in received.items() if n}, "reviews_concluded": dict(concluded),
-        "reviews_within_limit": {k: within[k] for k in concluded}, "reviews_pending": dict(open_reviews),
+        "reviews_received": {k: n for k, n in received.items() if n},
+        "reviews_concluded": dict(concluded),
+        "reviews_within_limit": {k: within[k] for k in concluded},
+        "reviews_pending": dict(open_reviews),
         "review_outcomes": {k: dict(v) for k, v in labels.items()},
-        "returns_by_decision": dict(returns), "returns_by_reason": dict(reasons), "returns_total": sum(returns.values()),
+        "returns_by_decision": dict(returns),
+        "returns_by_reason": dict(reasons),
+        "returns_total": sum(returns.values()),
         "findings_by_category": dict(Counter(f[0] for f in findings)),
         "findings_by_severity": dict(Counter(f[1] for f in findings)),
         "counsel": {a: r for a, r in counsel.items()},
@@ -104,7 +123,9 @@ def _rate(r: dict[str, Any], num: int, den: int) -> None:
 def history(db_url: str) -> Truth:
     truth = generate(1100)
     assert len(truth.cases) >= 1000
-    assert min(c.created for c in truth.cases).year == 2022 and max(c.created for c in truth.cases).year == 2023
+    assert (
+        min(c.created for c in truth.cases).year == 2022 and max(c.created for c in truth.cases).year == 2023
+    )
     return truth
 
 
@@ -113,22 +134,51 @@ def test_every_kpi_equals_the_independent_count(history: Truth) -> None:
     for start, end in PERIODS:
         got = period_report(start, end).figures
         want = expected(history, start, end)
-        for key in ("issued", "issued_reviewed", "filing_due", "filed", "filed_on_time", "filing_pending_in_limit",
-                    "returns_total"):
+        for key in (
+            "issued",
+            "issued_reviewed",
+            "filing_due",
+            "filed",
+            "filed_on_time",
+            "filing_pending_in_limit",
+            "returns_total",
+        ):
             assert got[key] == want[key], (start, key)
-        for key in ("cases_started", "reviews_received", "reviews_concluded", "reviews_within_limit",
-                    "reviews_pending", "review_outcomes", "returns_by_decision", "returns_by_reason",
-                    "findings_by_category", "findings_by_severity"):
+        for key in (
+            "cases_started",
+            "reviews_received",
+            "reviews_concluded",
+            "reviews_within_limit",
+            "reviews_pending",
+            "review_outcomes",
+            "returns_by_decision",
+            "returns_by_reason",
+            "findings_by_category",
+            "findings_by_severity",
+        ):
             assert _nonzero(got[key]) == _nonzero(want[key]), (start, key)
         _rate(got["review_rate"], len(want["issued_reviewed"]), len(want["issued"]))
         _rate(got["filing_rate"], len(want["filed"]), len(want["filing_due"]))
         _rate(got["timely_rate"], len(want["filed_on_time"]), len(want["filing_due"]))
-        _rate(got["within_limit_rate"], sum(want["reviews_within_limit"].values()),
-              sum(want["reviews_concluded"].values()))
-        assert {c["actor"]: [c["reviews"], c["passed"], c["revised"], c["rejected"], c["within_limit"],
-                             c["working_days"]] for c in got["counsel"]} == want["counsel"]
-        assert {(r["kind"], r["stage"]): [r["finished_late"], r["open_overdue"]] for r in got["overdue_by_stage"]} \
-            == want["overdue_by_stage"]
+        _rate(
+            got["within_limit_rate"],
+            sum(want["reviews_within_limit"].values()),
+            sum(want["reviews_concluded"].values()),
+        )
+        assert {
+            c["actor"]: [
+                c["reviews"],
+                c["passed"],
+                c["revised"],
+                c["rejected"],
+                c["within_limit"],
+                c["working_days"],
+            ]
+            for c in got["counsel"]
+        } == want["counsel"]
+        assert {
+            (r["kind"], r["stage"]): [r["finished_late"], r["open_overdue"]] for r in got["overdue_by_stage"]
+        } == want["overdue_by_stage"]
 
 
 def _check_not_trivial(history: Truth) -> None:
@@ -144,4 +194,3 @@ def _check_not_trivial(history: Truth) -> None:
 
 def _nonzero(d: dict[str, Any]) -> dict[str, Any]:
     return {k: (_nonzero(v) if isinstance(v, dict) else v) for k, v in d.items() if v}
-

@@ -22,16 +22,27 @@ from tests.builders import build_docx, write_roster
 
 def _start(tmp_path: Path, flags: frozenset[str] = frozenset({"touches_business"})) -> int:
     import_roster(write_roster(tmp_path / "roster.toml"))
-    case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
-                              drafter="drafter1", draft=build_docx(tmp_path / "v1.docx"), flags=flags),
-                      proven("drafter1"))
+    case = start_case(
+        NewCase(
+            kind="normative_document",
+            title="某县财政专项资金管理办法",
+            drafting_unit="预算股",
+            drafter="drafter1",
+            draft=build_docx(tmp_path / "v1.docx"),
+            flags=flags,
+        ),
+        proven("drafter1"),
+    )
     assert case.id is not None
     return case.id
 
 
-CONSULTATION = {"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
-                "market_players_consulted": "书面征求5家企业和县工商联意见",
-               "legal_basis": "《中华人民共和国政府采购法》第十三条"}  # 送审材料: 制定依据 (37号 三(六))
+CONSULTATION = {
+    "consultation_start": "2026-09-01",
+    "consultation_end": "2026-10-09",
+    "market_players_consulted": "书面征求5家企业和县工商联意见",
+    "legal_basis": "《中华人民共和国政府采购法》第十三条",
+}  # 送审材料: 制定依据 (37号 三(六))
 # P9: 施行 at least 30 days after 公布 (here: far ahead of any test date)
 EFFECTIVE = {"effective_date": "2099-01-01"}
 # P8: the 集体审议 record (37号 三(七))
@@ -39,7 +50,12 @@ MEETING = {"meeting": "局务会议", "attendees": "局长、副局长、法规�
 
 
 def _file(case_id: int, name: str, user: str, tmp_path: Path) -> None:
-    attach(case_id, name, build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]), proven(user))
+    attach(
+        case_id,
+        name,
+        build_docx(tmp_path / f"{name}.docx", title=name, articles=[f"{name}正文。"]),
+        proven(user),
+    )
 
 
 def _to_legality_review(case_id: int, tmp_path: Path) -> None:
@@ -66,7 +82,11 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
     assert run_auto_stage(case_id) is None  # idempotent: no longer in an automatic stage
     _file(case_id, "审核意见书", "counsel1", tmp_path)
     decide(case_id, "应当予以修改", proven("counsel1"), opinion="第三条表述不清")
-    submit_version(case_id, build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"), proven("drafter1"))
+    submit_version(
+        case_id,
+        build_docx(tmp_path / "v2.docx", title="某县财政专项资金管理办法（修改稿）"),
+        proven("drafter1"),
+    )
     decide(case_id, "提交修改稿", proven("drafter1"))
     decide(case_id, "符合", proven("fcr1"))  # touches_business: the new version is screened again
     assert run_auto_stage(case_id) == "legality_review"
@@ -82,12 +102,24 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
 
     detail = case_detail(case_id)
     assert detail.case.status == "closed"
-    assert detail.case.doc_number is not None and detail.case.doc_number.endswith("〔" + detail.published_on[:4] + "〕1号")
+    assert detail.case.doc_number is not None and detail.case.doc_number.endswith(
+        "〔" + detail.published_on[:4] + "〕1号"
+    )
     stages = [(r.stage, r.round) for r in detail.timeline]
     assert stages == [
-        ("drafting", 1), ("consultation", 1), ("fair_competition", 1), ("prereview", 1), ("legality_review", 1),
-        ("revision", 2), ("fair_competition", 2), ("prereview", 2), ("legality_review", 2), ("deliberation", 2),
-        ("publication", 2), ("filing", 2), ("filed", 2),
+        ("drafting", 1),
+        ("consultation", 1),
+        ("fair_competition", 1),
+        ("prereview", 1),
+        ("legality_review", 1),
+        ("revision", 2),
+        ("fair_competition", 2),
+        ("prereview", 2),
+        ("legality_review", 2),
+        ("deliberation", 2),
+        ("publication", 2),
+        ("filing", 2),
+        ("filed", 2),
     ]
     filing = next(r for r in detail.timeline if r.stage == "filing")
     assert filing.due_on is not None  # 30 days counted from publication
@@ -95,9 +127,14 @@ def test_a_case_runs_from_draft_to_filing_with_one_return(db_url: str, tmp_path:
     assert _count(HumanTask, case_id=case_id, status="open") == 0
     assert _count(DocumentVersion, case_id=case_id) == 2
     with session_scope() as session:
-        decisions = session.exec(select(Decision).where(Decision.case_id == case_id).order_by(col(Decision.id))).all()
-        versions = session.exec(select(DocumentVersion).where(DocumentVersion.case_id == case_id)
-                                .order_by(col(DocumentVersion.seq))).all()
+        decisions = session.exec(
+            select(Decision).where(Decision.case_id == case_id).order_by(col(Decision.id))
+        ).all()
+        versions = session.exec(
+            select(DocumentVersion)
+            .where(DocumentVersion.case_id == case_id)
+            .order_by(col(DocumentVersion.seq))
+        ).all()
         assert all(v.prereviewed_at is not None for v in versions)
         legal = [d for d in decisions if d.stage == "legality_review"]
         assert [d.version_sha256 for d in legal] == [versions[0].sha256, versions[1].sha256]
@@ -163,10 +200,20 @@ def test_refused_decisions_change_nothing_and_are_audited(db_url: str, tmp_path:
 def test_whoever_submitted_the_version_cannot_approve_its_legality(db_url: str, tmp_path: Path) -> None:
     import_roster(write_roster(tmp_path / "roster.toml"))
     (tmp_path / "more.toml").write_text(
-        '[[users]]\nusername = "both1"\nname = "兼任者"\nroles = ["drafter", "legality_reviewer"]\n', encoding="utf-8")
+        '[[users]]\nusername = "both1"\nname = "兼任者"\nroles = ["drafter", "legality_reviewer"]\n',
+        encoding="utf-8",
+    )
     import_roster(tmp_path / "more.toml")
-    case = start_case(NewCase(kind="normative_document", title="某办法", drafting_unit="预算股", drafter="both1",
-                              draft=build_docx(tmp_path / "v1.docx")), proven("both1"))
+    case = start_case(
+        NewCase(
+            kind="normative_document",
+            title="某办法",
+            drafting_unit="预算股",
+            drafter="both1",
+            draft=build_docx(tmp_path / "v1.docx"),
+        ),
+        proven("both1"),
+    )
     assert case.id is not None
     _file(case.id, "起草说明", "both1", tmp_path)
     decide(case.id, "提交", proven("both1"))

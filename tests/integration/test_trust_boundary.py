@@ -68,7 +68,9 @@ def _deployment_id(rk: Home) -> str:
 
 def _create_run(rk: Home, parameters: dict[str, Any]) -> tuple[int, Any]:
     """What anyone reaching the port can send (the probe's ``POST …/create_flow_run``)."""
-    return api_call(rk.api, "POST", f"/deployments/{_deployment_id(rk)}/create_flow_run", {"parameters": parameters})
+    return api_call(
+        rk.api, "POST", f"/deployments/{_deployment_id(rk)}/create_flow_run", {"parameters": parameters}
+    )
 
 
 def _wait_terminal(rk: Home, run_id: str, worker: Worker, timeout: float = 90) -> str:
@@ -97,10 +99,15 @@ def test_a_run_with_the_demo_switch_decides_nothing(home: tuple[Home, Worker], t
     else:  # or the server refused the parameters outright
         assert code in (409, 422), (code, body)
     case = case_row(case_id)
-    assert case.stage == "legality_review" and case.flow_run_id == run_id  # the legitimate run still carries it
+    assert (
+        case.stage == "legality_review" and case.flow_run_id == run_id
+    )  # the legitimate run still carries it
     assert counts(case_id) == before
-    assert audit_events(case_id, "decision.recorded") == [e for e in audit_events(case_id, "decision.recorded")
-                                                          if json.loads(e.payload)["stage"] != "legality_review"]
+    assert audit_events(case_id, "decision.recorded") == [
+        e
+        for e in audit_events(case_id, "decision.recorded")
+        if json.loads(e.payload)["stage"] != "legality_review"
+    ]
     assert read_run(rk.api, run_id)["state"]["type"] == "PAUSED"
 
 
@@ -108,8 +115,17 @@ def _intake(rk: Home, tmp_path: Path, title: str, code: str) -> dict[str, Any]:
     inbox = rk.path / "intake"
     inbox.mkdir(parents=True, exist_ok=True)
     build_docx(inbox / f"{title}.docx", title=title)
-    return {"intake": {"kind": "normative_document", "title": title, "drafting_unit": "预算股",
-                       "drafter": "drafter1", "code": code, "draft_path": f"{title}.docx", "flags": []}}
+    return {
+        "intake": {
+            "kind": "normative_document",
+            "title": title,
+            "drafting_unit": "预算股",
+            "drafter": "drafter1",
+            "code": code,
+            "draft_path": f"{title}.docx",
+            "flags": [],
+        }
+    }
 
 
 def _cases_titled(title: str) -> list[Any]:
@@ -129,13 +145,16 @@ def _refusals(action: str) -> list[dict[str, Any]]:
     from reviewkit.store.models import AuditEvent
 
     with session_scope() as session:
-        rows = session.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))).all()
+        rows = session.exec(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))
+        ).all()
         return [{"actor": r.actor, "channel": r.channel, **json.loads(r.payload)} for r in rows]
 
 
 @pytest.mark.prefect
 def test_a_case_opened_from_the_run_form_needs_the_drafters_intake_code(
-        home: tuple[Home, Worker], tmp_path: Path) -> None:
+    home: tuple[Home, Worker], tmp_path: Path
+) -> None:
     from reviewkit.services.identity import issue_intake_code
 
     rk, worker = home
@@ -171,7 +190,8 @@ def test_a_case_opened_from_the_run_form_needs_the_drafters_intake_code(
 
 @pytest.mark.prefect
 def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
-        home: tuple[Home, Worker], tmp_path: Path) -> None:
+    home: tuple[Home, Worker], tmp_path: Path
+) -> None:
     """A forged code is refused where the person acted; then the counsel finishes the round in the form
     alone: nothing filed from the command line, the decision writes the 审核意见书 itself."""
     from reviewkit.orchestration.runs import start_run
@@ -182,7 +202,12 @@ def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
     case_id = case_at_prereview(tmp_path, title="某县殡葬管理办法")
     run_id = start_run(case_id)
     wait_run(rk.api, run_id, "PAUSED", "legality-review-r1-w0", worker=worker)
-    form = {"decision": "合法", "user_name": "counsel1", "code": "ABCDE-FGHJK", "opinion": "经审核，该文件合法。"}
+    form = {
+        "decision": "合法",
+        "user_name": "counsel1",
+        "code": "ABCDE-FGHJK",
+        "opinion": "经审核，该文件合法。",
+    }
     code, body = resume_like_ui(rk.api, run_id, form)
     assert body["status"] == "ACCEPT"  # Prefect's green toast: the only truth is in reviewkit
     wait_run(rk.api, run_id, "PAUSED", "legality-review-r1-w1", worker=worker)
@@ -191,7 +216,9 @@ def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
     # (Prefect saves the form's inputs just after the run shows PAUSED: wait for them a little.)
     deadline = time.monotonic() + 30
     while True:
-        code, text = api_call(rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-legality-review-r1-w1-description")
+        code, text = api_call(
+            rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-legality-review-r1-w1-description"
+        )
         if code == 200 or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -199,14 +226,19 @@ def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
     description = json.loads(text) if isinstance(text, str) and text.startswith('"') else text
     assert "【上一次提交未生效：" in description and "审批码无效" in description, description
     assert "离开本环节须有：审核意见书（由本决定生成）" in description, description  # the form's help
-    code, schema = api_call(rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-legality-review-r1-w1-schema")
+    code, schema = api_call(
+        rk.api, "GET", f"/flow_runs/{run_id}/input/suspended-legality-review-r1-w1-schema"
+    )
     assert code == 200, schema
     field = (json.loads(schema) if isinstance(schema, str) else schema)["properties"]["decision"]
     assert field["description"].startswith("【上一次提交未生效："), field
 
-    code, artifacts = api_call(rk.api, "POST", "/artifacts/filter",
-                               {"artifacts": {"key": {"any_": [f"case-{case_id}"]}}, "sort": "CREATED_DESC",
-                                "limit": 1})
+    code, artifacts = api_call(
+        rk.api,
+        "POST",
+        "/artifacts/filter",
+        {"artifacts": {"key": {"any_": [f"case-{case_id}"]}}, "sort": "CREATED_DESC", "limit": 1},
+    )
     assert code == 200 and artifacts, artifacts
     assert "上一次在界面提交的决定未生效" in artifacts[0]["data"]
     [refusal] = audit_events(case_id, "identity.refused")
@@ -214,15 +246,22 @@ def test_a_refused_resume_is_shown_in_the_next_form_and_the_artifact(
 
     # The genuine counsel, with the code `reviewkit inbox` gave them, in the same form.
     genuine = issue_approval_code(proven("counsel1"), case_id, "legality_review", 1)
-    resume_like_ui(rk.api, run_id, {**form, "code": genuine, "opinion": "经审核，该文件制定主体、权限、内容和程序合法。"})
+    resume_like_ui(
+        rk.api, run_id, {**form, "code": genuine, "opinion": "经审核，该文件制定主体、权限、内容和程序合法。"}
+    )
     wait_run(rk.api, run_id, "PAUSED", "deliberation-r1-w0", worker=worker)
     [paper] = [m for m in list_materials(case_id) if m.name == "审核意见书"]
     assert paper.generated and paper.submitted_by == "counsel1"
-    [recorded] = [e for e in audit_events(case_id, "decision.recorded") if json.loads(e.payload)["stage"] == "legality_review"]
+    [recorded] = [
+        e
+        for e in audit_events(case_id, "decision.recorded")
+        if json.loads(e.payload)["stage"] == "legality_review"
+    ]
     assert (recorded.actor, recorded.channel) == ("counsel1", "prefect-ui")
 
 
 # --- wrong codes typed by a stranger (no Prefect: the pipeline the Resume form calls) -----------
+
 
 def _roster(tmp_path: Path) -> None:
     from reviewkit.services.roster import import_roster
@@ -231,7 +270,8 @@ def _roster(tmp_path: Path) -> None:
 
 
 def test_a_strangers_wrong_codes_neither_burn_the_genuine_code_nor_speak_in_its_owners_name(
-        db_url: str, tmp_path: Path) -> None:
+    db_url: str, tmp_path: Path
+) -> None:
     from reviewkit.errors import PermissionDenied
     from reviewkit.services.actors import CodeClaim
     from reviewkit.services.identity import issue_approval_code
@@ -293,9 +333,17 @@ def test_the_run_form_registers_every_kind_with_its_flags_and_facts(db_url: str,
     build_docx(inbox / "答复书.docx", title="行政复议答复书")
 
     def form(code: str, **extra: object) -> CaseIntake:
-        return CaseIntake.model_validate({"kind": "administrative_reconsideration", "title": "张某不服处罚决定复议答复",
-                                          "drafting_unit": "法规股", "drafter": "drafter1", "code": code,
-                                          "draft_path": "答复书.docx", **extra})
+        return CaseIntake.model_validate(
+            {
+                "kind": "administrative_reconsideration",
+                "title": "张某不服处罚决定复议答复",
+                "drafting_unit": "法规股",
+                "drafter": "drafter1",
+                "code": code,
+                "draft_path": "答复书.docx",
+                **extra,
+            }
+        )
 
     with pytest.raises(InvalidInput, match="“unknown_fact”不是行政复议答复流程记录的事实"):
         register_intake(form(issue_intake_code(proven("drafter1")), facts="unknown_fact=1"), None)
@@ -309,4 +357,3 @@ def test_the_run_form_registers_every_kind_with_its_flags_and_facts(db_url: str,
         assert case.facts["applicant"] == "张某" and case.facts["concerned_act"] == "某财罚决字〔2026〕3号"
     [created] = audit_events(case_id, "case.created")
     assert (created.actor, created.channel) == ("drafter1", "prefect-ui")
-

@@ -54,13 +54,19 @@ DEADLINE_SECONDS = 1200
 
 
 @pytest.fixture(scope="module")
-def killable(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Home, list[Worker], Path]]:
+def killable(
+    prefect_api: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Home, list[Worker], Path]]:
     base = tmp_path_factory.mktemp("worker-kills")
     home = prepare_home(base / "rk-home", prefect_api)
     markers = base / "failpoints"
     markers.mkdir()
-    env = {"REVIEWKIT_RECONCILE_SECONDS": "2", "REVIEWKIT_RUN_LEASE_SECONDS": str(LEASE_SECONDS),
-           "REVIEWKIT_FAILPOINTS": "enter:*,resumed:*", "REVIEWKIT_FAILPOINT_DIR": str(markers)}
+    env = {
+        "REVIEWKIT_RECONCILE_SECONDS": "2",
+        "REVIEWKIT_RUN_LEASE_SECONDS": str(LEASE_SECONDS),
+        "REVIEWKIT_FAILPOINTS": "enter:*,resumed:*",
+        "REVIEWKIT_FAILPOINT_DIR": str(markers),
+    }
     workers = [Worker(home, base / f"worker{i}.log", extra_env=env) for i in range(2)]
     try:
         for w in workers:
@@ -87,8 +93,12 @@ def audit_tail(case_id: int, n: int = 8) -> str:
     from reviewkit.store.models import AuditEvent
 
     with session_scope() as session:
-        rows = session.exec(select(AuditEvent).where(AuditEvent.case_id == case_id)
-                            .order_by(col(AuditEvent.id).desc()).limit(n)).all()
+        rows = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case_id)
+            .order_by(col(AuditEvent.id).desc())
+            .limit(n)
+        ).all()
         return "\n".join(f"{r.action} {r.actor} {r.payload[:200]}" for r in reversed(rows))
 
 
@@ -101,14 +111,23 @@ def _decide_like_ui(home: Home, run_id: str, case_id: int, stage: str, rnd: int)
 
     step, facts = demo.prepare_scripted(case_id)
     code = issue_approval_code(proven(step.username), case_id, stage, rnd)
-    status, body = resume_like_ui(home.api, run_id, {
-        "decision": step.decision, "user_name": step.username, "code": code, "opinion": step.opinion,
-        "facts": "\n".join(f"{k}={v}" for k, v in facts.items()) or None})
+    status, body = resume_like_ui(
+        home.api,
+        run_id,
+        {
+            "decision": step.decision,
+            "user_name": step.username,
+            "code": code,
+            "opinion": step.opinion,
+            "facts": "\n".join(f"{k}={v}" for k, v in facts.items()) or None,
+        },
+    )
     assert status in (200, 201) and body["status"] == "ACCEPT", (status, body)
 
 
 def test_worker_killed_at_every_gate_and_between_every_pair_of_stages(
-        killable: tuple[Home, list[Worker], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    killable: tuple[Home, list[Worker], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from reviewkit.orchestration import runs
     from reviewkit.services import audit_trail, demo, gates
     from reviewkit.store.db import session_scope
@@ -123,8 +142,10 @@ def test_worker_killed_at_every_gate_and_between_every_pair_of_stages(
     restarts, decided = 0, []
     deadline = time.monotonic() + DEADLINE_SECONDS
     while True:
-        assert time.monotonic() < deadline, (f"case at {case_row(case_id).stage} after {restarts} restarts; "
-                                             f"fired {sorted(_fired(markers))}\n" + "\n".join(w.tail(15) for w in workers))
+        assert time.monotonic() < deadline, (
+            f"case at {case_row(case_id).stage} after {restarts} restarts; "
+            f"fired {sorted(_fired(markers))}\n" + "\n".join(w.tail(15) for w in workers)
+        )
         for w in workers:
             if not w.alive():
                 w.start()
@@ -139,20 +160,25 @@ def test_worker_killed_at_every_gate_and_between_every_pair_of_stages(
             tries = Counter(k.rsplit("-w", 1)[0] for k in decided)[key.rsplit("-w", 1)[0]]
             # A gate's decision is typed at most twice (once more if the kill at ``resumed:`` loses it); a
             # gate that keeps coming back is refusing the input, not recovering: say so instead of timing out.
-            assert tries < 4, f"{gate.key}: the form's decision was refused {tries} times\n" + audit_tail(case_id)
+            assert tries < 4, f"{gate.key}: the form's decision was refused {tries} times\n" + audit_tail(
+                case_id
+            )
             _decide_like_ui(home, run_id, case_id, gate.stage, gate.round)
             decided.append(gate.key)
         time.sleep(0.3)
 
     fired = _fired(markers)
     with session_scope() as session:
-        entries = session.exec(select(StageEntry).where(StageEntry.case_id == case_id)
-                               .order_by(col(StageEntry.id))).all()
+        entries = session.exec(
+            select(StageEntry).where(StageEntry.case_id == case_id).order_by(col(StageEntry.id))
+        ).all()
         decisions = session.exec(select(Decision).where(Decision.case_id == case_id)).all()
     visited = [(e.stage, e.round) for e in entries]
 
     # Every point fired: between every pair of stages (and at the end), and at every gate after its resume.
-    expected = {_marker(f"enter:{stage}:r{rnd}") for stage, rnd in visited} | {_marker(f"resumed:{k}") for k in decided}
+    expected = {_marker(f"enter:{stage}:r{rnd}") for stage, rnd in visited} | {
+        _marker(f"resumed:{k}") for k in decided
+    }
     assert fired == expected, (sorted(fired - expected), sorted(expected - fired))
     assert len(decided) == len(demo.SCRIPT) == 11
     kills = len(fired)
@@ -160,8 +186,9 @@ def test_worker_killed_at_every_gate_and_between_every_pair_of_stages(
 
     # Nothing ran twice.
     assert len(visited) == len(set(visited)), Counter(visited)  # each stage of each round entered once
-    assert [(d.stage, d.decision, d.channel) for d in decisions] == \
-        [(s, demo.SCRIPT[(s, r)].decision, "prefect-ui") for s, r in visited if (s, r) in demo.SCRIPT]
+    assert [(d.stage, d.decision, d.channel) for d in decisions] == [
+        (s, demo.SCRIPT[(s, r)].decision, "prefect-ui") for s, r in visited if (s, r) in demo.SCRIPT
+    ]
     assert len(audit_events(case_id, "prereview.completed")) == 2  # one per draft version
     final = case_row(case_id)
     assert final.stage == "filed" and final.status == "closed"
@@ -175,8 +202,11 @@ def test_worker_killed_at_every_gate_and_between_every_pair_of_stages(
     assert len(rescheduled) == kills, (len(rescheduled), kills)
     assert {json.loads(e.payload)["flow_run_id"] for e in rescheduled} == {run_id}
     since = final.created_at.replace(tzinfo=final.created_at.tzinfo or UTC).timestamp() - 1
-    mine = [r for r in runs_of_case(home.api, final.number)
-            if datetime.fromisoformat(r["created"].replace("Z", "+00:00")).timestamp() >= since]
+    mine = [
+        r
+        for r in runs_of_case(home.api, final.number)
+        if datetime.fromisoformat(r["created"].replace("Z", "+00:00")).timestamp() >= since
+    ]
     assert [r["id"] for r in mine] == [run_id]
     assert read_run(home.api, run_id)["state"]["type"] == "COMPLETED"
     # body executions: the first start, one per kill, one per resume at a gate

@@ -15,8 +15,14 @@ REPO = Path(__file__).resolve().parents[2]
 def _hit(name: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     code = f"from flows.failpoints import hit\nhit({name!r})\nprint('survived')"
     clean = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWKIT_")}
-    return subprocess.run([sys.executable, "-c", code], cwd=REPO, env={**clean, **env}, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_off_without_the_variable(tmp_path: Path) -> None:
@@ -39,8 +45,11 @@ def test_fires_once_per_point_and_only_for_matching_names(tmp_path: Path) -> Non
 def test_kills_the_worker_named_in_the_environment(tmp_path: Path) -> None:
     worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        env = {"REVIEWKIT_FAILPOINTS": "*", "REVIEWKIT_FAILPOINT_DIR": str(tmp_path),
-               "REVIEWKIT_WORKER_PID": str(worker.pid)}
+        env = {
+            "REVIEWKIT_FAILPOINTS": "*",
+            "REVIEWKIT_FAILPOINT_DIR": str(tmp_path),
+            "REVIEWKIT_WORKER_PID": str(worker.pid),
+        }
         assert _hit("enter:filing:r2", env).returncode == -signal.SIGKILL
         assert worker.wait(timeout=10) == -signal.SIGKILL
     finally:

@@ -12,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # built from parts so that this file does not match itself
-MACHINE_PATH = re.compile("(?<![\\w.])/(?:" + "|".join(["ro" + "ot", "ho" + "me", "wo" + "rk"]) + r")/[\w.-]+")
+MACHINE_PATH = re.compile(
+    "(?<![\\w.])/(?:" + "|".join(["ro" + "ot", "ho" + "me", "wo" + "rk"]) + r")/[\w.-]+"
+)
 
 
 def test_no_machine_specific_paths() -> None:
@@ -28,5 +30,8 @@ def test_no_machine_specific_paths() -> None:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue  # .docx and other binary files
-        hits += [f"{name}:{text.count(chr(10), 0, m.start()) + 1}: {m.group()}" for m in MACHINE_PATH.finditer(text)]
+        hits += [
+            f"{name}:{text.count(chr(10), 0, m.start()) + 1}: {m.group()}"
+            for m in MACHINE_PATH.finditer(text)
+        ]
     assert hits == []

@@ -17,7 +17,15 @@ from reviewkit.domain.permissions import (
 from reviewkit.errors import ConfigError, PermissionDenied
 from reviewkit.settings import get_settings
 
-D, U, C, F, L, K, A = "drafter", "unit_head", "counsel", "fair_competition_reviewer", "leader", "filing_clerk", "admin"
+D, U, C, F, L, K, A = (
+    "drafter",
+    "unit_head",
+    "counsel",
+    "fair_competition_reviewer",
+    "leader",
+    "filing_clerk",
+    "admin",
+)
 R = "legality_reviewer"  # the 审核机构, split from counsel (legal review 2026-12, P4)
 OD = "disclosure_head"  # 政府信息公开工作机构负责人 (P15, 条例第33条)
 EXPECTED: dict[str, set[str]] = {
@@ -70,7 +78,9 @@ def test_stage_decisions_map_to_actions(matrix) -> None:  # type: ignore[no-unty
 def test_authors_cannot_decide_an_independent_stage(matrix) -> None:  # type: ignore[no-untyped-def]
     authors = ["drafter1", "head1"]
     assert authorship_conflict(matrix, "legality_review", "合法性审核", {"counsel1": "丙"}, authors) is None
-    reason = authorship_conflict(matrix, "legality_review", "合法性审核", {"both1": "甲", "head1": "乙"}, authors)
+    reason = authorship_conflict(
+        matrix, "legality_review", "合法性审核", {"both1": "甲", "head1": "乙"}, authors
+    )
     assert reason is not None and "乙" in reason and "职责分离" in reason
     assert authorship_conflict(matrix, "deliberation", "集体审议", {"head1": "乙"}, authors) is None
 

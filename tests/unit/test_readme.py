@@ -57,7 +57,7 @@ def _invocations(snippet: str) -> list[str]:
     """Each `reviewkit …` in a snippet, up to the end of its shell command."""
     found = []
     for m in INVOCATION.finditer(snippet):
-        rest = snippet[m.end():]
+        rest = snippet[m.end() :]
         found.append(re.split(r"&&|;|\s\|\s|\s/\s", rest)[0])
     return found
 
@@ -88,13 +88,18 @@ def _problems(invocation: str) -> list[str]:
         known.update(param.opts)
         known.update(param.secondary_opts)
     name = " ".join(["reviewkit", *used])
-    return [f"{name}：没有选项 {opt}" for opt in OPTION.findall(" ".join(words[len(used):])) if opt not in known]
+    return [
+        f"{name}：没有选项 {opt}" for opt in OPTION.findall(" ".join(words[len(used) :])) if opt not in known
+    ]
 
 
 def _shown_invocations() -> list[tuple[str, str]]:
-    return [(page.relative_to(ROOT).as_posix(), inv)
-            for page in PAGES for snippet in _snippets(page.read_text(encoding="utf-8"))
-            for inv in _invocations(snippet)]
+    return [
+        (page.relative_to(ROOT).as_posix(), inv)
+        for page in PAGES
+        for snippet in _snippets(page.read_text(encoding="utf-8"))
+        for inv in _invocations(snippet)
+    ]
 
 
 def test_every_command_is_in_the_usage_page() -> None:
@@ -102,7 +107,9 @@ def test_every_command_is_in_the_usage_page() -> None:
     for path in _command_paths():
         words = path.split()
         # "reviewkit server up" may be written as "reviewkit server up" or in a "/ status / down" row.
-        if path not in USAGE and not (len(words) == 3 and f"`{words[2]}`" in USAGE and f"reviewkit {words[1]}" in USAGE):
+        if path not in USAGE and not (
+            len(words) == 3 and f"`{words[2]}`" in USAGE and f"reviewkit {words[1]}" in USAGE
+        ):
             missing.append(path)
     assert missing == []
 
@@ -122,7 +129,9 @@ def test_options_named_in_the_usage_table_belong_to_the_row_s_command() -> None:
         if not row.startswith("| `reviewkit ") or len(cells) < 2:
             continue
         commands = [_resolve(inv.split())[0] for inv in _invocations(cells[0])]
-        known = {opt for cmd in commands for param in cmd.params for opt in (*param.opts, *param.secondary_opts)}
+        known = {
+            opt for cmd in commands for param in cmd.params for opt in (*param.opts, *param.secondary_opts)
+        }
         for span in re.findall(r"`(-[^`]+)`", " | ".join(cells[1:])):
             opt = OPTION.match(span)
             checked += bool(opt)
@@ -131,22 +140,33 @@ def test_options_named_in_the_usage_table_belong_to_the_row_s_command() -> None:
     assert problems == [] and checked > 10
 
 
-@pytest.mark.parametrize("invocation, problem", [
-    ("case open X.docx", "没有这个命令"),
-    ("case new X.docx --tittle T", "没有选项 --tittle"),
-    ("decide RK-1 -x 合法", "没有选项 -x"),
-])
+@pytest.mark.parametrize(
+    "invocation, problem",
+    [
+        ("case open X.docx", "没有这个命令"),
+        ("case new X.docx --tittle T", "没有选项 --tittle"),
+        ("decide RK-1 -x 合法", "没有选项 -x"),
+    ],
+)
 def test_a_made_up_command_or_option_is_caught(invocation: str, problem: str) -> None:
     assert any(problem in p for p in _problems(invocation))
     assert _problems("case new X.docx --title T --unit U --drafter zhangwei [--flag touches_business]") == []
 
 
 def test_readme_shows_install_and_test_commands() -> None:
-    assert 'pip install -e . && reviewkit demo' in README
+    assert "pip install -e . && reviewkit demo" in README
     assert 'pip install -e ".[test]" && python -m pytest' in README
     assert "python -m pytest tests/unit" in README
-    for page in ("usage", "operations", "configuration", "processes", "documents", "reports", "architecture",
-                 "testing"):
+    for page in (
+        "usage",
+        "operations",
+        "configuration",
+        "processes",
+        "documents",
+        "reports",
+        "architecture",
+        "testing",
+    ):
         assert f"(docs/{page}.md)" in README
     assert len(README.encode("utf-8")) <= 12 * 1024
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
@@ -178,5 +198,13 @@ def test_the_readme_flowchart_is_the_shipped_process() -> None:
             decision = next((d for d in spec.decisions if d.label.startswith(label.strip())), None)
             assert decision is not None, f"“{spec.name}”没有决定“{label}”"
             assert decision.target == stage(target).id, (spec.name, label, decision.target)
-    assert {stage(n).id for n in names} >= {"drafting", "risk_assessment", "consultation", "legality_review",
-                                             "deliberation", "publication", "filing", "filed"}
+    assert {stage(n).id for n in names} >= {
+        "drafting",
+        "risk_assessment",
+        "consultation",
+        "legality_review",
+        "deliberation",
+        "publication",
+        "filing",
+        "filed",
+    }

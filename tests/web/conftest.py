@@ -55,7 +55,9 @@ def csrf_of(html: str) -> str:
 def login(client: TestClient, username: str, pin: str = PIN) -> str:
     """Log in through the form; returns the session's CSRF token (from the inbox page)."""
     form = client.get("/login")
-    response = client.post("/login", data={"username": username, "pin": pin, "csrf_token": csrf_of(form.text)})
+    response = client.post(
+        "/login", data={"username": username, "pin": pin, "csrf_token": csrf_of(form.text)}
+    )
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/inbox"
     return csrf_of(client.get("/inbox").text)
@@ -69,7 +71,9 @@ def person(username: str, channel: str = "cli") -> Actor:
 def file_material(case_id: int, name: str, user: str, tmp: Path) -> None:
     from reviewkit.services.attachments import attach
 
-    attach(case_id, name, build_docx(tmp / f"{name}.docx", title=name, articles=[f"{name}正文。"]), person(user))
+    attach(
+        case_id, name, build_docx(tmp / f"{name}.docx", title=name, articles=[f"{name}正文。"]), person(user)
+    )
 
 
 def case_at_legality_review(tmp: Path) -> str:
@@ -78,17 +82,34 @@ def case_at_legality_review(tmp: Path) -> str:
     from reviewkit.services.cases import NewCase, start_case
     from reviewkit.services.workflow import decide, run_auto_stage
 
-    articles = ["第一条 为规范专项资金管理，制定本办法。", "第二条 对违反本办法的单位，处以五万元罚款。",
-                "第三条 本办法自发布之日起施行。"]
-    case = start_case(NewCase(kind="normative_document", title="某县财政专项资金管理办法", drafting_unit="预算股",
-                              drafter="drafter1", draft=build_docx(tmp / "v1.docx", articles=articles)),
-                      person("drafter1"))
+    articles = [
+        "第一条 为规范专项资金管理，制定本办法。",
+        "第二条 对违反本办法的单位，处以五万元罚款。",
+        "第三条 本办法自发布之日起施行。",
+    ]
+    case = start_case(
+        NewCase(
+            kind="normative_document",
+            title="某县财政专项资金管理办法",
+            drafting_unit="预算股",
+            drafter="drafter1",
+            draft=build_docx(tmp / "v1.docx", articles=articles),
+        ),
+        person("drafter1"),
+    )
     assert case.id is not None
     file_material(case.id, "起草说明", "drafter1", tmp)
     decide(case.id, "提交", person("drafter1"))
     file_material(case.id, "征求意见采纳情况", "head1", tmp)
-    decide(case.id, "征求意见完成", person("head1"),  # #16: the consultation period and 制定依据 before review
-           facts={"consultation_start": "2026-09-01", "consultation_end": "2026-10-09",
-                  "legal_basis": "《中华人民共和国预算法》"})
+    decide(
+        case.id,
+        "征求意见完成",
+        person("head1"),  # #16: the consultation period and 制定依据 before review
+        facts={
+            "consultation_start": "2026-09-01",
+            "consultation_end": "2026-10-09",
+            "legal_basis": "《中华人民共和国预算法》",
+        },
+    )
     assert run_auto_stage(case.id) == "legality_review"
     return case.number

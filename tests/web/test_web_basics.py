@@ -21,7 +21,9 @@ def _legality_decisions() -> list[Decision]:
 
 def _events(action: str) -> list[AuditEvent]:
     with session_scope() as session:
-        return list(session.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))))
+        return list(
+            session.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id)))
+        )
 
 
 def test_health_and_login_form(env: Env) -> None:
@@ -37,7 +39,9 @@ def test_health_and_login_form(env: Env) -> None:
 def test_login_sets_a_hardened_session_cookie_and_logout_ends_it(env: Env) -> None:
     client = env.client()
     form = client.get("/login")
-    response = client.post("/login", data={"username": "counsel1", "pin": "246813", "csrf_token": csrf_of(form.text)})
+    response = client.post(
+        "/login", data={"username": "counsel1", "pin": "246813", "csrf_token": csrf_of(form.text)}
+    )
     assert response.status_code == 303 and response.headers["location"] == "/inbox"
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("rk_session="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
@@ -56,7 +60,9 @@ def test_login_sets_a_hardened_session_cookie_and_logout_ends_it(env: Env) -> No
 def test_cookie_is_secure_over_https_and_for_remote_hosts(env: Env) -> None:
     client = env.client("https://127.0.0.1")
     form = client.get("/login")
-    response = client.post("/login", data={"username": "counsel1", "pin": "246813", "csrf_token": csrf_of(form.text)})
+    response = client.post(
+        "/login", data={"username": "counsel1", "pin": "246813", "csrf_token": csrf_of(form.text)}
+    )
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("rk_session="))
     assert "Secure" in cookie
     remote = env.client("http://review.example").get("/login")  # plain http to another machine
@@ -94,7 +100,10 @@ def test_inbox_and_case_page(env: Env) -> None:
     for word in ("办理过程", "文稿版本", "预审发现", "材料与文书", "合法性审核", "应当予以修改", "不合法"):
         assert word in text, word
     # the finding shows the whole paragraph it refers to, the flagged words marked
-    assert "第二条 对违反本办法的单位，<mark>" in text and "罚款" in text.split("<mark>", 1)[1].split("</mark>")[0]
+    assert (
+        "第二条 对违反本办法的单位，<mark>" in text
+        and "罚款" in text.split("<mark>", 1)[1].split("</mark>")[0]
+    )
     assert f"/cases/{number}/versions/1/download" in text
 
 
@@ -115,12 +124,17 @@ def test_decide_through_the_pipeline_files_the_opinion_and_moves_the_case(env: E
     client = env.client()
     token = login(client, "counsel1")
     opinion = "第二条设定罚款，规范性文件不得设定行政处罚（行政处罚法第16条），请删除。"
-    preview = client.post(f"/cases/{number}/preview",
-                          data={"decision": "应当予以修改", "opinion": opinion, "csrf_token": token})
-    assert preview.status_code == 200 and "合法性审核意见书" in preview.text and "确认并记录决定" in preview.text
+    preview = client.post(
+        f"/cases/{number}/preview", data={"decision": "应当予以修改", "opinion": opinion, "csrf_token": token}
+    )
+    assert (
+        preview.status_code == 200 and "合法性审核意见书" in preview.text and "确认并记录决定" in preview.text
+    )
     assert _legality_decisions() == []  # the preview records nothing
-    done = client.post(f"/cases/{number}/decide",
-                       data={"decision": "应当予以修改", "opinion": opinion, "csrf_token": csrf_of(preview.text)})
+    done = client.post(
+        f"/cases/{number}/decide",
+        data={"decision": "应当予以修改", "opinion": opinion, "csrf_token": csrf_of(preview.text)},
+    )
     assert done.status_code == 303 and done.headers["location"] == f"/cases/{number}"
     [decision] = _legality_decisions()
     with session_scope() as session:
@@ -138,7 +152,9 @@ def test_a_refused_decision_is_shown_in_chinese_and_audited(env: Env) -> None:
     number = case_at_legality_review(env.tmp)
     client = env.client()
     token = login(client, "counsel1")
-    response = client.post(f"/cases/{number}/decide", data={"decision": "同意", "opinion": "", "csrf_token": token})
+    response = client.post(
+        f"/cases/{number}/decide", data={"decision": "同意", "opinion": "", "csrf_token": token}
+    )
     assert response.status_code == 409
     assert "决定未记录" in response.text and "不接受决定“同意”" in response.text
     refused = _events("decision.refused")[-1]
@@ -146,7 +162,9 @@ def test_a_refused_decision_is_shown_in_chinese_and_audited(env: Env) -> None:
     assert _legality_decisions() == []
 
 
-def test_a_long_inbox_shows_its_first_page_and_says_how_many_wait(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_inbox_shows_its_first_page_and_says_how_many_wait(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """At 10,000 cases a drafter has thousands of open tasks (bench/web.py): the page lists the earliest due
     and says how many there are, and where to see them all."""
     from reviewkit.web import actions

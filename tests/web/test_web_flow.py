@@ -59,10 +59,19 @@ def test_the_demo_case_through_the_workbench(isolated_home: Path, tmp_path: Path
     drafter = as_user("zhangwei")
     form = drafter.get("/cases/new")
     assert "发起审核案件" in form.text
-    response = drafter.post("/cases/new", data={
-        "csrf_token": csrf_of(form.text), "title": "某县政府采购代理机构监督管理暂行办法", "unit": "某县财政局政府采购股",
-        "kind": "normative_document", "flags": ["touches_business", "risk_flagged"]},
-        files={"draft": ("draft-v1.docx", (samples() / "draft-v1.docx").read_bytes(), "application/octet-stream")})
+    response = drafter.post(
+        "/cases/new",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "title": "某县政府采购代理机构监督管理暂行办法",
+            "unit": "某县财政局政府采购股",
+            "kind": "normative_document",
+            "flags": ["touches_business", "risk_flagged"],
+        },
+        files={
+            "draft": ("draft-v1.docx", (samples() / "draft-v1.docx").read_bytes(), "application/octet-stream")
+        },
+    )
     _ok(response, "case new")
     number = response.headers["location"].rsplit("/", 1)[1]
 
@@ -75,16 +84,39 @@ def test_the_demo_case_through_the_workbench(isolated_home: Path, tmp_path: Path
         token = csrf_of(page)
         if step.attach:
             path = material_docx(tmp_path / "materials", step.attach)
-            _ok(client.post(f"/cases/{number}/materials", data={"csrf_token": token, "name": step.attach},
-                            files={"file": (path.name, path.read_bytes(), "application/octet-stream")}), "attach")
+            _ok(
+                client.post(
+                    f"/cases/{number}/materials",
+                    data={"csrf_token": token, "name": step.attach},
+                    files={"file": (path.name, path.read_bytes(), "application/octet-stream")},
+                ),
+                "attach",
+            )
         if step.comments_csv:
-            _ok(client.post(f"/cases/{number}/comments/import", data={"csrf_token": token},
-                            files={"file": ("意见.csv", COMMENTS_CSV.encode("utf-8"), "text/csv")}), "comments")
+            _ok(
+                client.post(
+                    f"/cases/{number}/comments/import",
+                    data={"csrf_token": token},
+                    files={"file": ("意见.csv", COMMENTS_CSV.encode("utf-8"), "text/csv")},
+                ),
+                "comments",
+            )
         if step.upload_version:
             data = (samples() / step.upload_version).read_bytes()
-            _ok(client.post(f"/cases/{number}/versions", data={"csrf_token": token, "note": "修改稿"},
-                            files={"draft": (step.upload_version, data, "application/octet-stream")}), "submit")
-        fields = {"decision": step.decision, "opinion": step.opinion, "facts": step.facts, "csrf_token": token}
+            _ok(
+                client.post(
+                    f"/cases/{number}/versions",
+                    data={"csrf_token": token, "note": "修改稿"},
+                    files={"draft": (step.upload_version, data, "application/octet-stream")},
+                ),
+                "submit",
+            )
+        fields = {
+            "decision": step.decision,
+            "opinion": step.opinion,
+            "facts": step.facts,
+            "csrf_token": token,
+        }
         confirm = client.post(f"/cases/{number}/preview", data=fields)
         assert confirm.status_code == 200, f"{step.stage}: {confirm.text[:800]}"
         done = client.post(f"/cases/{number}/decide", data={**fields, "csrf_token": csrf_of(confirm.text)})
@@ -101,8 +133,18 @@ def test_the_demo_case_through_the_workbench(isolated_home: Path, tmp_path: Path
     assert [d.stage for d in decisions] == EXPECTED_STAGES
     assert {d.channel for d in decisions} == {"web"}
     assert {json.loads(e.payload)["auth"] for e in recorded} == {"pin"}
-    for paper in ("征求意见采纳情况", "公平竞争审查结论", "审核意见书", "修改对照稿", "风险评估报告", "集体审议记录",
-                  "规范性文件登记表", "正式文本", "备案报告", "备案材料包"):
+    for paper in (
+        "征求意见采纳情况",
+        "公平竞争审查结论",
+        "审核意见书",
+        "修改对照稿",
+        "风险评估报告",
+        "集体审议记录",
+        "规范性文件登记表",
+        "正式文本",
+        "备案报告",
+        "备案材料包",
+    ):
         assert paper in papers, paper
     report = verify()
     assert report.broken is None and report.count > 50, report

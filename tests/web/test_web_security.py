@@ -18,7 +18,9 @@ from tests.web.conftest import PIN, Env, case_at_legality_review, csrf_of, login
 
 def _events(action: str) -> list[AuditEvent]:
     with session_scope() as session:
-        return list(session.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))))
+        return list(
+            session.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id)))
+        )
 
 
 def _count(model: type) -> int:
@@ -31,8 +33,16 @@ def _blobs(home: Path) -> list[Path]:
     return sorted(p for p in data.rglob("*") if p.is_file()) if data.exists() else []
 
 
-@pytest.mark.parametrize("path", ["/inbox", "/cases/RK-2026-0001", "/cases/RK-2026-0001/versions/1/download",
-                                  "/cases/RK-2026-0001/package", "/cases/new"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/inbox",
+        "/cases/RK-2026-0001",
+        "/cases/RK-2026-0001/versions/1/download",
+        "/cases/RK-2026-0001/package",
+        "/cases/new",
+    ],
+)
 def test_no_session_goes_to_login(env: Env, path: str) -> None:
     response = env.client().get(path)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
@@ -46,7 +56,9 @@ def test_a_forged_session_cookie_goes_to_login(env: Env) -> None:
 
 def test_post_without_a_session_records_nothing(env: Env) -> None:
     number = case_at_legality_review(env.tmp)
-    response = env.client().post(f"/cases/{number}/decide", data={"decision": "合法", "opinion": "", "csrf_token": "x"})
+    response = env.client().post(
+        f"/cases/{number}/decide", data={"decision": "合法", "opinion": "", "csrf_token": "x"}
+    )
     assert response.status_code == 303
     with session_scope() as session:
         assert session.exec(select(Decision).where(Decision.stage == "legality_review")).all() == []
@@ -94,7 +106,11 @@ def test_someone_elses_case_is_403_and_audited(env: Env) -> None:
     number = case_at_legality_review(env.tmp)
     client = env.client()
     login(client, "drafter2")  # a drafter of another case: no role in this one
-    for path in (f"/cases/{number}", f"/cases/{number}/versions/1/download", f"/cases/{number}/materials/1/download"):
+    for path in (
+        f"/cases/{number}",
+        f"/cases/{number}/versions/1/download",
+        f"/cases/{number}/materials/1/download",
+    ):
         response = client.get(path)
         assert response.status_code == 403, path
         assert "没有承办角色" in response.text
@@ -112,20 +128,23 @@ def test_someone_elses_case_is_403_and_audited(env: Env) -> None:
         assert other.get(f"/cases/{number}").status_code == 200, user
 
 
-@pytest.mark.parametrize("path", [
-    "/cases/{n}/versions/..%2F..%2F..%2Fetc%2Fpasswd/download",
-    "/cases/{n}/versions/../../../etc/passwd/download",
-    "/cases/{n}/versions/1%00/download",
-    "/cases/{n}/versions/-1/download",
-    "/cases/{n}/versions/99/download",
-    "/cases/{n}/versions/%EF%BC%91/download",  # a full-width digit one
-    "/cases/{n}/materials/..%2F1/download",
-    "/cases/{n}/materials/999/download",
-    "/cases/..%2F..%2Fetc%2Fpasswd/versions/1/download",
-    "/cases/RK-2099-9999/versions/1/download",
-    "/static/..%2F..%2Fapp.py",
-    "/static/../app.py",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cases/{n}/versions/..%2F..%2F..%2Fetc%2Fpasswd/download",
+        "/cases/{n}/versions/../../../etc/passwd/download",
+        "/cases/{n}/versions/1%00/download",
+        "/cases/{n}/versions/-1/download",
+        "/cases/{n}/versions/99/download",
+        "/cases/{n}/versions/%EF%BC%91/download",  # a full-width digit one
+        "/cases/{n}/materials/..%2F1/download",
+        "/cases/{n}/materials/999/download",
+        "/cases/..%2F..%2Fetc%2Fpasswd/versions/1/download",
+        "/cases/RK-2099-9999/versions/1/download",
+        "/static/..%2F..%2Fapp.py",
+        "/static/../app.py",
+    ],
+)
 def test_path_tricks_in_download_routes_are_404(env: Env, path: str) -> None:
     number = case_at_legality_review(env.tmp)
     client = env.client()
@@ -148,8 +167,11 @@ def _zip_bomb() -> bytes:
 
 def _laughs(tmp: Path) -> bytes:
     good = build_docx(tmp / "laughs-base.docx").read_bytes()
-    entities = '<!DOCTYPE w [<!ENTITY a "ha">' + "".join(
-        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)) + "]>"
+    entities = (
+        '<!DOCTYPE w [<!ENTITY a "ha">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+        + "]>"
+    )
     src, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for item in src.infolist():
@@ -186,9 +208,16 @@ def test_hostile_uploads_are_one_chinese_line_and_store_nothing(env: Env, kind: 
     client = env.client()
     token = login(client, "drafter1")
     blobs_before, cases_before = _blobs(env.home), _count(Case)
-    response = client.post("/cases/new", data={"csrf_token": token, "title": "某县财政专项资金管理办法",
-                                               "unit": "预算股", "kind": "normative_document"},
-                           files={"draft": (name, data, "application/octet-stream")})
+    response = client.post(
+        "/cases/new",
+        data={
+            "csrf_token": token,
+            "title": "某县财政专项资金管理办法",
+            "unit": "预算股",
+            "kind": "normative_document",
+        },
+        files={"draft": (name, data, "application/octet-stream")},
+    )
     assert response.status_code == 400, response.text[:500]
     error = response.text.split('role="alert">', 1)[1].split("</div>", 1)[0]
     assert "\n" not in error.strip() and "Traceback" not in response.text
@@ -203,8 +232,11 @@ def test_oversized_upload_is_refused_before_it_is_stored(env: Env, monkeypatch: 
     reset_settings()
     client = env.client()
     token = login(client, "drafter1")
-    response = client.post("/cases/new", data={"csrf_token": token, "title": "标题", "unit": "预算股"},
-                           files={"draft": ("大.docx", b"PK" + b"\0" * 60000, "application/octet-stream")})
+    response = client.post(
+        "/cases/new",
+        data={"csrf_token": token, "title": "标题", "unit": "预算股"},
+        files={"draft": ("大.docx", b"PK" + b"\0" * 60000, "application/octet-stream")},
+    )
     assert response.status_code == 400 and "上限" in response.text and _count(Case) == 0
 
 
@@ -212,9 +244,16 @@ def test_upload_name_with_a_path_is_reduced_to_a_plain_name(env: Env) -> None:
     client = env.client()
     token = login(client, "drafter1")
     data = build_docx(env.tmp / "ok.docx").read_bytes()
-    response = client.post("/cases/new", data={"csrf_token": token, "title": "某县财政专项资金管理办法",
-                                               "unit": "预算股", "kind": "normative_document"},
-                           files={"draft": ("../../../etc/草案.docx", data, "application/octet-stream")})
+    response = client.post(
+        "/cases/new",
+        data={
+            "csrf_token": token,
+            "title": "某县财政专项资金管理办法",
+            "unit": "预算股",
+            "kind": "normative_document",
+        },
+        files={"draft": ("../../../etc/草案.docx", data, "application/octet-stream")},
+    )
     assert response.status_code == 303
     with session_scope() as session:
         version = session.exec(select(DocumentVersion)).one()
@@ -225,12 +264,15 @@ def test_five_wrong_pins_lock_the_account_as_on_the_cli(env: Env) -> None:
     client = env.client()
     for attempt in range(5):
         form = client.get("/login")
-        response = client.post("/login", data={"username": "counsel1", "pin": "999999",
-                                                "csrf_token": csrf_of(form.text)})
+        response = client.post(
+            "/login", data={"username": "counsel1", "pin": "999999", "csrf_token": csrf_of(form.text)}
+        )
         assert response.status_code == 401 and "PIN 不正确" in response.text, attempt
     assert "锁定" in response.text
     form = client.get("/login")
-    response = client.post("/login", data={"username": "counsel1", "pin": PIN, "csrf_token": csrf_of(form.text)})
+    response = client.post(
+        "/login", data={"username": "counsel1", "pin": PIN, "csrf_token": csrf_of(form.text)}
+    )
     assert response.status_code == 401 and "已锁定" in response.text
     assert client.get("/inbox").status_code == 303
     with session_scope() as session:
@@ -242,7 +284,9 @@ def test_five_wrong_pins_lock_the_account_as_on_the_cli(env: Env) -> None:
 def test_unknown_user_gets_one_chinese_line(env: Env) -> None:
     client = env.client()
     form = client.get("/login")
-    response = client.post("/login", data={"username": "nobody", "pin": PIN, "csrf_token": csrf_of(form.text)})
+    response = client.post(
+        "/login", data={"username": "nobody", "pin": PIN, "csrf_token": csrf_of(form.text)}
+    )
     assert response.status_code == 401 and "名册中没有用户" in response.text
 
 
@@ -250,6 +294,13 @@ def test_login_next_never_leaves_the_site(env: Env) -> None:
     client = env.client()
     form = client.get("/login?next=//evil.example/x")
     assert "evil" not in form.text
-    response = client.post("/login", data={"username": "counsel1", "pin": PIN, "csrf_token": csrf_of(form.text),
-                                            "next": "https://evil.example/"})
+    response = client.post(
+        "/login",
+        data={
+            "username": "counsel1",
+            "pin": PIN,
+            "csrf_token": csrf_of(form.text),
+            "next": "https://evil.example/",
+        },
+    )
     assert response.headers["location"] == "/inbox"

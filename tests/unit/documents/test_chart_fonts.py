@@ -25,8 +25,11 @@ def test_a_font_installed_after_the_cache_was_written_is_found(monkeypatch: pyte
         cjk = [f for f in font_manager.fontManager.ttflist if f.name in charts.CJK_FAMILIES]
     # a stale cache: the list as it was before the CJK font files were installed
     files = {f.fname for f in cjk}
-    monkeypatch.setattr(font_manager.fontManager, "ttflist",
-                        [f for f in font_manager.fontManager.ttflist if f.fname not in files])
+    monkeypatch.setattr(
+        font_manager.fontManager,
+        "ttflist",
+        [f for f in font_manager.fontManager.ttflist if f.fname not in files],
+    )
     charts.cjk_font.cache_clear()
     try:
         assert charts.cjk_font() in charts.CJK_FAMILIES
@@ -64,19 +67,42 @@ def test_charts_render_chinese_with_the_system_fonts_hidden(tmp_path) -> None:  
     if unshare is None:
         pytest.skip("no unshare(1) on this machine")
     home = Path.home()
-    folders = [d for d in ("/usr/share/fonts", "/usr/local/share/fonts", str(home / ".fonts"),
-                           str(home / ".local/share/fonts")) if Path(d).is_dir()]
+    folders = [
+        d
+        for d in (
+            "/usr/share/fonts",
+            "/usr/local/share/fonts",
+            str(home / ".fonts"),
+            str(home / ".local/share/fonts"),
+        )
+        if Path(d).is_dir()
+    ]
     mounts = " && ".join(f"mount -t tmpfs none '{d}'" for d in folders) or "true"
-    probe = subprocess.run([unshare, "-m", "--propagation", "private", "sh", "-c", mounts],
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        [unshare, "-m", "--propagation", "private", "sh", "-c", mounts], capture_output=True, text=True
+    )
     if probe.returncode != 0:
         pytest.skip(f"cannot hide the system fonts here: {probe.stderr.strip()[:120]}")
     out = tmp_path / "chart.png"
     env = {**os.environ, "MPLCONFIGDIR": str(tmp_path / "mpl"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     script = f"from pathlib import Path\nOUT = Path({str(out)!r})\n" + HIDDEN_FONTS_SCRIPT
-    r = subprocess.run([unshare, "-m", "--propagation", "private", "sh", "-c",
-                        f'{mounts} && exec "$0" -c "$1"', sys.executable, script],
-                       capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[3])
+    r = subprocess.run(
+        [
+            unshare,
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            f'{mounts} && exec "$0" -c "$1"',
+            sys.executable,
+            script,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip() == "Noto Sans CJK SC"
     assert out.stat().st_size > 10_000 and out.with_name("rates.png").is_file()

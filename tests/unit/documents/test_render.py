@@ -17,7 +17,9 @@ from reviewkit.documents.layout import official_date
 from reviewkit.documents.render import Properties, TemplateError, placeholders, render
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "docx"
-PROPS = Properties(title="《某办法》合法性审核意见书", author="王芳", created=datetime(2026, 11, 28, 8, 0, tzinfo=UTC))
+PROPS = Properties(
+    title="《某办法》合法性审核意见书", author="王芳", created=datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+)
 
 
 def _template(build) -> bytes:  # type: ignore[no-untyped-def]
@@ -49,7 +51,11 @@ def test_placeholder_split_over_runs_and_full_width_braces() -> None:
 
     data = render(_template(build), {"案件": {"标题": "某县采购办法", "文号": "某财规〔2026〕3号"}}, PROPS)
     texts = [p.text for p in _open(data).paragraphs]
-    assert texts == ["标题：某县采购办法。", "文号：某财规〔2026〕3号！", "某县采购办法与某财规〔2026〕3号同段"]
+    assert texts == [
+        "标题：某县采购办法。",
+        "文号：某财规〔2026〕3号！",
+        "某县采购办法与某财规〔2026〕3号同段",
+    ]
 
 
 def test_replacement_keeps_the_format_of_the_placeholder_start() -> None:
@@ -69,13 +75,20 @@ def test_list_repeats_table_rows_and_paragraphs() -> None:
         t = doc.add_table(rows=2, cols=3)
         for cell, text in zip(t.rows[0].cells, ["序号", "条款", "问题"], strict=True):
             cell.text = text
-        for cell, text in zip(t.rows[1].cells, ["{{发现.序号}}", "{{发现.条款}}", "{{发现.问题}}"], strict=True):
+        for cell, text in zip(
+            t.rows[1].cells, ["{{发现.序号}}", "{{发现.条款}}", "{{发现.问题}}"], strict=True
+        ):
             cell.text = text
         doc.add_paragraph("{{材料.序号}}．{{材料.名称}}")
         doc.add_paragraph("完")
 
-    ctx = {"发现": [{"序号": "1", "条款": "第四条", "问题": "限定本地"}, {"序号": "2", "条款": "第十二条", "问题": "设定罚款"}],
-           "材料": [{"序号": "1", "名称": "备案报告"}, {"序号": "2", "名称": "正式文本"}]}
+    ctx = {
+        "发现": [
+            {"序号": "1", "条款": "第四条", "问题": "限定本地"},
+            {"序号": "2", "条款": "第十二条", "问题": "设定罚款"},
+        ],
+        "材料": [{"序号": "1", "名称": "备案报告"}, {"序号": "2", "名称": "正式文本"}],
+    }
     doc = _open(render(_template(build), ctx, PROPS))
     rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
     assert rows == [["序号", "条款", "问题"], ["1", "第四条", "限定本地"], ["2", "第十二条", "设定罚款"]]
@@ -106,7 +119,11 @@ def test_newlines_become_line_breaks_and_headers_are_filled() -> None:
         section = doc.sections[0]
         section.header.paragraphs[0].text = "{{案件.编号}}"
 
-    doc = _open(render(_template(build), {"意见": {"意见": "第一点\n第二点"}, "案件": {"编号": "RK-2026-0001"}}, PROPS))
+    doc = _open(
+        render(
+            _template(build), {"意见": {"意见": "第一点\n第二点"}, "案件": {"编号": "RK-2026-0001"}}, PROPS
+        )
+    )
     p = doc.paragraphs[0]
     assert p.text == "第一点\n第二点"
     assert len(p._p.findall(".//" + qn("w:br"))) == 1
@@ -125,8 +142,19 @@ def test_official_date_has_no_padding() -> None:
     assert official_date(date(2026, 11, 28)) == "2026年11月28日"
 
 
-@pytest.mark.parametrize("name", ["合法性审核意见书", "风险评估报告", "征求意见采纳情况表", "公平竞争审查表", "集体审议记录摘录",
-                                  "规范性文件登记表", "正式文本", "备案报告"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "合法性审核意见书",
+        "风险评估报告",
+        "征求意见采纳情况表",
+        "公平竞争审查表",
+        "集体审议记录摘录",
+        "规范性文件登记表",
+        "正式文本",
+        "备案报告",
+    ],
+)
 def test_shipped_templates_use_gb9704_fonts_and_page(name: str) -> None:
     path = TEMPLATES / f"{name}.docx"
     doc = Document(str(path))
@@ -145,8 +173,12 @@ def test_shipped_templates_use_gb9704_fonts_and_page(name: str) -> None:
 def test_official_text_template_has_the_number_line_under_the_issuer_mark() -> None:
     texts = [p.text for p in Document(str(TEMPLATES / "正式文本.docx")).paragraphs if p.text]
     # D1 (legal review 2026-12): a 印发通知 (公文处理工作条例 第八条), then the 办法 itself
-    assert texts[:4] == ["{{机关.名称}}文件", "{{案件.文号}}", "{{机关.名称}}关于印发《{{案件.标题}}》的通知",
-                         "{{机关.主送机关}}："]
+    assert texts[:4] == [
+        "{{机关.名称}}文件",
+        "{{案件.文号}}",
+        "{{机关.名称}}关于印发《{{案件.标题}}》的通知",
+        "{{机关.主送机关}}：",
+    ]
     assert "{{案件.成文日期}}" in texts and "{{案件.标题}}" in texts
 
 

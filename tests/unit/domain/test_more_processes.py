@@ -19,8 +19,9 @@ CAL = WorkCalendar(PROCESSES.parent / "calendar")
 
 
 def _due(kind: str, stage: str, started: date) -> date | None:
-    d = stage_deadline(DEFS[kind], stage, entered_on=date(2026, 12, 1), events={"case_started": started},
-                       calendar=CAL)
+    d = stage_deadline(
+        DEFS[kind], stage, entered_on=date(2026, 12, 1), events={"case_started": started}, calendar=CAL
+    )
     assert d is not None
     return d.due_on
 
@@ -53,7 +54,9 @@ def test_disclosure_extends_once_and_cites_the_exemption() -> None:
     state = start_state(od, (), on=date(2026, 9, 14), version="v1", evidence=["延期答复告知书"])
     with pytest.raises(TransitionNotAllowed, match="PRE-OD-EXT-REASON"):
         transition(od, state, "申请延期", {"drafter"})
-    state = transition(od, state, "申请延期", {"drafter"}, facts={"extension_reason": "需征求第三方意见"}).state
+    state = transition(
+        od, state, "申请延期", {"drafter"}, facts={"extension_reason": "需征求第三方意见"}
+    ).state
     state = transition(od, state, "同意延期", {"disclosure_head"}, on=date(2026, 10, 12)).state
     assert state.stage == "answering_ext"
     with pytest.raises(TransitionNotAllowed, match="不接受决定"):
@@ -69,18 +72,39 @@ def test_disclosure_extends_once_and_cites_the_exemption() -> None:
 def test_reconsideration_outcome_needs_the_decision_document_and_feeds_back() -> None:
     rc = DEFS["administrative_reconsideration"]
     evidence = [e for s in rc.stages for e in s.evidence]
-    state = start_state(rc, (), on=date(2026, 9, 24), version="v1", evidence=evidence,
-                        facts={"concerned_act": "某财罚决字〔2026〕3号"})
-    for label, roles in (("送审", {"drafter"}), ("合法", {"counsel"}), ("批准", {"leader"}), ("已提交", {"drafter"})):
+    state = start_state(
+        rc,
+        (),
+        on=date(2026, 9, 24),
+        version="v1",
+        evidence=evidence,
+        facts={"concerned_act": "某财罚决字〔2026〕3号"},
+    )
+    for label, roles in (
+        ("送审", {"drafter"}),
+        ("合法", {"counsel"}),
+        ("批准", {"leader"}),
+        ("已提交", {"drafter"}),
+    ):
         state = transition(rc, state, label, roles, on=date(2026, 10, 9)).state
     assert state.stage == "awaiting_decision"
     with pytest.raises(TransitionNotAllowed, match="PRE-RC-DOC"):
         transition(rc, state, "确认违法", {"counsel"})
-    state = transition(rc, state, "确认违法", {"counsel"}, on=date(2026, 12, 1),
-                       facts={"decision_document": "某政复决字〔2026〕9号"}).state
+    state = transition(
+        rc,
+        state,
+        "确认违法",
+        {"counsel"},
+        on=date(2026, 12, 1),
+        facts={"decision_document": "某政复决字〔2026〕9号"},
+    ).state
     assert state.stage == "rectification" and state.events is not None and "outcome_unlawful" in state.events
-    assert transition(rc, state, "已纠正并反馈", {"unit_head"},
-                      facts={"rectification_note": "已重新作出决定"}).state.stage == "closed"
+    assert (
+        transition(
+            rc, state, "已纠正并反馈", {"unit_head"}, facts={"rectification_note": "已重新作出决定"}
+        ).state.stage
+        == "closed"
+    )
 
 
 def test_approval_of_the_reply_needs_counsels_review_of_the_current_draft() -> None:

@@ -31,10 +31,20 @@ DEFS = {d.kind: d for d in list_definitions(PROCESSES)}
 
 # The stage-id maps services/documents.py held before the papers moved into the definitions: every
 # shipped process must produce exactly these, stage by stage.
-OLD_AFTER_DECISION = {"consultation": ("consultation",), "fair_competition": ("fair_competition",),
-                      "legality_review": ("opinion",), "risk_assessment": ("risk",), "deliberation": ("deliberation",),
-                      "publication": ("register", "official_text", "filing_report"), "revision": ("redline",)}
-OLD_ON_ENTER = {"delivery": ("disclosure_reply",), "delivery_ext": ("disclosure_reply",), "filed": ("package",)}
+OLD_AFTER_DECISION = {
+    "consultation": ("consultation",),
+    "fair_competition": ("fair_competition",),
+    "legality_review": ("opinion",),
+    "risk_assessment": ("risk",),
+    "deliberation": ("deliberation",),
+    "publication": ("register", "official_text", "filing_report"),
+    "revision": ("redline",),
+}
+OLD_ON_ENTER = {
+    "delivery": ("disclosure_reply",),
+    "delivery_ext": ("disclosure_reply",),
+    "filed": ("package",),
+}
 
 GOOD = """kind = "t"
 name = "测试"
@@ -87,11 +97,21 @@ def test_the_review_stage_is_the_one_declaring_the_opinion() -> None:
     assert papers_after(d, "no_such_stage") == () and papers_on_entering(d, "no_such_stage") == ()
 
 
-@pytest.mark.parametrize(("old", "new", "key", "paper"), [
-    ('papers = ["opinion"]', 'papers = ["opnion"]', "stages[review].papers", "opnion"),
-    ('papers_on_enter = ["package"]', 'papers_on_enter = ["pakage"]', "stages[done].papers_on_enter", "pakage"),
-])
-def test_an_unknown_paper_is_one_line_naming_file_stage_and_kind(old: str, new: str, key: str, paper: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "key", "paper"),
+    [
+        ('papers = ["opinion"]', 'papers = ["opnion"]', "stages[review].papers", "opnion"),
+        (
+            'papers_on_enter = ["package"]',
+            'papers_on_enter = ["pakage"]',
+            "stages[done].papers_on_enter",
+            "pakage",
+        ),
+    ],
+)
+def test_an_unknown_paper_is_one_line_naming_file_stage_and_kind(
+    old: str, new: str, key: str, paper: str
+) -> None:
     with pytest.raises(ConfigError) as info:
         parse_definition(GOOD.replace(old, new), "/defs/mine.toml")
     message = str(info.value)
@@ -100,11 +120,22 @@ def test_an_unknown_paper_is_one_line_naming_file_stage_and_kind(old: str, new: 
     assert re.search("环节“(审查|完)”", message) and "opinion（合法性审核意见书）" in message
 
 
-@pytest.mark.parametrize(("old", "new", "key"), [
-    ('papers = ["opinion"]', 'papers = ["audit_record"]', "stages[review].papers"),  # only inside the package
-    ('papers = ["opinion"]', 'papers = ["opinion", "opinion"]', "stages[review].papers"),
-    ('papers_on_enter = ["package"]', 'papers = ["package"]', "stages[done].papers"),  # an end stage decides nothing
-])
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        (
+            'papers = ["opinion"]',
+            'papers = ["audit_record"]',
+            "stages[review].papers",
+        ),  # only inside the package
+        ('papers = ["opinion"]', 'papers = ["opinion", "opinion"]', "stages[review].papers"),
+        (
+            'papers_on_enter = ["package"]',
+            'papers = ["package"]',
+            "stages[done].papers",
+        ),  # an end stage decides nothing
+    ],
+)
 def test_misplaced_papers_are_refused(old: str, new: str, key: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(key)):
         parse_definition(GOOD.replace(old, new), "/defs/mine.toml")
@@ -119,20 +150,38 @@ def test_a_definition_written_before_papers_keeps_its_papers() -> None:
     old = parse_definition(_without_papers(nd.source), "old.toml")
     assert not declares_papers(old)
     adopted = adopt_papers(old, nd)
-    assert [(s.papers, s.papers_on_enter) for s in adopted.stages] == [(s.papers, s.papers_on_enter) for s in nd.stages]
+    assert [(s.papers, s.papers_on_enter) for s in adopted.stages] == [
+        (s.papers, s.papers_on_enter) for s in nd.stages
+    ]
     assert adopted.fingerprint == old.fingerprint  # still the case's own snapshot
 
 
 def test_a_case_on_an_old_snapshot_renders_what_the_current_file_declares() -> None:
     nd = DEFS["normative_document"]
-    case = Case(number="RK-2026-0001", kind=nd.kind, title="t", drafting_unit="u", drafter="d",
-                stage="drafting", process_version=nd.version, process_fingerprint="x",
-                process_snapshot=_without_papers(nd.source))
+    case = Case(
+        number="RK-2026-0001",
+        kind=nd.kind,
+        title="t",
+        drafting_unit="u",
+        drafter="d",
+        stage="drafting",
+        process_version=nd.version,
+        process_fingerprint="x",
+        process_snapshot=_without_papers(nd.source),
+    )
     assert papers_after(paper_definition(case), "legality_review") == ("opinion",)
     assert papers_on_entering(paper_definition(case), "filed") == ("package",)
-    current = Case(number="RK-2026-0002", kind=nd.kind, title="t", drafting_unit="u", drafter="d",
-                   stage="drafting", process_version=nd.version, process_fingerprint=nd.fingerprint,
-                   process_snapshot=nd.source)
+    current = Case(
+        number="RK-2026-0002",
+        kind=nd.kind,
+        title="t",
+        drafting_unit="u",
+        drafter="d",
+        stage="drafting",
+        process_version=nd.version,
+        process_fingerprint=nd.fingerprint,
+        process_snapshot=nd.source,
+    )
     assert paper_definition(current) == nd
 
 

@@ -31,8 +31,16 @@ from reviewkit.errors import ConfigError, NotFound, TransitionNotAllowed
 PROCESSES = Path(__file__).resolve().parents[3] / "templates" / "processes"
 DEFS = {d.kind: d for d in list_definitions(PROCESSES)}
 ALL_ROLES = frozenset(
-    {"drafter", "unit_head", "legality_reviewer", "counsel", "disclosure_head", "fair_competition_reviewer", "leader",
-     "filing_clerk"}
+    {
+        "drafter",
+        "unit_head",
+        "legality_reviewer",
+        "counsel",
+        "disclosure_head",
+        "fair_competition_reviewer",
+        "leader",
+        "filing_clerk",
+    }
 )
 LONG_CONSULTATION = {"consultation_start": date(2026, 3, 2), "consultation_end": date(2026, 4, 10),
                      "market_players_consulted": "座谈会2次", "legal_basis": "政府采购法第十三条",
@@ -40,9 +48,16 @@ LONG_CONSULTATION = {"consultation_start": date(2026, 3, 2), "consultation_end":
 
 
 def test_the_shipped_definitions() -> None:
-    assert set(DEFS) == {"normative_document", "major_decision", "major_contract", "enforcement_review",
-                         "administrative_reconsideration", "administrative_litigation", "information_disclosure",
-                         "incidental_review"}
+    assert set(DEFS) == {
+        "normative_document",
+        "major_decision",
+        "major_contract",
+        "enforcement_review",
+        "administrative_reconsideration",
+        "administrative_litigation",
+        "information_disclosure",
+        "incidental_review",
+    }
     assert DEFS["normative_document"].name == "行政规范性文件"
 
 
@@ -132,7 +147,9 @@ def test_normative_document_full_chain_with_return_loop() -> None:
     flags = {"touches_business", "risk_flagged"}
     state = start_state(nd, flags, on=date(2026, 3, 1), version="v1", facts=LONG_CONSULTATION)
     state = _run(nd, state, ("提交", D))
-    assert state.stage == "risk_assessment"  # drafting-unit work, before consultation and review (37号 三(三))
+    assert (
+        state.stage == "risk_assessment"
+    )  # drafting-unit work, before consultation and review (37号 三(三))
     state = _run(nd, state, ("评估完成", H), ("征求意见完成", H))
     assert state.stage == "fair_competition"
     state = _run(nd, state, ("符合", F))
@@ -190,9 +207,13 @@ def test_business_consultation_needs_thirty_days_and_market_players() -> None:
         "consultation_end": date(2026, 3, 20),
         "market_players_consulted": "是",
     }
-    with pytest.raises(TransitionNotAllowed, match="PRE-CONSULT-BUSINESS"):  # 18 days < 30 (优化营商环境条例第62条)
+    with pytest.raises(
+        TransitionNotAllowed, match="PRE-CONSULT-BUSINESS"
+    ):  # 18 days < 30 (优化营商环境条例第62条)
         transition(nd, state, "征求意见完成", H, facts=facts)
-    state = transition(nd, state, "征求意见完成", H, facts={**facts, "consultation_end": date(2026, 4, 1)}).state
+    state = transition(
+        nd, state, "征求意见完成", H, facts={**facts, "consultation_end": date(2026, 4, 1)}
+    ).state
     assert state.stage == "fair_competition"
 
 
@@ -215,8 +236,11 @@ def test_no_filing_before_publication() -> None:
             )
         }
     )
-    st = CaseState(stage="deliberation", events={"legality_passed": EventRecord(None, None)},
-                   facts={"meeting": "局务会议", "attendees": "局领导", "dissent": "无"})
+    st = CaseState(
+        stage="deliberation",
+        events={"legality_passed": EventRecord(None, None)},
+        facts={"meeting": "局务会议", "attendees": "局领导", "dissent": "无"},
+    )
     with pytest.raises(TransitionNotAllowed, match="PRE-FILING-PUBLISHED"):
         transition(bad, st, "通过", L)
 

@@ -23,8 +23,12 @@ def test_article_2_days_of_2027() -> None:
     days = statutory_holidays(2027)
     assert len(days) == 13  # 1 + 4 + 1 + 2 + 1 + 1 + 3 (第二条)
     assert days[date(2027, 1, 1)] == "元旦"
-    assert [d for d, n in days.items() if n == "春节"] == [date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7),
-                                                        date(2027, 2, 8)]  # 除夕 and 正月初一至初三 (初一 = 2月6日)
+    assert [d for d, n in days.items() if n == "春节"] == [
+        date(2027, 2, 5),
+        date(2027, 2, 6),
+        date(2027, 2, 7),
+        date(2027, 2, 8),
+    ]  # 除夕 and 正月初一至初三 (初一 = 2月6日)
     assert days[date(2027, 4, 5)] == "清明节" and days[date(2027, 6, 9)] == "端午节"
     assert days[date(2027, 9, 15)] == "中秋节"
     assert all(days[date(2027, 5, d)] == "劳动节" for d in (1, 2))
@@ -39,7 +43,9 @@ def test_computed_holidays_agree_with_the_official_arrangements(year: int) -> No
 
 
 def test_fallback_rests_on_new_year_and_national_day_and_stays_flagged(cal: WorkCalendar) -> None:
-    with pytest.warns(CalendarIncompleteWarning, match="全国年节及纪念日放假办法》第二条.*调休上班日和补假日未知"):
+    with pytest.warns(
+        CalendarIncompleteWarning, match="全国年节及纪念日放假办法》第二条.*调休上班日和补假日未知"
+    ):
         info = cal.day(date(2027, 1, 1))
     assert not info.workday and info.name == "元旦" and not info.covered
     assert "调休未知" in info.label

@@ -37,7 +37,9 @@ def test_p14_head_of_agency_court_appearance_is_recorded() -> None:
     state = CaseState(stage="hearing", events={})
     with pytest.raises(TransitionNotAllowed, match="PRE-LT-APPEARANCE"):
         transition(LT, state, "已出庭应诉", {"unit_head"})
-    moved = transition(LT, state, "已出庭应诉", {"unit_head"}, facts={"court_appearance": "副局长陈军出庭应诉"})
+    moved = transition(
+        LT, state, "已出庭应诉", {"unit_head"}, facts={"court_appearance": "副局长陈军出庭应诉"}
+    )
     assert moved.state.stage == "awaiting_judgment"
 
 
@@ -46,18 +48,31 @@ def test_p15_correction_restarts_the_twenty_working_days() -> None:
     state = start_state(OD, (), on=date(2026, 11, 2), version="v1")
     with pytest.raises(TransitionNotAllowed, match="PRE-OD-CORRECTION"):
         transition(OD, state, "一次性告知补正", {"drafter"})
-    state = transition(OD, state, "一次性告知补正", {"drafter"}, on=date(2026, 11, 5),
-                       facts={"correction_items": "请写明所需信息的文号或年份；补正期限15日"}).state
+    state = transition(
+        OD,
+        state,
+        "一次性告知补正",
+        {"drafter"},
+        on=date(2026, 11, 5),
+        facts={"correction_items": "请写明所需信息的文号或年份；补正期限15日"},
+    ).state
     assert state.stage == "awaiting_correction"
     after = transition(OD, state, "已补正", {"drafter"}, on=date(2026, 11, 16)).state
     assert after.stage == "answering"
-    events = {"case_started": EventRecord(date(2026, 11, 2), None),
-              "correction_received": EventRecord(date(2026, 11, 16), None)}
+    events = {
+        "case_started": EventRecord(date(2026, 11, 2), None),
+        "correction_received": EventRecord(date(2026, 11, 16), None),
+    }
     d = stage_deadline(OD, "answering", entered_on=date(2026, 11, 16), events=events, calendar=CAL)
     # 20 working days from Mon 11-16: 11-17..11-20 (4), 11-23..27 (9), 11-30..12-4 (14), 12-7..11 (19), 12-14 (20)
     assert d is not None and d.due_on == date(2026, 12, 14) and d.counted_from == "correction_received"
-    unchanged = stage_deadline(OD, "answering", entered_on=date(2026, 11, 2),
-                               events={"case_started": EventRecord(date(2026, 11, 2), None)}, calendar=CAL)
+    unchanged = stage_deadline(
+        OD,
+        "answering",
+        entered_on=date(2026, 11, 2),
+        events={"case_started": EventRecord(date(2026, 11, 2), None)},
+        calendar=CAL,
+    )
     assert unchanged is not None and unchanged.due_on == date(2026, 11, 30)
     gone = transition(OD, state, "逾期未补正，视为放弃申请", {"unit_head"})
     assert gone.state.stage == "abandoned"
@@ -69,15 +84,22 @@ EN = DEFS["enforcement_review"]
 def test_p17_penalty_needs_prior_notice_and_hearing_on_request() -> None:
     """行政处罚法 第44条 (告知), 第45条 (陈述申辩), 第62条 (未告知不得作出), 第63–65条 (听证)."""
     flags = frozenset({"penalty_case"})
-    reviewed = CaseState(stage="legal_review", flags=flags, facts={"officers": "a,b"}, events={},
-                         evidence=frozenset({"法制审核意见书", "行政处罚事先告知书"}))
+    reviewed = CaseState(
+        stage="legal_review",
+        flags=flags,
+        facts={"officers": "a,b"},
+        events={},
+        evidence=frozenset({"法制审核意见书", "行政处罚事先告知书"}),
+    )
     at_notice = transition(EN, reviewed, "同意", {"legality_reviewer"}).state
     assert at_notice.stage == "prior_notice"
     with pytest.raises(TransitionNotAllowed, match="PRE-EN-STATEMENT"):
         transition(EN, at_notice, "已听取陈述申辩", {"unit_head"})
     heard = transition(EN, at_notice, "当事人要求听证", {"unit_head"}).state
     assert heard.stage == "penalty_hearing"
-    skipped = CaseState(stage="head_decision", flags=flags, events={"legal_review_passed": EventRecord(None, None)})
+    skipped = CaseState(
+        stage="head_decision", flags=flags, events={"legal_review_passed": EventRecord(None, None)}
+    )
     with pytest.raises(TransitionNotAllowed, match="PRE-EN-NOTIFIED"):
         transition(EN, skipped, "作出决定", {"leader"})
 
@@ -98,12 +120,21 @@ def test_p13_incidental_review_answer_in_ten_working_days() -> None:
     # Notice received Fri 2026-09-25 (中秋): 9-28, 9-29, 9-30 (3), 国庆 10-1..10-7, 10-8, 10-9 (5), Sat 10-10
     # make-up (6), 10-12..10-15 (10) → 2026-10-15
     for stage in ("answer_drafting", "answer_review", "answer_approval", "answer_submission"):
-        d = stage_deadline(IR, stage, entered_on=date(2026, 10, 9),
-                           events={"case_started": EventRecord(date(2026, 9, 25), None)}, calendar=CAL)
+        d = stage_deadline(
+            IR,
+            stage,
+            entered_on=date(2026, 10, 9),
+            events={"case_started": EventRecord(date(2026, 9, 25), None)},
+            calendar=CAL,
+        )
         assert d is not None and d.due_on == date(2026, 10, 15), stage
-    state = start_state(IR, (), on=date(2026, 9, 25), version="v1", evidence=["审查通知", "书面答复", "制定依据及相关材料"])
+    state = start_state(
+        IR, (), on=date(2026, 9, 25), version="v1", evidence=["审查通知", "书面答复", "制定依据及相关材料"]
+    )
     with pytest.raises(TransitionNotAllowed, match="PRE-IR-DOCUMENT"):
         transition(IR, state, "送审", {"drafter"})
     at_result = CaseState(stage="awaiting_result", events={}, evidence=frozenset({"审查结果文书"}))
-    moved = transition(IR, at_result, "责令纠正", {"legality_reviewer"}, facts={"result_document": "某复决字〔2026〕9号"})
+    moved = transition(
+        IR, at_result, "责令纠正", {"legality_reviewer"}, facts={"result_document": "某复决字〔2026〕9号"}
+    )
     assert moved.state.stage == "rectification"

@@ -45,7 +45,9 @@ def test_p1_risk_assessment_is_drafting_unit_work_before_legality_review() -> No
     with pytest.raises(TransitionNotAllowed, match="只能由"):
         transition(ND, state, "评估完成", {"counsel"})  # counsel does not decide the risk
     # 713号 第22条: the 承办单位 (or a third party it engages) assesses, not the legal counsel
-    assert _order("major_decision").index("risk_assessment") < _order("major_decision").index("legality_review")
+    assert _order("major_decision").index("risk_assessment") < _order("major_decision").index(
+        "legality_review"
+    )
     assert "counsel" not in MD.stage("risk_assessment").roles
 
 
@@ -58,9 +60,15 @@ def test_p1_p5_review_refused_without_the_risk_report_and_the_legal_basis() -> N
     bare = CaseState(stage="consultation", facts=no_basis, events={})
     with pytest.raises(TransitionNotAllowed, match="PRE-REVIEW-BASIS"):
         transition(ND, bare, "征求意见完成", {"unit_head"})
-    business = CaseState(stage="legal_opinion", flags=frozenset({"touches_business", "needs_legal_opinion"}),
-                         facts=dict(FACTS), events={"consultation_closed": EventRecord(date(2026, 4, 10), None)})
-    with pytest.raises(TransitionNotAllowed, match="PRE-REVIEW-FAIR-COMPETITION"):  # 公平竞争审查条例第17、18条
+    business = CaseState(
+        stage="legal_opinion",
+        flags=frozenset({"touches_business", "needs_legal_opinion"}),
+        facts=dict(FACTS),
+        events={"consultation_closed": EventRecord(date(2026, 4, 10), None)},
+    )
+    with pytest.raises(
+        TransitionNotAllowed, match="PRE-REVIEW-FAIR-COMPETITION"
+    ):  # 公平竞争审查条例第17、18条
         transition(ND, business, "已出具法律意见", {"counsel"})
 
 
@@ -73,8 +81,12 @@ def test_p2_consultation_minimum_is_checked_before_review() -> None:
         transition(ND, state, "征求意见完成", {"unit_head"})
     moved = transition(ND, state, "征求意见完成", {"unit_head"}, facts={"urgency_reason": "应对突发疫情"})
     assert _pass_auto(moved.state).stage == "legality_review"
-    business = CaseState(stage="consultation", flags=frozenset({"touches_business"}),
-                         facts={**FACTS, "consultation_end": date(2026, 3, 27)}, events={})  # 25 days
+    business = CaseState(
+        stage="consultation",
+        flags=frozenset({"touches_business"}),
+        facts={**FACTS, "consultation_end": date(2026, 3, 27)},
+        events={},
+    )  # 25 days
     with pytest.raises(TransitionNotAllowed, match="PRE-CONSULT-BUSINESS"):
         transition(ND, business, "征求意见完成", {"unit_head"})
 
@@ -87,7 +99,9 @@ def test_p4_the_review_body_issues_the_opinion_not_counsel() -> None:
         at_review = CaseState(stage="legality_review", events={})
         with pytest.raises(TransitionNotAllowed, match="只能由合法性审核机构审核人员"):
             transition(definition, at_review, "合法", {"counsel"})
-    assert DEFS["enforcement_review"].stage("legal_review").roles == ("legality_reviewer",)  # 行政处罚法 第58条
+    assert DEFS["enforcement_review"].stage("legal_review").roles == (
+        "legality_reviewer",
+    )  # 行政处罚法 第58条
     assert DEFS["information_disclosure"].stage("disclosure_check").roles == ("legality_reviewer",)
 
 
@@ -116,25 +130,44 @@ def test_p9_entry_into_force_thirty_days_after_publication_unless_reasoned() -> 
     """优化营商环境条例 第65条 (适应调整期) and local rules (公布之日起30日后施行): checked when the document is issued;
     政策解读 material goes with it (国办发〔2016〕80号, from memory)."""
     events = {"deliberation_passed": EventRecord(date(2026, 12, 1), None)}
-    at = CaseState(stage="publication", facts={**FACTS, "effective_date": date(2027, 1, 1)}, events=events,
-                   evidence=frozenset({"政策解读材料"}))
+    at = CaseState(
+        stage="publication",
+        facts={**FACTS, "effective_date": date(2027, 1, 1)},
+        events=events,
+        evidence=frozenset({"政策解读材料"}),
+    )
     with pytest.raises(TransitionNotAllowed, match="PRE-PUBLISH-EFFECTIVE-30"):  # 12-05 → 01-01: 27 days
         transition(ND, at, "印发", {"filing_clerk"}, on=date(2026, 12, 5))
     ok = transition(ND, at, "印发", {"filing_clerk"}, on=date(2026, 12, 2))  # 30 days
     assert ok.state.stage == "filing"
-    reasoned = transition(ND, at, "印发", {"filing_clerk"}, on=date(2026, 12, 5),
-                          facts={"immediate_effect_reason": "公布后不立即施行将有碍施行"})
+    reasoned = transition(
+        ND,
+        at,
+        "印发",
+        {"filing_clerk"},
+        on=date(2026, 12, 5),
+        facts={"immediate_effect_reason": "公布后不立即施行将有碍施行"},
+    )
     assert reasoned.state.stage == "filing"
     with pytest.raises(TransitionNotAllowed, match="政策解读材料"):
-        transition(ND, CaseState(stage="publication", facts=dict(at.facts), events=events, evidence=frozenset()),
-                   "印发", {"filing_clerk"}, on=date(2026, 12, 2))
+        transition(
+            ND,
+            CaseState(stage="publication", facts=dict(at.facts), events=events, evidence=frozenset()),
+            "印发",
+            {"filing_clerk"},
+            on=date(2026, 12, 2),
+        )
 
 
 def test_p8_deliberation_record_names_meeting_attendees_and_dissent() -> None:
     """国办发〔2018〕37号 三(七): 集体审议 by the 部门办公会议, 不同意见如实载明."""
     events = {"legality_passed": EventRecord(date(2026, 11, 1), "v1")}
-    bare = CaseState(stage="deliberation", facts={k: v for k, v in FACTS.items() if k != "dissent"}, version="v1",
-                     events=events)
+    bare = CaseState(
+        stage="deliberation",
+        facts={k: v for k, v in FACTS.items() if k != "dissent"},
+        version="v1",
+        events=events,
+    )
     with pytest.raises(TransitionNotAllowed, match="PRE-DELIB-RECORD-DISSENT"):
         transition(ND, bare, "通过", {"leader"})
     with pytest.raises(TransitionNotAllowed, match="PRE-DELIB-RECORD-DISSENT"):
@@ -150,12 +183,20 @@ def test_p12_major_decision_hearing_fair_competition_and_party_report() -> None:
     assert order.index("collective_decision") < order.index("party_report") < order.index("publication")
     flags = frozenset({"needs_hearing", "touches_business"})
     events = {"legality_passed": EventRecord(date(2026, 6, 1), "v1")}
-    at = CaseState(stage="collective_decision", flags=flags, version="v1", events=events,
-                   evidence=frozenset({"集体讨论记录（含不同意见）"}))
+    at = CaseState(
+        stage="collective_decision",
+        flags=flags,
+        version="v1",
+        events=events,
+        evidence=frozenset({"集体讨论记录（含不同意见）"}),
+    )
     with pytest.raises(TransitionNotAllowed, match="PRE-MD-HEARING"):
         transition(MD, at, "通过", {"leader"})
-    done = {**events, "hearing_held": EventRecord(date(2026, 5, 1), None),
-            "fair_competition_passed": EventRecord(date(2026, 5, 2), None)}
+    done = {
+        **events,
+        "hearing_held": EventRecord(date(2026, 5, 1), None),
+        "fair_competition_passed": EventRecord(date(2026, 5, 2), None),
+    }
     decided = transition(MD, CaseState(**{**at.__dict__, "events": done}), "通过", {"leader"}).state
     assert decided.stage == "party_report"
     with pytest.raises(TransitionNotAllowed, match="请示报告材料"):

@@ -56,7 +56,11 @@ def test_tally_counts_recall_and_clean_specificity() -> None:
 
 
 def test_cross_validation_keeps_every_held_out_source_out_of_its_model(tmp_path: Path) -> None:
-    flagged = ["全县校服统一由县服装公司供应。", "全市出租车计价器统一到市计量公司安装。", "各乡镇保洁统一交由县环境集团负责。"]
+    flagged = [
+        "全县校服统一由县服装公司供应。",
+        "全市出租车计价器统一到市计量公司安装。",
+        "各乡镇保洁统一交由县环境集团负责。",
+    ]
     clean = ["本办法自2027年1月1日起施行。", "各部门应当加强协作。", "县财政局负责资金拨付。"]
     items = [Item(t, frozenset({"competition"}), "案例", f"f{k}") for k, t in enumerate(flagged * 2)]
     items += [Item(t, frozenset(), "干净", f"c{k}") for k, t in enumerate(clean * 2)]

@@ -102,7 +102,10 @@ def test_generalised_signals_find(text: str, rule: str) -> None:
     [
         ("第八条　申请人应当在开业前完成消防安全自查。", "SUB-PERMIT"),
         ("第二十七条　业主委员会的换届选举结果须报街道办事处审定。", "SUB-PERMIT"),  # POWER-MARKET's
-        ("第二十二条　违反本办法，应当给予行政处罚的，由有关部门依照相关法律、法规的规定处理。", "SUB-PENALTY"),
+        (
+            "第二十二条　违反本办法，应当给予行政处罚的，由有关部门依照相关法律、法规的规定处理。",
+            "SUB-PENALTY",
+        ),
         ("第七条　供水企业因管网维修需要停止供水的，应当提前24小时通知用户。", "SUB-COERCION"),
         ("第十条　经营者应当及时清除门前积雪。", "SUB-COERCION"),
         ("第十一条　对取得奖补资金后不履行投资协议的企业，按照协议约定追回资金。", "RIGHTS-PRESUMPTION"),
@@ -110,11 +113,17 @@ def test_generalised_signals_find(text: str, rule: str) -> None:
         ("第十三条　物业服务企业发现违规装修的，应当予以劝阻，并报告有关部门。", "POWER-EXPAND"),
         ("第八条　行业协会可以依照章程对会员进行自律检查。", "POWER-EXPAND"),
         ("第十八条　政府投资的公共停车场，通过公开招标方式选择运营单位。", "COMP-DESIGNATED"),
-        ("第二十三条　鼓励企业在本县设立研发中心，对经认定的省级研发中心给予一次性奖励。", "COMP-NONLOCAL-CONDITION"),
+        (
+            "第二十三条　鼓励企业在本县设立研发中心，对经认定的省级研发中心给予一次性奖励。",
+            "COMP-NONLOCAL-CONDITION",
+        ),
         ("第二十条　政府采购项目的采购需求不得指定特定品牌或者供应商。", "COMP-DESIGNATED"),
         ("第二十三条　医疗机构应当将医疗废物交由取得经营许可证的集中处置单位处置。", "SUB-PERMIT"),
         ("第十条　未办理居住登记的外来人员，其子女不得在本镇学校就读。", "SUB-PERMIT"),  # a rights matter
-        ("第二十二条　按照统一标准给予奖励，不区分企业注册地，对总部设在本县的企业同等适用。", "COMP-NONLOCAL-CONDITION"),
+        (
+            "第二十二条　按照统一标准给予奖励，不区分企业注册地，对总部设在本县的企业同等适用。",
+            "COMP-NONLOCAL-CONDITION",
+        ),
         ("第二十四条　企业应当每年向登记机关报送年度报告。", "RIGHTS-NEW-DUTY"),
         ("第二十五条　企业迁出本县的，有关部门应当依法为其办理相关手续，不得设置障碍。", "COMP-EXIT"),
         ("第二十一条　可以选择一家或者多家银行开立账户。", "COMP-EXCLUSIVE"),
@@ -136,7 +145,11 @@ def test_look_alikes_stay_clean(text: str, rule: str) -> None:
 
 def test_second_repeal_list_flags_old_citations_with_successor() -> None:
     doc = parse_text("第九条　扰乱市场秩序的，依照《中华人民共和国治安管理处罚条例》处理。", "t.txt")
-    hits = [f for f in run_rules(doc, today=TODAY, scopes=("clause",), statistical=False) if f.category == "citation"]
+    hits = [
+        f
+        for f in run_rules(doc, today=TODAY, scopes=("clause",), statistical=False)
+        if f.category == "citation"
+    ]
     assert hits and "治安管理处罚法" in hits[0].message
 
 

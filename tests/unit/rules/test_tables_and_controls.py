@@ -15,7 +15,7 @@ from reviewkit.rules import run_rules
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 SDT = (
-    f"<w:sdt {W}><w:sdtPr><w:alias w:val=\"条款\"/></w:sdtPr><w:sdtContent>"
+    f'<w:sdt {W}><w:sdtPr><w:alias w:val="条款"/></w:sdtPr><w:sdtContent>'
     "<w:p><w:r><w:t>第九条　对未按期签订协议的，一律视为自动放弃奖励。</w:t></w:r></w:p>"
     "</w:sdtContent></w:sdt>"
 )
