@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,10 +43,21 @@ def _client() -> httpx.Client:
     )
 
 
+# A busy Prefect server on SQLite answers 503 ("database is locked") and expects the caller to retry,
+# as Prefect's own client does: a few tries with a growing pause, then the answer as it is.
+RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0)
+
+
 def _call(method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
     try:
         with _client() as client:
-            return client.request(method, path, json=body)
+            response = client.request(method, path, json=body)
+            for pause in RETRY_PAUSES:
+                if response.status_code != 503:
+                    break
+                time.sleep(pause)
+                response = client.request(method, path, json=body)
+            return response
     except httpx.HTTPError as err:
         raise OrchestrationError(
             f"无法访问 Prefect 服务器 {env.configured_api_url()}（{type(err).__name__}）"
