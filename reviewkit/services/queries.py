@@ -3,9 +3,8 @@
 ``list_cases`` is the read path of ``reviewkit case list``: it takes the lean path
 (``services.case_rows``: the plain driver, no ORM, 10,000 cases in a fraction of a second) and falls
 back to ``orm_list`` on any surprise (no database yet, another schema revision, a driver error), which
-migrates or explains. Module-level imports stay light for the same reason: the ORM, the process
-models and ``services.kernel`` are imported inside the functions that need them (the one place in
-``services`` that imports another service inside a function; tests/unit/test_architecture.py).
+migrates or explains. ``case list --json`` does not import this module at all (``cli.fast`` reads
+``case_rows`` and comes here only to fall back), so its services imports are at the top like any other.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from reviewkit.services.case_rows import lean_rows
+from reviewkit.services.kernel import definition_of, get_case
 from reviewkit.settings import get_settings
 
 if TYPE_CHECKING:
@@ -81,7 +81,6 @@ def _iso(value: datetime | date | None) -> str | None:
 
 
 def _kind_names(definition_cache: dict[str, ProcessDefinition], case: Case) -> ProcessDefinition:
-    from reviewkit.services.kernel import definition_of
 
     key = case.process_fingerprint
     if key not in definition_cache:
@@ -140,7 +139,6 @@ def _lean_list(status: str | None, kind: str | None, limit: int | None) -> list[
 
 
 def case_detail(ref: str | int) -> CaseDetail:
-    from reviewkit.services.kernel import get_case
     from reviewkit.store.db import require_schema, session_scope
 
     require_schema()
@@ -151,7 +149,6 @@ def case_detail(ref: str | int) -> CaseDetail:
 def _detail(session: Session, case: Case) -> CaseDetail:
     from sqlmodel import col, select
 
-    from reviewkit.services.kernel import definition_of
     from reviewkit.store.models import Decision, DocumentVersion, Finding, HumanTask, StageEntry, User
 
     definition = definition_of(case)

@@ -155,11 +155,6 @@ def test_no_import_cycle_in_reviewkit() -> None:
         walk(module, [])
 
 
-# The one exception, for startup time: ``case list`` reads through ``queries`` without importing the
-# ORM (bench/case_list.py), so ``queries`` imports ``kernel`` (SQLModel) where a case is shown in full.
-LAZY_FOR_STARTUP = {("reviewkit.services.queries", "reviewkit.services.kernel")}
-
-
 def test_services_import_each_other_at_the_top() -> None:
     inner = {
         (m, t)
@@ -168,4 +163,4 @@ def test_services_import_each_other_at_the_top() -> None:
         for t, in_function in deps
         if in_function and t.startswith("reviewkit.services")
     }
-    assert inner <= LAZY_FOR_STARTUP, sorted(inner - LAZY_FOR_STARTUP)
+    assert inner == set(), sorted(inner)  # issue #12: services import each other at the top
