@@ -167,7 +167,7 @@ def test_tokens(db_url: str, tmp_path: Path) -> None:
         from reviewkit.store.models import ApiToken
 
         stored = session.exec(select(ApiToken)).one()
-        assert token.split("_")[2] not in stored.token_hash and stored.token_hash.startswith("scrypt$")
+        assert token.split("_", 2)[2] not in stored.token_hash and stored.token_hash.startswith("scrypt$")
 
 
 def test_approval_codes_are_bound_single_use_and_consumed_with_the_decision(
