@@ -114,7 +114,7 @@ def decide(
         }
         if bad_code is not None and claim is not None:
             note_code_failure(claim.username, *bad_code, channel=claim.channel, reason=str(err))
-        elif actor is None or not actor.proven:
+        elif actor is None:  # refused before anyone was proved: a claim (actors are only ever proven here)
             record_refusal(case_ref, who, channel_of(who), "decision.refused", str(err), details)
         else:
             record_refusal(
